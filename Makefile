@@ -1,0 +1,32 @@
+# The two commands: `make demo` runs the service with demo data, `make test` runs the tests.
+.DEFAULT_GOAL := help
+PY := .venv/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: help setup demo test stop lint lock
+
+help:
+	@echo "make demo   set up (first time: system packages, venv, database) and run the service with demo data"
+	@echo "make test   set up and run the whole test suite"
+	@echo "make stop   stop the local PostgreSQL and Redis"
+	@echo "make lint   ruff and makemigrations --check"
+
+setup:
+	@deploy/local/setup.sh
+
+demo: setup
+	@deploy/local/run-demo.sh
+
+test: setup
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+stop:
+	@deploy/local/services.sh stop
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+lock:
+	.venv/bin/pip freeze --exclude-editable | grep -vE '^(pip|setuptools|wheel)==' > requirements.lock

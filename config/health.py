@@ -1,0 +1,66 @@
+"""`/healthz`: is each part this service depends on reachable right now?"""
+
+import time
+import urllib.error
+import urllib.request
+
+import redis
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT PostGIS_Version()")
+        cursor.fetchone()
+
+
+def _check_redis() -> None:
+    client = redis.Redis.from_url(
+        settings.REDIS_URL,
+        socket_connect_timeout=settings.HEALTHCHECK_TIMEOUT_SECONDS,
+        socket_timeout=settings.HEALTHCHECK_TIMEOUT_SECONDS,
+    )
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+def _check_model_server() -> None:
+    # vLLM answers /health outside /v1 (no key needed) and 503s once its engine has died.
+    root = settings.LLM_BASE_URL.rstrip("/").removesuffix("/v1")
+    try:
+        with urllib.request.urlopen(
+            f"{root}/health", timeout=settings.HEALTHCHECK_TIMEOUT_SECONDS
+        ) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    if status != 200:
+        raise RuntimeError(f"model server /health answered HTTP {status}")
+
+
+def _run(check) -> dict:
+    started = time.monotonic()
+    try:
+        check()
+    except Exception as error:  # any failure of a dependency is reported, not raised
+        return {"status": "error", "error": f"{type(error).__name__}: {error}"[:300]}
+    return {"status": "ok", "ms": round((time.monotonic() - started) * 1000, 1)}
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {"database": _run(_check_database), "redis": _run(_check_redis)}
+    if settings.LLM_BASE_URL:
+        checks["model_server"] = _run(_check_model_server)
+    else:
+        checks["model_server"] = {"status": "not configured", "engine": "rules"}
+    failing = [name for name, result in checks.items() if result["status"] == "error"]
+    body = {"status": "error" if failing else "ok", "failing": failing, "checks": checks}
+    return JsonResponse(body, status=503 if failing else 200)

@@ -1,0 +1,11 @@
+"""Development and demo: the project-local PostgreSQL and Redis started by `make demo`."""
+
+import os
+
+# The defaults match deploy/local/services.sh; set the variables to point elsewhere.
+os.environ.setdefault("DJANGO_SECRET_KEY", "local-development-only-not-secret")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+os.environ.setdefault("DATABASE_URL", "postgis://postgres@127.0.0.1:54329/triage")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:63799/0")
+
+from config.settings.base import *  # noqa: F403

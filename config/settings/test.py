@@ -1,0 +1,18 @@
+"""The test suite: the same local services as development, a separate database
+(pytest-django creates test_<name>) and a separate Redis database."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
+os.environ.setdefault("DATABASE_URL", "postgis://postgres@127.0.0.1:54329/triage")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:63799/1")
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import BASE_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = BASE_DIR / ".local" / "test-media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

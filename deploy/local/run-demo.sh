@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The web app and a Celery worker in the foreground; Ctrl-C stops both.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}"
+PY="$ROOT/.venv/bin/python"
+PORT="${TRIAGE_WEB_PORT:-8000}"
+mkdir -p .local/logs
+
+"$PY" manage.py migrate --noinput
+"$PY" manage.py load_demo
+
+"$ROOT/.venv/bin/celery" -A config worker --loglevel=INFO --concurrency=2 \
+  --hostname="triage-demo@%h" &
+WORKER_PID=$!
+"$PY" manage.py runserver "127.0.0.1:$PORT" --noreload &
+WEB_PID=$!
+
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping web app and worker..."
+  kill -TERM "$WEB_PID" "$WORKER_PID" 2>/dev/null || true
+  wait "$WEB_PID" "$WORKER_PID" 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+cat <<BANNER
+
+  Planning triage is running.
+    Web:      http://127.0.0.1:$PORT/
+    Health:   http://127.0.0.1:$PORT/healthz
+    Admin:    http://127.0.0.1:$PORT/admin/
+  Logins are listed above (demo data only). Ctrl-C stops the web app and worker;
+  'make stop' stops PostgreSQL and Redis.
+
+BANNER
+wait -n "$WEB_PID" "$WORKER_PID"

@@ -1,0 +1,135 @@
+"""The application record: councils, their people, applications and documents."""
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.gis.db import models
+from django.core.validators import RegexValidator
+from django.db.models import Q
+
+ONS_CODE_VALIDATOR = RegexValidator(
+    r"^E0[6-9]\d{6}$|^E10\d{6}$|^E60\d{6}$",
+    "Give the ONS code of an English local planning authority, e.g. E09000028.",
+)
+
+
+class Council(models.Model):
+    """A local planning authority. Everything a council's people and keys see hangs off this."""
+
+    code = models.CharField(max_length=9, unique=True, validators=[ONS_CODE_VALIDATOR])
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", "Planning officer"
+    MANAGER = "manager", "Manager"
+    ADMIN = "admin", "Administrator"
+
+
+class User(AbstractUser):
+    """A person at a council. `council` is empty only for the platform's own superusers."""
+
+    council = models.ForeignKey(
+        Council, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.OFFICER)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(council__isnull=False) | Q(is_superuser=True),
+                name="user_has_council_unless_superuser",
+            )
+        ]
+
+
+class ApplicationStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    INVALID = "invalid", "Invalid"
+    VALID = "valid", "Valid, under assessment"
+    DETERMINED = "determined", "Determined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class PlanningApplication(models.Model):
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="applications")
+    reference = models.CharField(max_length=100)
+    # The Open Digital Planning application type, e.g. "pp.full.householder".
+    application_type = models.CharField(max_length=100)
+    description = models.TextField()
+    address = models.CharField(max_length=500, blank=True)
+    uprn = models.CharField(max_length=12, blank=True)
+    site = models.MultiPolygonField(srid=27700, null=True, blank=True)
+    site_area_m2 = models.FloatField(null=True, blank=True)
+
+    received_date = models.DateField()
+    valid_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.RECEIVED
+    )
+    proposed_dwellings = models.PositiveIntegerField(null=True, blank=True)
+    floorspace_m2 = models.FloatField(null=True, blank=True)
+    eia_required = models.BooleanField(default=False)
+    extension_of_time_until = models.DateField(null=True, blank=True)
+    decision_date = models.DateField(null=True, blank=True)
+
+    # What the submitter's own system said about constraints: kept as a claim, never as fact.
+    reported_constraints = models.JSONField(default=list, blank=True)
+    source_format = models.CharField(max_length=16, default="native")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "reference"], name="unique_reference_per_council"
+            )
+        ]
+        indexes = [models.Index(fields=["council", "status", "received_date"])]
+        ordering = ["-received_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.council.code})"
+
+
+class TextStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for text extraction"
+    EXTRACTED = "extracted", "Text extracted"
+    FAILED = "failed", "Text could not be extracted"
+
+
+def document_upload_to(document: "Document", filename: str) -> str:
+    # Content-addressed under the council: the name a user gave is kept separately.
+    return f"documents/{document.application.council.code}/{document.sha256[:2]}/{document.sha256}"
+
+
+class Document(models.Model):
+    application = models.ForeignKey(
+        PlanningApplication, on_delete=models.CASCADE, related_name="documents"
+    )
+    file = models.FileField(upload_to=document_upload_to, max_length=300)
+    original_filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    document_type = models.CharField(max_length=100, default="other")
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.PositiveBigIntegerField()
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    text_status = models.CharField(
+        max_length=16, choices=TextStatus.choices, default=TextStatus.PENDING
+    )
+    text_status_reason = models.CharField(max_length=500, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "sha256"], name="one_document_per_file")
+        ]
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_filename

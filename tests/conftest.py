@@ -1,0 +1,18 @@
+import pytest
+
+from tests.factories import CouncilFactory, UserFactory
+
+
+@pytest.fixture
+def southwark(db):
+    return CouncilFactory(code="E09000028", name="London Borough of Southwark")
+
+
+@pytest.fixture
+def trafford(db):
+    return CouncilFactory(code="E08000009", name="Trafford Council")
+
+
+@pytest.fixture
+def officer(southwark):
+    return UserFactory(username="alice", council=southwark)

@@ -1,0 +1,33 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_int, env_str, env_url
+
+
+def test_it_names_a_missing_variable(monkeypatch):
+    monkeypatch.delenv("TRIAGE_MISSING", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="TRIAGE_MISSING is required"):
+        env_str("TRIAGE_MISSING")
+
+
+def test_it_rejects_a_malformed_boolean(monkeypatch):
+    monkeypatch.setenv("TRIAGE_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="TRIAGE_FLAG='maybe' is not a boolean"):
+        env_bool("TRIAGE_FLAG")
+
+
+def test_it_rejects_a_number_below_its_minimum(monkeypatch):
+    monkeypatch.setenv("TRIAGE_N", "3")
+    with pytest.raises(ImproperlyConfigured, match="below the minimum"):
+        env_int("TRIAGE_N", minimum=10)
+
+
+def test_it_rejects_a_url_of_the_wrong_scheme(monkeypatch):
+    monkeypatch.setenv("TRIAGE_DB", "mysql://localhost/db")
+    with pytest.raises(ImproperlyConfigured, match="expected postgis"):
+        env_url("TRIAGE_DB", schemes=("postgis",))
+
+
+def test_it_treats_an_empty_url_as_not_configured(monkeypatch):
+    monkeypatch.setenv("TRIAGE_LLM", "")
+    assert env_url("TRIAGE_LLM", schemes=("http",)) == ""
