@@ -1,0 +1,44 @@
+"""The fixed vocabulary of finding codes and their canonical values.
+
+Every engine (rules, llm) emits only these codes, and the evaluation set's expected.json
+uses them, so the two can be compared exactly. A value is always a short string in the
+canonical form given here; extra facts go in a finding's `attributes`.
+"""
+
+from enum import StrEnum
+
+
+class FindingCode(StrEnum):
+    # Constraint claims made by a document about the site. value: "present" | "absent".
+    CONSERVATION_AREA = "constraint.conservation_area"  # attributes: name
+    LISTED_BUILDING = "constraint.listed_building"  # attributes: grade ("I", "II*", "II")
+    TREE_PRESERVATION_ORDER = "constraint.tree_preservation_order"
+    FLOOD_ZONE = "constraint.flood_zone"  # present = zone 2 or 3; attributes: zone ("1","2","3")
+    GREEN_BELT = "constraint.green_belt"
+    ARTICLE_4 = "constraint.article_4"  # attributes: name of the direction
+
+    # Facts about the proposal.
+    DWELLINGS = "proposal.dwellings"  # value: net new dwellings as an integer, "9"
+    STOREYS = "proposal.storeys"  # value: storeys of the tallest new building, "3"
+    FLOORSPACE = "proposal.floorspace_m2"  # value: new floorspace in m², integer, "450"
+    DEMOLITION = "proposal.demolition"  # value: "yes" | "no"
+    CHANGE_OF_USE = "proposal.change_of_use"  # value: "yes" | "no"; attributes: from, to
+    TREE_WORKS = "proposal.tree_works"  # value: "yes" | "no"
+    BASEMENT = "proposal.basement"  # value: "yes" | "no"
+
+    # Policies the documents cite.
+    NPPF_PARAGRAPH = "policy.nppf"  # value: the paragraph number, "202"
+    LOCAL_POLICY = "policy.local"  # value: the policy reference, upper case, no spaces, "P13"
+
+
+CONSTRAINT_CODES = frozenset(code for code in FindingCode if code.startswith("constraint."))
+YES_NO_CODES = frozenset(
+    {
+        FindingCode.DEMOLITION,
+        FindingCode.CHANGE_OF_USE,
+        FindingCode.TREE_WORKS,
+        FindingCode.BASEMENT,
+    }
+)
+NUMBER_CODES = frozenset({FindingCode.DWELLINGS, FindingCode.STOREYS, FindingCode.FLOORSPACE})
+PRESENT, ABSENT = "present", "absent"
