@@ -16,3 +16,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Teammates and CI jobs running the suite side by side each pass their own test database name,
+# so one run never drops another's database.
+if os.environ.get("TRIAGE_TEST_DB"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TRIAGE_TEST_DB"]}  # noqa: F405
