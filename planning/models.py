@@ -133,3 +133,27 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.original_filename
+
+
+class CouncilApiKey(models.Model):
+    """A key a council's own system (portal, back office) uses to call the API.
+
+    Only a SHA-256 digest of the key is stored: the key itself is shown once, when issued.
+    Keys are long random strings, so a fast digest is enough (no password hashing needed).
+    """
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100, help_text="Which system holds the key.")
+    # The public start of the key, to find the row in one indexed lookup.
+    prefix = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["council", "name"]
+        verbose_name = "council API key"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…, {self.council.code})"
