@@ -61,3 +61,13 @@ def ensure_user(username: str, *, council: Council, role: str, password: str) ->
     user.save()
     user.groups.set([ensure_role_groups()[role]])
     return user
+
+
+def record_document_text(
+    document, *, status: str, reason: str = "", page_count: int | None = None
+) -> None:
+    """Record how reading a document's text went (the text itself is kept by triage)."""
+    document.text_status = status
+    document.text_status_reason = reason[:500]
+    document.page_count = page_count
+    document.save(update_fields=["text_status", "text_status_reason", "page_count"])

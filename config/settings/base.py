@@ -115,6 +115,29 @@ DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 50 * 1024 * 1024, minimum=102
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# --- Triage -----------------------------------------------------------------
+# Which engine reads documents when a run does not name one: the model server when one is
+# configured, otherwise the deterministic rules engine (which does the whole job on its own).
+TRIAGE_DEFAULT_ENGINE = env_str("TRIAGE_DEFAULT_ENGINE", "llm" if LLM_BASE_URL else "rules")
+TRIAGE_MAX_PAGES = env_int("TRIAGE_MAX_PAGES", 500, minimum=1)
+TRIAGE_MAX_DOCUMENT_BYTES = env_int("TRIAGE_MAX_DOCUMENT_BYTES", DOCUMENT_MAX_BYTES, minimum=1024)
+TRIAGE_OCR_ENABLED = env_bool("TRIAGE_OCR_ENABLED", True)
+TRIAGE_OCR_DPI = env_int("TRIAGE_OCR_DPI", 200, minimum=72)
+# A run claimed longer ago than this is presumed dead (its worker was killed): it is claimed again.
+TRIAGE_RUN_TIME_LIMIT_SECONDS = env_int("TRIAGE_RUN_TIME_LIMIT_SECONDS", 900, minimum=2)
+TRIAGE_TASK_MAX_RETRIES = env_int("TRIAGE_TASK_MAX_RETRIES", 6, minimum=0)
+TRIAGE_RETRY_BACKOFF_SECONDS = env_float("TRIAGE_RETRY_BACKOFF_SECONDS", 10.0, minimum=0.1)
+# Characters per request to the model (about 4 characters a token); longer documents are split
+# by page and the findings merged.
+LLM_PROMPT_CHAR_BUDGET = env_int("LLM_PROMPT_CHAR_BUDGET", 24000, minimum=1000)
+LLM_MAX_OUTPUT_TOKENS = env_int("LLM_MAX_OUTPUT_TOKENS", 2000, minimum=64)
+CELERY_BEAT_SCHEDULE = {
+    "triage-recover-stuck-runs": {
+        "task": "triage.tasks.recover_stuck_runs",
+        "schedule": env_float("TRIAGE_RECOVER_EVERY_SECONDS", 60.0, minimum=1.0),
+    }
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

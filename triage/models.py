@@ -1,0 +1,155 @@
+"""Triage records: the text of each document page, runs, findings and officers' reviews.
+
+What an engine said (Finding) and what an officer decided about it (FindingReview) are separate
+records, so a re-run never overwrites a human decision and a decision never edits the evidence.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from planning.models import Document, PlanningApplication
+
+
+class DocumentPage(models.Model):
+    """The text of one page of a document, as extracted (or read by OCR). Numbered from 1."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    ocr = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="one_row_per_page")
+        ]
+        ordering = ["document_id", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.document} p{self.number}"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class Lane(models.TextChoices):
+    FAST_TRACK = "fast-track", "Fast track"
+    STANDARD = "standard", "Standard"
+    NEEDS_ATTENTION = "needs-attention", "Needs attention"
+
+
+class TriageRun(models.Model):
+    """One pass of triage over an application. Re-running makes a new version; old ones stay.
+
+    A worker owns a run only after claiming it with a conditional UPDATE (see
+    triage.services.claim_run); `deadline` is when that claim lapses, after which another
+    worker may claim the run again (its first worker is presumed dead).
+    """
+
+    application = models.ForeignKey(
+        PlanningApplication, on_delete=models.CASCADE, related_name="triage_runs"
+    )
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    engine = models.CharField(max_length=16)
+    trigger = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    pages_read = models.PositiveIntegerField(default=0)
+    # Findings an engine produced whose quote is not on the cited page: never shown, counted here.
+    dropped_quotes = models.PositiveIntegerField(default=0)
+    lane = models.CharField(max_length=20, choices=Lane.choices, blank=True)
+    priority_score = models.PositiveIntegerField(null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "version"], name="one_run_per_version")
+        ]
+        indexes = [models.Index(fields=["status", "deadline"])]
+        ordering = ["application_id", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.application} triage v{self.version} ({self.status})"
+
+
+class FindingSource(models.TextChoices):
+    SPATIAL = "spatial", "Spatial check"
+    DOCUMENT = "document", "Document"
+    CHECK = "check", "Cross-check"
+
+
+class Finding(models.Model):
+    """Something triage found, with where it came from. Written once by a run, never edited."""
+
+    run = models.ForeignKey(TriageRun, on_delete=models.CASCADE, related_name="findings")
+    code = models.CharField(max_length=64)
+    value = models.CharField(max_length=64, blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    title = models.CharField(max_length=300)
+    detail = models.TextField(blank=True)
+    source = models.CharField(max_length=16, choices=FindingSource.choices)
+    engine = models.CharField(max_length=200)
+    confidence = models.FloatField(default=1.0)
+
+    # Spatial evidence.
+    dataset = models.CharField(max_length=100, blank=True)
+    layer_source = models.CharField(max_length=100, blank=True)
+    entity = models.CharField(max_length=200, blank=True)
+    feature_name = models.CharField(max_length=500, blank=True)
+    relation = models.CharField(max_length=20, blank=True)
+    overlap_area_m2 = models.FloatField(null=True, blank=True)
+    site_share_pct = models.FloatField(null=True, blank=True)
+    distance_m = models.FloatField(null=True, blank=True)
+    grazes = models.BooleanField(null=True, blank=True)
+
+    # Document evidence: a verbatim quote verified to be on that page.
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"
+    )
+    page_number = models.PositiveIntegerField(null=True, blank=True)
+    quote = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["run_id", "id"]
+        indexes = [models.Index(fields=["run", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.code}={self.value}"
+
+
+class ReviewDecision(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    AMENDED = "amended", "Amended"
+
+
+class FindingReview(models.Model):
+    """An officer's decision about a finding. The latest one is the finding's review state."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="reviews")
+    decision = models.CharField(max_length=16, choices=ReviewDecision.choices)
+    amended_value = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    # Who, in words: the officer's username, or the name a council system gave for its officer.
+    reviewer_name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["finding_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.decision} by {self.reviewer_name}"
