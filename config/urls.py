@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from config.health import healthz
 
@@ -9,6 +9,7 @@ admin.site.site_header = "Planning triage administration"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("planning.api.urls")),
 ]
 
 if settings.DEBUG:

@@ -5,7 +5,8 @@ import datetime
 import factory
 from django.contrib.gis.geos import GEOSGeometry
 
-from planning.models import Council, PlanningApplication, Role, User
+from planning.keys import issue_api_key
+from planning.models import Council, CouncilApiKey, PlanningApplication, Role, User
 
 # A 20 m x 30 m plot in Southwark (Peckham), EPSG:27700.
 SMALL_SITE_WKT = (
@@ -50,3 +51,19 @@ class PlanningApplicationFactory(factory.django.DjangoModelFactory):
     site = factory.LazyFunction(lambda: GEOSGeometry(SMALL_SITE_WKT))
     site_area_m2 = 600.0
     received_date = factory.LazyFunction(lambda: datetime.date(2026, 11, 2))
+
+
+class CouncilApiKeyFactory(factory.django.DjangoModelFactory):
+    """A live key; the clear key, known only at issue, is on the record as `.key`."""
+
+    class Meta:
+        model = CouncilApiKey
+
+    council = factory.SubFactory(CouncilFactory)
+    name = "Submission portal"
+
+    @classmethod
+    def _create(cls, model_class, council, name, **kwargs):
+        issued = issue_api_key(council, name)
+        issued.record.key = issued.key
+        return issued.record

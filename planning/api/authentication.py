@@ -1,0 +1,43 @@
+"""How a council's system proves who it is: `Authorization: Bearer <key>`."""
+
+from dataclasses import dataclass
+
+from rest_framework import authentication, exceptions
+
+from planning.keys import active_key_for
+from planning.models import Council, CouncilApiKey
+
+
+@dataclass(frozen=True)
+class CouncilSystem:
+    """The caller behind a council API key, standing where DRF expects a user."""
+
+    key: CouncilApiKey
+
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def council(self) -> Council:
+        return self.key.council
+
+    def __str__(self) -> str:
+        return f"{self.key.name} ({self.key.council.code})"
+
+
+class CouncilApiKeyAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        keyword, _, key = header.partition(" ")
+        if keyword != self.keyword:
+            return None
+        record = active_key_for(key.strip())
+        if record is None:
+            raise exceptions.AuthenticationFailed("The API key is not valid or has been revoked.")
+        return CouncilSystem(record), record
+
+    def authenticate_header(self, request) -> str:
+        # Makes DRF answer 401 (with WWW-Authenticate) rather than 403 when no key is sent.
+        return self.keyword

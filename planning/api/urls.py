@@ -1,0 +1,20 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from planning.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("applications/", views.ApplicationListView.as_view(), name="application-list"),
+    path(
+        "applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application-detail"
+    ),
+    path(
+        "applications/<int:pk>/documents/",
+        views.DocumentListView.as_view(),
+        name="application-documents",
+    ),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

@@ -1,0 +1,210 @@
+"""The council submission API: councils' systems submit applications and their documents,
+and read back what we hold. Each view parses, calls one service, and shapes the answer."""
+
+import pydantic
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from planning.access import applications_visible_to_council
+from planning.api.authentication import CouncilApiKeyAuthentication
+from planning.api.permissions import IsCouncilSystem
+from planning.api.serializers import ApplicationSerializer, DocumentSerializer
+from planning.models import ApplicationStatus, PlanningApplication
+from planning.submission import (
+    ApplicationSubmission,
+    DocumentRejected,
+    DocumentTooLarge,
+    DocumentTypeNotAccepted,
+    ReferenceConflict,
+    add_document,
+    submit_application,
+)
+
+# Room for the multipart boundaries and the small fields around the file itself.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+
+ERROR_RESPONSE = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="`{field: [message, ...]}`; `non_field_errors` for the payload as a whole.",
+)
+
+
+def parsed(model: type[pydantic.BaseModel], data) -> pydantic.BaseModel:
+    """Validate a payload with its pydantic model; errors come back in DRF's usual shape."""
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as error:
+        messages: dict[str, list[str]] = {}
+        for problem in error.errors(include_url=False, include_input=False):
+            field = ".".join(str(part) for part in problem["loc"]) or "non_field_errors"
+            message = problem["msg"].removeprefix("Value error, ")
+            messages.setdefault(field, []).append(message)
+        raise serializers.ValidationError(messages) from None
+
+
+class CouncilSystemView(generics.GenericAPIView):
+    authentication_classes = [CouncilApiKeyAuthentication]
+    permission_classes = [IsCouncilSystem]
+
+    def get_queryset(self):
+        return (
+            applications_visible_to_council(self.request.user.council)
+            .select_related("council")
+            .prefetch_related("documents")
+        )
+
+
+def _application_url(application: PlanningApplication) -> str:
+    return reverse("api:application-detail", kwargs={"pk": application.pk})
+
+
+class ApplicationListView(CouncilSystemView):
+    serializer_class = ApplicationSerializer
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        summary="List the council's applications, newest first",
+        parameters=[
+            OpenApiParameter("reference", str, description="Exactly this reference."),
+            OpenApiParameter("status", str, enum=ApplicationStatus.values),
+        ],
+    )
+    def get(self, request):
+        applications = self.get_queryset()
+        if reference := request.query_params.get("reference"):
+            applications = applications.filter(reference=reference)
+        if wanted := request.query_params.get("status"):
+            if wanted not in ApplicationStatus.values:
+                raise serializers.ValidationError(
+                    {"status": [f"Use one of {', '.join(ApplicationStatus.values)}."]}
+                )
+            applications = applications.filter(status=wanted)
+        page = self.paginate_queryset(applications)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Submit an application",
+        description=(
+            "Safe to retry: the same payload again answers 200 with the record already held. "
+            "A different payload under a reference the council already used answers 409."
+        ),
+        request=ApplicationSubmission,
+        responses={
+            201: ApplicationSerializer,
+            200: ApplicationSerializer,
+            400: ERROR_RESPONSE,
+            409: ERROR_RESPONSE,
+        },
+    )
+    def post(self, request):
+        submission = parsed(ApplicationSubmission, request.data)
+        try:
+            result = submit_application(request.user.council, submission)
+        except ReferenceConflict as conflict:
+            return Response(
+                {
+                    "reference": [str(conflict)],
+                    "differing_fields": conflict.differing_fields,
+                    "existing": _application_url(conflict.existing),
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(
+            self.get_serializer(result.application).data,
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+            headers={"Location": _application_url(result.application)},
+        )
+
+
+class ApplicationDetailView(CouncilSystemView):
+    serializer_class = ApplicationSerializer
+
+    @extend_schema(summary="One application, with its documents")
+    def get(self, request, pk):
+        return Response(self.get_serializer(self.get_object()).data)
+
+
+class DocumentListView(CouncilSystemView):
+    serializer_class = DocumentSerializer
+    parser_classes = [MultiPartParser]
+    pagination_class = None
+
+    @extend_schema(summary="The application's documents, in upload order")
+    def get(self, request, pk):
+        application = self.get_object()
+        return Response(self.get_serializer(application.documents.all(), many=True).data)
+
+    @extend_schema(
+        summary="Attach a document (PDF, PNG, JPEG or TIFF)",
+        description=(
+            "multipart/form-data with `file` and, optionally, `document_type` (an Open Digital "
+            "Planning file type such as `locationPlan`). The content type is read from the "
+            "file itself. Safe to retry: the same file again answers 200."
+        ),
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "document_type": {"type": "string", "default": "other"},
+                },
+                "required": ["file"],
+            }
+        },
+        responses={
+            201: DocumentSerializer,
+            200: DocumentSerializer,
+            400: ERROR_RESPONSE,
+            413: ERROR_RESPONSE,
+            415: ERROR_RESPONSE,
+        },
+    )
+    def post(self, request, pk):
+        application = self.get_object()
+        # Refuse an oversized body before reading it, not after spooling it to disk.
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > settings.DOCUMENT_MAX_BYTES + MULTIPART_OVERHEAD_BYTES:
+            return _document_error(
+                DocumentTooLarge(
+                    f"The request is {declared} bytes; the largest accepted document is "
+                    f"{settings.DOCUMENT_MAX_BYTES} bytes."
+                )
+            )
+        unexpected = sorted(set(request.data) - {"file", "document_type"})
+        if unexpected:
+            raise serializers.ValidationError(
+                {
+                    field: ["Unexpected field: send only file and document_type."]
+                    for field in unexpected
+                }
+            )
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise serializers.ValidationError(
+                {"file": ["Send the document as a multipart/form-data field named 'file'."]}
+            )
+        try:
+            added = add_document(
+                application, upload, document_type=request.data.get("document_type") or "other"
+            )
+        except DocumentRejected as rejected:
+            return _document_error(rejected)
+        return Response(
+            self.get_serializer(added.document).data,
+            status=status.HTTP_201_CREATED if added.created else status.HTTP_200_OK,
+        )
+
+
+def _document_error(rejected: DocumentRejected) -> Response:
+    if isinstance(rejected, DocumentTooLarge):
+        code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    elif isinstance(rejected, DocumentTypeNotAccepted):
+        code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    else:
+        code = status.HTTP_400_BAD_REQUEST
+    return Response({rejected.field: [str(rejected)], "reason": rejected.reason}, status=code)
