@@ -1,0 +1,89 @@
+"""How each constraint dataset is checked against a site: the distance within which a
+feature that does not overlap still matters, and what counts as a mere graze.
+
+The defaults are in code so they are reviewed like code; a deployment may override any of
+them with the GEO_DATASET_RULES setting, e.g. {"listed-building": {"buffer_m": 30}}.
+"""
+
+from dataclasses import dataclass, replace
+
+from django.conf import settings
+
+# The national planning data platform's slugs (our vocabulary), plus a few local layers
+# that councils publish and officers find useful, marked as such.
+NATIONAL_DATASETS = {
+    "conservation-area": "Conservation area",
+    "listed-building": "Listed building",
+    "listed-building-outline": "Listed building outline",
+    "article-4-direction-area": "Article 4 direction area",
+    "tree-preservation-zone": "Tree preservation zone",
+    "tree": "Protected tree",
+    "flood-risk-zone": "Flood risk zone",
+    "green-belt": "Green belt",
+    "site-of-special-scientific-interest": "Site of special scientific interest",
+    "scheduled-monument": "Scheduled monument",
+    "area-of-outstanding-natural-beauty": "National landscape (AONB)",
+    "national-park": "National park",
+    "world-heritage-site": "World heritage site",
+    "world-heritage-site-buffer-zone": "World heritage site buffer zone",
+    "park-and-garden": "Registered park and garden",
+    "ancient-woodland": "Ancient woodland",
+    "ramsar": "Ramsar site",
+    "special-area-of-conservation": "Special area of conservation",
+    "special-protection-area": "Special protection area",
+    "archaeological-priority-area": "Archaeological priority area",
+    "brownfield-land": "Brownfield land",
+    "battlefield": "Registered battlefield",
+    "local-nature-reserve": "Local nature reserve",
+}
+LOCAL_DATASETS = {
+    "greenspace": "Public green space (OS Open Greenspace)",
+    "woodland": "Woodland (OS)",
+}
+KNOWN_DATASETS = {**NATIONAL_DATASETS, **LOCAL_DATASETS}
+
+
+@dataclass(frozen=True)
+class DatasetRule:
+    # A feature within this distance of the site is reported as "nearby".
+    buffer_m: float = 0.0
+    # An overlap is a graze (likely the neighbour's land, or two surveys of one boundary
+    # disagreeing) when it is a small share of the site AND either tiny in area or a thin
+    # sliver: narrower on average than graze_max_width_m. Title plans and council layers
+    # drawn on different base maps commonly differ by half a metre or so along a fence.
+    # The share test keeps a real, if narrow, strip of a small plot from being waved away.
+    graze_max_share_pct: float = 5.0
+    graze_max_area_m2: float = 5.0
+    graze_max_width_m: float = 1.0
+
+
+# A point has no area to overlap: without a distance rule a listed building recorded as a
+# point would be missed by every site but the one its point falls in.
+POINT_MIN_BUFFER_M = 10.0
+
+DEFAULT_RULE = DatasetRule()
+RULES: dict[str, DatasetRule] = {
+    # Development next to a listed building or monument affects its setting (NPPF 200-213).
+    "listed-building": DatasetRule(buffer_m=50.0),
+    "listed-building-outline": DatasetRule(buffer_m=50.0),
+    "scheduled-monument": DatasetRule(buffer_m=50.0),
+    # Natural England's standing advice: a buffer of at least 15 m from ancient woodland.
+    "ancient-woodland": DatasetRule(buffer_m=15.0),
+    # The largest root protection area in BS 5837 has a 15 m radius.
+    "tree": DatasetRule(buffer_m=15.0),
+}
+
+
+def rule_for(dataset: str) -> DatasetRule:
+    rule = RULES.get(dataset, DEFAULT_RULE)
+    overrides = getattr(settings, "GEO_DATASET_RULES", {}).get(dataset)
+    return replace(rule, **overrides) if overrides else rule
+
+
+def datasets_with_rules() -> set[str]:
+    return set(RULES) | set(getattr(settings, "GEO_DATASET_RULES", {}))
+
+
+def buffer_for(dataset: str, *, is_point: bool) -> float:
+    buffer_m = rule_for(dataset).buffer_m
+    return max(buffer_m, POINT_MIN_BUFFER_M) if is_point else buffer_m
