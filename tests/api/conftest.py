@@ -35,20 +35,20 @@ def trafford_key(trafford):
     return CouncilApiKeyFactory(council=trafford, name="Trafford back office")
 
 
-def client_for(key) -> APIClient:
+def client_for(key: str) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     return client
 
 
 @pytest.fixture
 def southwark_api(southwark_key):
-    return client_for(southwark_key)
+    return client_for(southwark_key.key)
 
 
 @pytest.fixture
 def trafford_api(trafford_key):
-    return client_for(trafford_key)
+    return client_for(trafford_key.key)
 
 
 @pytest.fixture

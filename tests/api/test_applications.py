@@ -200,7 +200,7 @@ def test_it_keeps_one_record_when_two_copies_of_a_submission_race(southwark_key,
     def submit():
         barrier.wait()
         try:
-            statuses.append(client_for(southwark_key).post(URL, submission, format="json"))
+            statuses.append(client_for(southwark_key.key).post(URL, submission, format="json"))
         finally:
             connection.close()
 

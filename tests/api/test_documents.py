@@ -1,0 +1,179 @@
+import hashlib
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from pypdf import PdfWriter
+
+from planning.models import Document
+from planning.signals import document_added
+from tests.factories import PlanningApplicationFactory
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def png_bytes() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def application(southwark):
+    return PlanningApplicationFactory(council=southwark, reference="26/AP/0417")
+
+
+def documents_url(application) -> str:
+    return f"/api/v1/applications/{application.pk}/documents/"
+
+
+def upload(
+    api, application, content: bytes, name="plan.pdf", content_type="application/pdf", **extra
+):
+    file = SimpleUploadedFile(name, content, content_type=content_type)
+    return api.post(documents_url(application), {"file": file, **extra}, format="multipart")
+
+
+def test_it_stores_a_document_under_its_sha256_and_reads_its_type_from_the_bytes(
+    southwark_api, application
+):
+    content = pdf_bytes(pages=2)
+    # The client's claimed content type is ignored: the bytes say what the file is.
+    response = upload(
+        southwark_api, application, content, content_type="text/plain", document_type="locationPlan"
+    )
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    sha256 = hashlib.sha256(content).hexdigest()
+    assert body["sha256"] == sha256
+    assert body["content_type"] == "application/pdf"
+    assert body["document_type"] == "locationPlan"
+    assert body["size_bytes"] == len(content)
+    assert body["text_status"] == "pending"
+    document = Document.objects.get(pk=body["id"])
+    assert document.file.name == f"documents/E09000028/{sha256[:2]}/{sha256}"
+    with document.file.open("rb") as stored:
+        assert stored.read() == content
+    listed = southwark_api.get(documents_url(application)).json()
+    assert [row["id"] for row in listed] == [body["id"]]
+    detail = southwark_api.get(f"/api/v1/applications/{application.pk}/").json()
+    assert [row["sha256"] for row in detail["documents"]] == [sha256]
+
+
+def test_it_accepts_a_scanned_image(southwark_api, application):
+    response = upload(southwark_api, application, png_bytes(), name="photo.png")
+    assert response.status_code == 201
+    assert response.json()["content_type"] == "image/png"
+
+
+def test_it_answers_the_same_file_again_with_the_document_it_holds(
+    southwark_api, application, django_capture_on_commit_callbacks
+):
+    added = []
+
+    def listener(sender, document, **kwargs):
+        added.append(document.pk)
+
+    document_added.connect(listener)
+    try:
+        content = pdf_bytes()
+        with django_capture_on_commit_callbacks(execute=True):
+            first = upload(southwark_api, application, content)
+        with django_capture_on_commit_callbacks(execute=True):
+            again = upload(southwark_api, application, content, name="copy-of-plan.pdf")
+    finally:
+        document_added.disconnect(listener)
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert again.json()["original_filename"] == "plan.pdf"
+    assert added == [first.json()["id"]]
+    assert application.documents.count() == 1
+
+
+def test_it_shares_one_stored_copy_between_two_applications(southwark_api, southwark, application):
+    other = PlanningApplicationFactory(council=southwark, reference="26/AP/0418")
+    content = pdf_bytes()
+
+    first = upload(southwark_api, application, content)
+    second = upload(southwark_api, other, content)
+
+    assert (first.status_code, second.status_code) == (201, 201)
+    names = set(Document.objects.values_list("file", flat=True))
+    assert len(names) == 1
+
+
+def test_it_keeps_only_the_last_part_of_a_path_as_the_filename(southwark_api, application):
+    response = upload(southwark_api, application, pdf_bytes(), name="C:\\Users\\agent\\plan.pdf")
+    assert response.json()["original_filename"] == "plan.pdf"
+
+
+def test_it_refuses_a_file_it_cannot_read(southwark_api, application):
+    response = upload(southwark_api, application, b"Just some words.\n" * 20, name="notes.pdf")
+
+    assert response.status_code == 415
+    assert response.json()["reason"] == "type_not_accepted"
+    assert "application/pdf" in response.json()["file"][0]
+    assert not Document.objects.exists()
+
+
+def test_it_refuses_a_file_over_the_size_limit(southwark_api, application, settings):
+    content = pdf_bytes(pages=20)
+    settings.DOCUMENT_MAX_BYTES = len(content) - 1
+
+    response = upload(southwark_api, application, content)
+
+    assert response.status_code == 413
+    assert response.json()["reason"] == "too_large"
+    assert not Document.objects.exists()
+
+
+def test_it_refuses_an_oversized_request_before_reading_it(southwark_api, application, settings):
+    settings.DOCUMENT_MAX_BYTES = 1024
+    body = b"x" * (2 * 1024 * 1024)
+
+    response = southwark_api.post(
+        documents_url(application), body, content_type="multipart/form-data; boundary=zzz"
+    )
+
+    assert response.status_code == 413
+    assert "largest accepted" in response.json()["file"][0]
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"document_type": "locationPlan"}, "file"),
+        ({"file": b"", "document_type": "other"}, "file"),
+        ({"file": b"pdf", "document_type": "location plan; drop table"}, "document_type"),
+        ({"file": b"pdf", "author": "someone"}, "author"),
+    ],
+)
+def test_it_names_the_field_that_is_wrong(southwark_api, application, payload, field):
+    data = dict(payload)
+    if "file" in data:
+        content = pdf_bytes() if data["file"] == b"pdf" else data["file"]
+        data["file"] = SimpleUploadedFile("plan.pdf", content, content_type="application/pdf")
+
+    response = southwark_api.post(documents_url(application), data, format="multipart")
+
+    assert response.status_code == 400
+    assert field in response.json(), response.json()
+    assert not Document.objects.exists()
+
+
+def test_it_does_not_let_a_council_upload_to_another_councils_application(
+    trafford_api, application
+):
+    response = upload(trafford_api, application, pdf_bytes())
+    assert response.status_code == 404
+    assert not Document.objects.exists()

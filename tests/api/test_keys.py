@@ -1,0 +1,76 @@
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from planning.models import CouncilApiKey
+from tests.api.conftest import client_for
+
+URL = "/api/v1/applications/"
+
+
+def test_it_issues_a_key_that_works_once_and_stores_only_its_digest(southwark):
+    out = StringIO()
+    call_command("issue_api_key", "E09000028", "PlanX portal", stdout=out, stderr=StringIO())
+    key = out.getvalue().strip()
+
+    record = CouncilApiKey.objects.get()
+    assert record.council == southwark
+    assert key.startswith(f"pt_{record.prefix}_")
+    assert key not in (record.digest, record.prefix)
+    response = client_for(key).get(URL)
+    assert response.status_code == 200
+    record.refresh_from_db()
+    assert record.last_used_at is not None
+
+
+def test_it_refuses_requests_without_a_live_key(southwark_key, client, officer):
+    assert client.get(URL).status_code == 401
+    assert client.get(URL, HTTP_AUTHORIZATION="Bearer pt_nothing_here").status_code == 401
+    # The right prefix with the wrong secret.
+    forged = f"pt_{southwark_key.prefix}_{'A' * 43}"
+    assert client.get(URL, HTTP_AUTHORIZATION=f"Bearer {forged}").status_code == 401
+    # A logged-in officer is a person, not a council's system.
+    client.force_login(officer)
+    assert client.get(URL).status_code == 401
+
+
+def test_it_refuses_a_revoked_key_at_once(southwark_key):
+    api = client_for(southwark_key.key)
+    assert api.get(URL).status_code == 200
+
+    out = StringIO()
+    call_command("revoke_api_key", southwark_key.prefix, stdout=out)
+
+    assert "Revoked" in out.getvalue()
+    response = api.get(URL)
+    assert response.status_code == 401
+    assert "revoked" in response.json()["detail"]
+
+
+def test_it_writes_last_used_at_at_most_once_a_minute(southwark_key):
+    api = client_for(southwark_key.key)
+    api.get(URL)
+    southwark_key.refresh_from_db()
+    first_use = southwark_key.last_used_at
+
+    api.get(URL)
+    southwark_key.refresh_from_db()
+    assert southwark_key.last_used_at == first_use
+
+    CouncilApiKey.objects.filter(pk=southwark_key.pk).update(
+        last_used_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    api.get(URL)
+    southwark_key.refresh_from_db()
+    assert southwark_key.last_used_at > first_use
+
+
+def test_it_names_an_unknown_council_or_key(db):
+    with pytest.raises(CommandError, match="E09999999"):
+        call_command("issue_api_key", "E09999999", "portal", stdout=StringIO())
+    with pytest.raises(CommandError, match="nope"):
+        call_command("revoke_api_key", "nope", stdout=StringIO())
