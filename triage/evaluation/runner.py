@@ -1,0 +1,125 @@
+"""Scoring an extraction engine on a labelled folder of applications (format:
+docs/evaluation-set.md). Runs entirely in memory: nothing is read from or written to the
+applications in the database."""
+
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from triage.extractors.base import ApplicationFacts, DocumentInput, Extractor
+from triage.text import TextExtractionError, extract_pages
+
+Key = tuple[str, str, str]  # (code, value, document file name)
+
+
+@dataclass
+class CaseResult:
+    name: str
+    predicted: set[Key]
+    expected: set[Key]
+    documents: int
+    pages: int
+    unreadable: list[str] = field(default_factory=list)
+    dropped_quotes: int = 0
+
+
+@dataclass
+class Score:
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else 0.0
+
+    @property
+    def recall(self) -> float:
+        wanted = self.true_positives + self.false_negatives
+        return self.true_positives / wanted if wanted else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Evaluation:
+    cases: list[CaseResult]
+    engine_seconds: float
+    text_seconds: float
+
+    @property
+    def pages(self) -> int:
+        return sum(case.pages for case in self.cases)
+
+    @property
+    def documents(self) -> int:
+        return sum(case.documents for case in self.cases)
+
+    def scores(self) -> tuple[dict[str, Score], Score]:
+        per_code: dict[str, Score] = defaultdict(Score)
+        for case in self.cases:
+            for key in case.predicted | case.expected:
+                score = per_code[key[0]]
+                if key in case.predicted and key in case.expected:
+                    score.true_positives += 1
+                elif key in case.predicted:
+                    score.false_positives += 1
+                else:
+                    score.false_negatives += 1
+        overall = Score(
+            sum(s.true_positives for s in per_code.values()),
+            sum(s.false_positives for s in per_code.values()),
+            sum(s.false_negatives for s in per_code.values()),
+        )
+        return dict(sorted(per_code.items())), overall
+
+
+def case_folders(root: Path) -> list[Path]:
+    return sorted(path for path in root.iterdir() if (path / "application.json").is_file())
+
+
+def evaluate(root: Path, extractor: Extractor) -> Evaluation:
+    cases, engine_seconds, text_seconds = [], 0.0, 0.0
+    for folder in case_folders(root):
+        application = json.loads((folder / "application.json").read_text())
+        expected_rows = json.loads((folder / "expected.json").read_text())["findings"]
+        expected = {(row["code"], str(row["value"]), row["document"]) for row in expected_rows}
+        documents, unreadable = [], []
+        started = time.perf_counter()
+        for path in sorted((folder / "documents").iterdir()):
+            if not path.is_file():
+                continue
+            try:
+                pages = extract_pages(path.read_bytes(), filename=path.name)
+            except TextExtractionError as error:
+                unreadable.append(f"{path.name}: {error}")
+                continue
+            documents.append(DocumentInput(key=path.name, name=path.name, pages=pages))
+        text_seconds += time.perf_counter() - started
+        facts = ApplicationFacts(
+            reference=application.get("reference", folder.name),
+            application_type=application.get("application_type", ""),
+            description=application.get("description", ""),
+        )
+        started = time.perf_counter()
+        result = extractor.extract(facts, documents)
+        engine_seconds += time.perf_counter() - started
+        predicted = {(f.code, f.value, f.evidence.document) for f in result.findings if f.evidence}
+        cases.append(
+            CaseResult(
+                name=folder.name,
+                predicted=predicted,
+                expected=expected,
+                documents=len(documents) + len(unreadable),
+                pages=result.pages_read,
+                unreadable=unreadable,
+                dropped_quotes=result.dropped_quotes,
+            )
+        )
+    return Evaluation(cases, engine_seconds, text_seconds)

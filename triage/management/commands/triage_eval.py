@@ -1,0 +1,68 @@
+"""Score an extraction engine on a labelled set: precision, recall and F1 per finding code.
+
+    python manage.py triage_eval triage/evaluation/devset --engine rules
+
+The last line is machine-readable: RESULT precision=<x> recall=<x> f1=<x> n=<documents>.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from triage.evaluation.runner import case_folders, evaluate
+from triage.services import build_extractor
+
+
+class Command(BaseCommand):
+    help = "Score an extraction engine (rules or llm) on a labelled folder of applications."
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", type=Path)
+        parser.add_argument("--engine", choices=["rules", "llm"], default="rules")
+        parser.add_argument(
+            "--verbose-cases", action="store_true", help="list every miss and false alarm"
+        )
+
+    def handle(self, *args, directory: Path, engine: str, verbose_cases: bool, **options):
+        if not directory.is_dir() or not case_folders(directory):
+            raise CommandError(f"{directory} holds no application folders (application.json).")
+        try:
+            extractor = build_extractor(engine)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        evaluation = evaluate(directory, extractor)
+        write = self.stdout.write
+        for case in evaluation.cases:
+            for problem in case.unreadable:
+                write(f"{case.name}: unreadable {problem}")
+            if verbose_cases:
+                for key in sorted(case.expected - case.predicted):
+                    write(f"{case.name}: MISSED {key}")
+                for key in sorted(case.predicted - case.expected):
+                    write(f"{case.name}: FALSE {key}")
+        per_code, overall = evaluation.scores()
+        write(f"{'code':36} {'tp':>4} {'fp':>4} {'fn':>4} {'prec':>6} {'recall':>6} {'f1':>6}")
+        for code, score in per_code.items():
+            write(
+                f"{code:36} {score.true_positives:4d} {score.false_positives:4d} "
+                f"{score.false_negatives:4d} {score.precision:6.3f} {score.recall:6.3f} "
+                f"{score.f1:6.3f}"
+            )
+        dropped = sum(case.dropped_quotes for case in evaluation.cases)
+        engine_rate = (
+            evaluation.pages / evaluation.engine_seconds if evaluation.engine_seconds else 0
+        )
+        total_seconds = evaluation.engine_seconds + evaluation.text_seconds
+        total_rate = evaluation.pages / total_seconds if total_seconds else 0
+        write(
+            f"engine={engine} applications={len(evaluation.cases)} "
+            f"documents={evaluation.documents} pages={evaluation.pages} dropped_quotes={dropped}"
+        )
+        write(
+            f"throughput: {engine_rate:.1f} pages/second (engine), "
+            f"{total_rate:.1f} pages/second (text extraction + engine)"
+        )
+        write(
+            f"RESULT precision={overall.precision:.3f} recall={overall.recall:.3f} "
+            f"f1={overall.f1:.3f} n={evaluation.documents}"
+        )

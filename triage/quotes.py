@@ -1,0 +1,37 @@
+"""Checking that a quote really is on the page it cites.
+
+Engines (the model especially) may paraphrase or invent. A finding is shown with its evidence only
+when the quote, with whitespace normalised, is a substring of the cited page's text.
+"""
+
+import re
+import unicodedata
+
+_WHITESPACE = re.compile(r"\s+")
+# PDF text layers and word processors swap these freely; a quote differing only here is the same.
+_EQUIVALENTS = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00ad": None,  # soft hyphen
+    }
+)
+MIN_QUOTE_CHARS = 8
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_EQUIVALENTS)
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def quote_on_page(quote: str, page_text: str) -> bool:
+    """True when `quote` (at least a few characters) appears verbatim in `page_text`, ignoring
+    differences of whitespace and typographic quotes/dashes only."""
+    wanted = normalise(quote)
+    if len(wanted) < MIN_QUOTE_CHARS:
+        return False
+    return wanted in normalise(page_text)

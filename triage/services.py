@@ -1,0 +1,360 @@
+"""The verbs of triage. Receivers, tasks, views and commands call these and nothing else.
+
+A run's life: `start_triage` makes a new version (queued) and enqueues it on commit;
+`execute_run` claims it with a conditional UPDATE (so two workers never do the same run),
+reads the documents' text, checks the site against our layers, runs an extraction engine,
+cross-checks, scores, and writes the findings and the outcome in one transaction, again
+conditional on still owning the run. A worker killed mid-run leaves the run "running" with a
+deadline; once that passes, a re-delivered task or `recover_stuck_runs` claims it again. A run
+that has finished is never touched again: re-delivery does nothing.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from planning.models import Document, PlanningApplication, TextStatus
+from planning.services import record_document_text
+from triage import checks, spatial
+from triage.extractors.base import (
+    ApplicationFacts,
+    DocumentInput,
+    EngineError,
+    Extractor,
+    TransientEngineError,
+    get_extractor,
+)
+from triage.extractors.rules import gazetteer_from_layers
+from triage.models import (
+    DocumentPage,
+    Finding,
+    FindingReview,
+    ReviewDecision,
+    RunStatus,
+    TriageRun,
+)
+from triage.schemas import FindingDraft
+from triage.text import PageText, TextExtractionError, extract_pages
+from triage.vocabulary import FindingCode
+
+logger = logging.getLogger(__name__)
+
+
+# --- Engines ---------------------------------------------------------------------------------
+
+
+def build_extractor(engine: str) -> Extractor:
+    """The named engine, configured from settings. The rules engine's gazetteer comes from the
+    names of the loaded constraint layers."""
+    if engine == "rules":
+        return get_extractor("rules", gazetteer=gazetteer_from_layers(spatial.layer_names()))
+    if engine == "llm":
+        from triage.llm_client import LLMClient
+
+        return get_extractor("llm", client=LLMClient.from_settings())
+    raise ValueError(f"Unknown extraction engine {engine!r}: use 'rules' or 'llm'.")
+
+
+# --- Document text ---------------------------------------------------------------------------
+
+
+def read_document_text(document: Document) -> list[PageText] | None:
+    """The document's pages, extracting them first if that has not been done. None when the
+    document cannot be read (its text status says why)."""
+    if document.text_status == TextStatus.EXTRACTED:
+        return [
+            PageText(number=page.number, text=page.text, ocr=page.ocr)
+            for page in document.pages.all()
+        ]
+    if document.text_status == TextStatus.FAILED:
+        return None
+    try:
+        with document.file.open("rb") as handle:
+            data = handle.read(settings.TRIAGE_MAX_DOCUMENT_BYTES + 1)
+        pages = extract_pages(
+            data, filename=document.original_filename, content_type=document.content_type
+        )
+    except (TextExtractionError, OSError) as error:
+        reason = str(error) if isinstance(error, TextExtractionError) else "The file is missing."
+        record_document_text(document, status=TextStatus.FAILED, reason=reason)
+        return None
+    with transaction.atomic():
+        DocumentPage.objects.filter(document=document).delete()
+        DocumentPage.objects.bulk_create(
+            DocumentPage(document=document, number=p.number, text=p.text, ocr=p.ocr) for p in pages
+        )
+        record_document_text(
+            document, status=TextStatus.EXTRACTED, reason="", page_count=len(pages)
+        )
+    return pages
+
+
+# --- Runs ------------------------------------------------------------------------------------
+
+
+def start_triage(
+    application: PlanningApplication, *, engine: str | None = None, trigger: str = ""
+) -> TriageRun:
+    """A new run version for the application, queued and enqueued once this transaction commits.
+    Earlier versions are kept."""
+    engine = engine or settings.TRIAGE_DEFAULT_ENGINE
+    if engine not in ("rules", "llm"):
+        raise ValueError(f"Unknown extraction engine {engine!r}: use 'rules' or 'llm'.")
+    with transaction.atomic():
+        # Locking the application serialises version numbers for it.
+        PlanningApplication.objects.select_for_update().only("id").get(pk=application.pk)
+        latest = application.triage_runs.aggregate(latest=Max("version"))["latest"] or 0
+        run = TriageRun.objects.create(
+            application=application, version=latest + 1, engine=engine, trigger=trigger[:100]
+        )
+        transaction.on_commit(lambda: enqueue_run(run.pk))
+    return run
+
+
+def start_triage_for_new_document(document: Document) -> TriageRun | None:
+    """A document arrived: re-triage, unless a run that has not started yet will read it anyway."""
+    waiting = TriageRun.objects.filter(
+        application_id=document.application_id, status=RunStatus.QUEUED, attempts=0
+    ).exists()
+    if waiting:
+        return None
+    return start_triage(document.application, trigger=f"document added: {document}")
+
+
+def enqueue_run(run_id: int) -> None:
+    from triage.tasks import run_triage  # tasks import services; import here to avoid a cycle
+
+    run_triage.delay(run_id)
+
+
+def claim_run(run_id: int) -> TriageRun | None:
+    """Take the run if it is queued, or running past its deadline (its worker died). The
+    conditional UPDATE's row count decides: exactly one claimant wins."""
+    now = timezone.now()
+    claimable = Q(status=RunStatus.QUEUED) | Q(status=RunStatus.RUNNING, deadline__lt=now)
+    claimed = TriageRun.objects.filter(claimable, pk=run_id).update(
+        status=RunStatus.RUNNING,
+        deadline=now + timedelta(seconds=settings.TRIAGE_RUN_TIME_LIMIT_SECONDS),
+        attempts=F("attempts") + 1,
+        started_at=now,
+    )
+    if claimed != 1:
+        return None
+    return TriageRun.objects.select_related("application").get(pk=run_id)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What `execute_run` did. `retry_in` is set when another worker holds the run."""
+
+    done: bool
+    message: str
+    retry_in: float | None = None
+
+
+def execute_run(run_id: int) -> Outcome:
+    run = claim_run(run_id)
+    if run is None:
+        current = TriageRun.objects.filter(pk=run_id).first()
+        if current is None:
+            return Outcome(True, "no such run")
+        if current.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
+            return Outcome(True, f"already {current.status}")
+        wait = (current.deadline - timezone.now()).total_seconds() if current.deadline else 1
+        return Outcome(False, "held by another worker", retry_in=max(wait, 0) + 1)
+    try:
+        drafts, facts = _triage(run)
+    except TransientEngineError as error:
+        _release(run, str(error))
+        raise
+    except EngineError as error:
+        _finish_failed(run, str(error))
+        return Outcome(True, f"failed: {error}")
+    except Exception as error:  # a bug must end the run visibly, not leave it running
+        logger.exception("triage run %s failed", run.pk)
+        _finish_failed(run, f"{type(error).__name__}: {error}")
+        return Outcome(True, f"failed: {error}")
+    if _finish_succeeded(run, drafts, facts):
+        return Outcome(True, "succeeded")
+    return Outcome(True, "lost the run to another worker; its result stands")
+
+
+@dataclass
+class RunFacts:
+    pages_read: int
+    dropped_quotes: int
+    priority: checks.Priority
+    engine_label: str
+
+
+def _triage(run: TriageRun) -> tuple[list[FindingDraft], RunFacts]:
+    application = run.application
+    documents: list[DocumentInput] = []
+    summaries: list[checks.DocumentSummary] = []
+    unreadable: list[str] = []
+    for document in application.documents.all():
+        pages = read_document_text(document)
+        if pages is None:
+            unreadable.append(f"{document.original_filename} ({document.text_status_reason})")
+            continue
+        documents.append(DocumentInput(str(document.pk), document.original_filename, pages))
+        summaries.append(
+            checks.DocumentSummary(
+                document.original_filename, document.document_type, pages[0].text if pages else ""
+            )
+        )
+
+    spatial_findings = [spatial.hit_finding(hit) for hit in spatial.site_hits(application)]
+    facts = ApplicationFacts(
+        reference=application.reference,
+        application_type=application.application_type,
+        description=application.description,
+        spatial_facts=[finding.title for finding in spatial_findings],
+    )
+    extractor = build_extractor(run.engine)
+    result = extractor.extract(facts, documents)
+    findings = spatial_findings + result.findings
+    findings += checks.conflicts(findings)
+    findings += checks.missing_documents(findings, summaries, application.site_area_m2)
+    priority = checks.prioritise(
+        findings,
+        unreadable_documents=unreadable,
+        dwellings=application.proposed_dwellings or _number(findings, FindingCode.DWELLINGS),
+        floorspace_m2=application.floorspace_m2 or _number(findings, FindingCode.FLOORSPACE),
+        site_area_m2=application.site_area_m2,
+    )
+    label = getattr(extractor, "label", extractor.name)
+    return findings, RunFacts(result.pages_read, result.dropped_quotes, priority, label)
+
+
+def _number(findings: list[FindingDraft], code: str) -> int | None:
+    values = [int(f.value) for f in findings if f.code == code and f.value.isdigit()]
+    return max(values) if values else None
+
+
+def _owned(run: TriageRun):
+    """The run, only while this claim still holds it (same attempt, still running)."""
+    return TriageRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, attempts=run.attempts)
+
+
+def _finish_succeeded(run: TriageRun, drafts: list[FindingDraft], facts: RunFacts) -> bool:
+    with transaction.atomic():
+        updated = _owned(run).update(
+            status=RunStatus.SUCCEEDED,
+            finished_at=timezone.now(),
+            error="",
+            pages_read=facts.pages_read,
+            dropped_quotes=facts.dropped_quotes,
+            lane=facts.priority.lane,
+            priority_score=facts.priority.score,
+            reasons=facts.priority.reasons,
+        )
+        if updated != 1:
+            return False
+        Finding.objects.bulk_create(_finding_row(run, draft) for draft in drafts)
+    return True
+
+
+def _finding_row(run: TriageRun, draft: FindingDraft) -> Finding:
+    row = Finding(
+        run=run,
+        code=draft.code,
+        value=draft.value,
+        attributes=draft.attributes,
+        title=draft.title,
+        detail=draft.detail,
+        source=draft.source,
+        engine=draft.engine,
+        confidence=draft.confidence,
+    )
+    if draft.spatial:
+        evidence = draft.spatial
+        row.dataset = evidence.dataset
+        row.layer_source = evidence.layer_source
+        row.entity = evidence.entity
+        row.feature_name = evidence.feature_name
+        row.relation = evidence.relation
+        row.overlap_area_m2 = evidence.overlap_area_m2
+        row.site_share_pct = evidence.site_share_pct
+        row.distance_m = evidence.distance_m
+        row.grazes = evidence.grazes
+    if draft.evidence:
+        row.document_id = int(draft.evidence.document)
+        row.page_number = draft.evidence.page
+        row.quote = draft.evidence.quote
+    return row
+
+
+def _finish_failed(run: TriageRun, reason: str) -> None:
+    _owned(run).update(status=RunStatus.FAILED, finished_at=timezone.now(), error=reason[:2000])
+
+
+def _release(run: TriageRun, reason: str) -> None:
+    """Hand the run back to the queue after a transient failure, so the retry can claim it."""
+    _owned(run).update(status=RunStatus.QUEUED, deadline=None, error=reason[:2000])
+
+
+def fail_run(run_id: int, reason: str) -> None:
+    """Give up on a run that is not finished (e.g. retries exhausted)."""
+    TriageRun.objects.filter(pk=run_id).exclude(
+        status__in=[RunStatus.SUCCEEDED, RunStatus.FAILED]
+    ).update(status=RunStatus.FAILED, finished_at=timezone.now(), error=reason[:2000])
+
+
+def recover_stuck_runs() -> list[int]:
+    """Enqueue again every run whose worker seems to have died: running past its deadline, or
+    queued and never started for longer than the time limit (its message was lost)."""
+    now = timezone.now()
+    limit = timedelta(seconds=settings.TRIAGE_RUN_TIME_LIMIT_SECONDS)
+    stuck = TriageRun.objects.filter(
+        Q(status=RunStatus.RUNNING, deadline__lt=now)
+        | Q(status=RunStatus.QUEUED, created_at__lt=now - limit, attempts=0)
+    ).values_list("pk", flat=True)
+    run_ids = list(stuck)
+    for run_id in run_ids:
+        enqueue_run(run_id)
+    return run_ids
+
+
+# --- Reading results and recording reviews ----------------------------------------------------
+
+
+def latest_run(application: PlanningApplication) -> TriageRun | None:
+    return application.triage_runs.order_by("-version").first()
+
+
+def latest_finished_run(application: PlanningApplication) -> TriageRun | None:
+    return application.triage_runs.filter(status=RunStatus.SUCCEEDED).order_by("-version").first()
+
+
+@transaction.atomic
+def review_finding(
+    finding: Finding,
+    *,
+    decision: str,
+    reviewer_name: str,
+    reviewer=None,
+    reason: str = "",
+    amended_value: str = "",
+) -> FindingReview:
+    """Record an officer's decision. The finding itself is never edited."""
+    decision = ReviewDecision(decision)
+    if decision == ReviewDecision.AMENDED and not amended_value:
+        raise ValueError("An amended finding needs the amended value.")
+    if decision != ReviewDecision.AMENDED and amended_value:
+        raise ValueError("Only an amendment carries an amended value.")
+    if decision != ReviewDecision.ACCEPTED and not reason.strip():
+        raise ValueError("Say why the finding is rejected or amended.")
+    return FindingReview.objects.create(
+        finding=finding,
+        decision=decision,
+        amended_value=amended_value,
+        reason=reason,
+        reviewer=reviewer,
+        reviewer_name=reviewer_name,
+    )

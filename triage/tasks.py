@@ -1,0 +1,40 @@
+"""Celery tasks: thin, ids in, everything else in triage.services.
+
+acks_late (the project default) means a task whose worker dies is delivered again; the run's
+claim (a conditional UPDATE) makes that re-delivery safe: a finished run is left alone, and a run
+another worker still holds is retried once its claim would have lapsed.
+"""
+
+import random
+
+from celery import shared_task
+from django.conf import settings
+
+from triage import services
+from triage.extractors.base import TransientEngineError
+
+
+def _backoff(retries: int) -> float:
+    base = settings.TRIAGE_RETRY_BACKOFF_SECONDS * (2**retries)
+    return min(base, 3600) * random.uniform(0.8, 1.2)  # jitter: retries do not stampede
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def run_triage(self, run_id: int) -> str:
+    try:
+        outcome = services.execute_run(run_id)
+    except TransientEngineError as error:
+        # Only transient failures (model server down, timeouts) are retried, with backoff.
+        if self.request.retries >= settings.TRIAGE_TASK_MAX_RETRIES:
+            services.fail_run(run_id, f"gave up after {self.request.retries} retries: {error}")
+            return "failed"
+        raise self.retry(exc=error, countdown=_backoff(self.request.retries)) from error
+    if not outcome.done:
+        # Another worker holds the run; look again once its claim would have lapsed.
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.message
+
+
+@shared_task(acks_late=True)
+def recover_stuck_runs() -> int:
+    return len(services.recover_stuck_runs())
