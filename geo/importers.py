@@ -240,16 +240,7 @@ def replace_layer_features(
         if batch:
             ConstraintFeature.objects.bulk_create(batch)
             summary.loaded += len(batch)
-        cursor.execute(
-            """
-            INSERT INTO geo_constraintfeaturepart (feature_id, dataset, geometry)
-            SELECT f.id, %s, ST_Subdivide(f.geometry, %s)
-            FROM geo_constraintfeature f
-            WHERE f.layer_id = %s AND f.id > %s
-            """,
-            [layer.dataset, SUBDIVIDE_VERTICES, layer.pk, old_max],
-        )
-        summary.parts = cursor.rowcount
+        summary.parts = index_parts(layer, after_id=old_max)
         cursor.execute(
             """
             DELETE FROM geo_constraintfeaturepart p USING geo_constraintfeature f
@@ -261,6 +252,21 @@ def replace_layer_features(
             "DELETE FROM geo_constraintfeature WHERE layer_id = %s AND id <= %s",
             [layer.pk, old_max],
         )
+
+
+def index_parts(layer: ConstraintLayer, *, after_id: int = 0) -> int:
+    """Cut the layer's features with ids above `after_id` into GiST-indexed parts."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO geo_constraintfeaturepart (feature_id, dataset, geometry)
+            SELECT f.id, %s, ST_Subdivide(f.geometry, %s)
+            FROM geo_constraintfeature f
+            WHERE f.layer_id = %s AND f.id > %s
+            """,
+            [layer.dataset, SUBDIVIDE_VERTICES, layer.pk, after_id],
+        )
+        return cursor.rowcount
 
 
 def _prepare_geometry(geometry: Any, summary: ImportSummary) -> shapely.Geometry | None:

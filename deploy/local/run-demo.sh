@@ -11,6 +11,7 @@ mkdir -p .local/logs
 
 "$PY" manage.py migrate --noinput
 "$PY" manage.py load_demo
+"$PY" manage.py load_demo_constraints --no-progress
 
 "$ROOT/.venv/bin/celery" -A config worker --loglevel=INFO --concurrency=2 \
   --hostname="triage-demo@%h" &
