@@ -1,0 +1,13 @@
+"""Enqueue again every triage run whose worker seems to have died (also a periodic task)."""
+
+from django.core.management.base import BaseCommand
+
+from triage import services
+
+
+class Command(BaseCommand):
+    help = "Re-enqueue triage runs stuck past their time limit."
+
+    def handle(self, *args, **options):
+        run_ids = services.recover_stuck_runs()
+        self.stdout.write(f"re-enqueued {len(run_ids)} run(s): {run_ids}")
