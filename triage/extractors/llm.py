@@ -67,17 +67,21 @@ def _value_ok(finding: ModelFinding) -> bool:
 
 
 def _page_chunks(pages: list[PageText], budget: int) -> list[list[PageText]]:
-    """Consecutive pages whose text fits the budget; a single longer page is cut to fit."""
+    """Consecutive pages whose text fits the budget. A page longer than the budget is sent in
+    parts (each still labelled with its page number), so no text goes unread."""
+    parts: list[PageText] = []
+    for page in pages:
+        for start in range(0, max(len(page.text), 1), budget):
+            parts.append(PageText(page.number, page.text[start : start + budget], page.ocr))
     chunks: list[list[PageText]] = []
     current: list[PageText] = []
     used = 0
-    for page in pages:
-        text = page.text[:budget]
-        if current and used + len(text) > budget:
+    for part in parts:
+        if current and used + len(part.text) > budget:
             chunks.append(current)
             current, used = [], 0
-        current.append(PageText(page.number, text, page.ocr))
-        used += len(text)
+        current.append(part)
+        used += len(part.text)
     if current:
         chunks.append(current)
     return chunks
