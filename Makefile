@@ -3,7 +3,7 @@
 PY := .venv/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: help setup demo test stop lint lock
+.PHONY: help setup demo test stop lint lock vllm-test-server
 
 help:
 	@echo "make demo   set up (first time: system packages, venv, database) and run the service with demo data"
@@ -17,8 +17,12 @@ setup:
 demo: setup
 	@deploy/local/run-demo.sh
 
-test: setup
+test: setup vllm-test-server
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+# The CPU vLLM server and tiny model the integration tests start (a no-op once set up).
+vllm-test-server:
+	@deploy/model-server/cpu-test/setup.sh
 
 stop:
 	@deploy/local/services.sh stop
