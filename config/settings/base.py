@@ -127,6 +127,8 @@ TRIAGE_OCR_DPI = env_int("TRIAGE_OCR_DPI", 200, minimum=72)
 TRIAGE_RUN_TIME_LIMIT_SECONDS = env_int("TRIAGE_RUN_TIME_LIMIT_SECONDS", 900, minimum=2)
 TRIAGE_TASK_MAX_RETRIES = env_int("TRIAGE_TASK_MAX_RETRIES", 6, minimum=0)
 TRIAGE_RETRY_BACKOFF_SECONDS = env_float("TRIAGE_RETRY_BACKOFF_SECONDS", 10.0, minimum=0.1)
+# The Celery queue triage runs are sent to (a deployment may give triage its own workers).
+TRIAGE_TASK_QUEUE = env_str("TRIAGE_TASK_QUEUE", "celery")
 # Characters per request to the model (about 4 characters a token); longer documents are split
 # by page and the findings merged.
 LLM_PROMPT_CHAR_BUDGET = env_int("LLM_PROMPT_CHAR_BUDGET", 24000, minimum=1000)
@@ -146,6 +148,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Planning application triage API",
     "VERSION": "1.0.0",
+    # 3.1 is JSON Schema proper, which the pydantic models that validate payloads emit.
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from planning.keys import active_key_for
@@ -41,3 +42,15 @@ class CouncilApiKeyAuthentication(authentication.BaseAuthentication):
     def authenticate_header(self, request) -> str:
         # Makes DRF answer 401 (with WWW-Authenticate) rather than 403 when no key is sent.
         return self.keyword
+
+
+class CouncilApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = CouncilApiKeyAuthentication
+    name = "councilApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A council API key, issued with `manage.py issue_api_key`.",
+        }

@@ -1,12 +1,16 @@
 """The council submission API: councils' systems submit applications and their documents,
 and read back what we hold. Each view parses, calls one service, and shapes the answer."""
 
+import json
+
 import pydantic
 from django.conf import settings
+from django.http import JsonResponse
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, mixins, serializers, status
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -32,12 +36,19 @@ ERROR_RESPONSE = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description="`{field: [message, ...]}`; `non_field_errors` for the payload as a whole.",
 )
+DETAIL_RESPONSE = OpenApiResponse(OpenApiTypes.OBJECT, description="`{detail: message}`")
+# Every call may meet these: no or a revoked key; an application (or page) the council lacks.
+COMMON_RESPONSES = {401: DETAIL_RESPONSE, 404: DETAIL_RESPONSE}
 
 
 def parsed(model: type[pydantic.BaseModel], data) -> pydantic.BaseModel:
-    """Validate a payload with its pydantic model; errors come back in DRF's usual shape."""
+    """Validate a payload with its pydantic model; errors come back in DRF's usual shape.
+
+    Strict JSON mode: a value must already have its JSON type ("0" is not a number, 0 is
+    not false), while dates still come as ISO strings, exactly as the published schema says.
+    """
     try:
-        return model.model_validate(data)
+        return model.model_validate_json(json.dumps(data), strict=True)
     except pydantic.ValidationError as error:
         messages: dict[str, list[str]] = {}
         for problem in error.errors(include_url=False, include_input=False):
@@ -50,6 +61,19 @@ def parsed(model: type[pydantic.BaseModel], data) -> pydantic.BaseModel:
 class CouncilSystemView(generics.GenericAPIView):
     authentication_classes = [CouncilApiKeyAuthentication]
     permission_classes = [IsCouncilSystem]
+    # Anything else in the query string is refused, so a misspelt filter is not ignored.
+    query_parameters: frozenset[str] = frozenset()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        unknown = sorted(set(request.query_params) - self.query_parameters)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["Unknown query parameter."] for name in unknown}
+            )
+        # DRF would read an empty or malformed page as the first page.
+        if "page" in request.query_params and not request.query_params["page"].isdigit():
+            raise serializers.ValidationError({"page": ["Give a page number: 1, 2, ..."]})
 
     def get_queryset(self):
         return (
@@ -63,9 +87,22 @@ def _application_url(application: PlanningApplication) -> str:
     return reverse("api:application-detail", kwargs={"pk": application.pk})
 
 
-class ApplicationListView(CouncilSystemView):
+class ApplicationListView(mixins.ListModelMixin, CouncilSystemView):
     serializer_class = ApplicationSerializer
     parser_classes = [JSONParser]
+    query_parameters = frozenset({"reference", "status", "page"})
+
+    def get_queryset(self):
+        applications = super().get_queryset()
+        if reference := self.request.query_params.get("reference"):
+            applications = applications.filter(reference=reference)
+        if wanted := self.request.query_params.get("status"):
+            if wanted not in ApplicationStatus.values:
+                raise serializers.ValidationError(
+                    {"status": [f"Use one of {', '.join(ApplicationStatus.values)}."]}
+                )
+            applications = applications.filter(status=wanted)
+        return applications
 
     @extend_schema(
         summary="List the council's applications, newest first",
@@ -73,19 +110,10 @@ class ApplicationListView(CouncilSystemView):
             OpenApiParameter("reference", str, description="Exactly this reference."),
             OpenApiParameter("status", str, enum=ApplicationStatus.values),
         ],
+        responses={200: ApplicationSerializer(many=True), 400: ERROR_RESPONSE, **COMMON_RESPONSES},
     )
     def get(self, request):
-        applications = self.get_queryset()
-        if reference := request.query_params.get("reference"):
-            applications = applications.filter(reference=reference)
-        if wanted := request.query_params.get("status"):
-            if wanted not in ApplicationStatus.values:
-                raise serializers.ValidationError(
-                    {"status": [f"Use one of {', '.join(ApplicationStatus.values)}."]}
-                )
-            applications = applications.filter(status=wanted)
-        page = self.paginate_queryset(applications)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.list(request)
 
     @extend_schema(
         summary="Submit an application",
@@ -99,6 +127,7 @@ class ApplicationListView(CouncilSystemView):
             200: ApplicationSerializer,
             400: ERROR_RESPONSE,
             409: ERROR_RESPONSE,
+            401: DETAIL_RESPONSE,
         },
     )
     def post(self, request):
@@ -124,7 +153,10 @@ class ApplicationListView(CouncilSystemView):
 class ApplicationDetailView(CouncilSystemView):
     serializer_class = ApplicationSerializer
 
-    @extend_schema(summary="One application, with its documents")
+    @extend_schema(
+        summary="One application, with its documents",
+        responses={200: ApplicationSerializer, 400: ERROR_RESPONSE, **COMMON_RESPONSES},
+    )
     def get(self, request, pk):
         return Response(self.get_serializer(self.get_object()).data)
 
@@ -134,7 +166,11 @@ class DocumentListView(CouncilSystemView):
     parser_classes = [MultiPartParser]
     pagination_class = None
 
-    @extend_schema(summary="The application's documents, in upload order")
+    @extend_schema(
+        summary="The application's documents, in upload order",
+        operation_id="applications_documents_list",
+        responses={200: DocumentSerializer(many=True), 400: ERROR_RESPONSE, **COMMON_RESPONSES},
+    )
     def get(self, request, pk):
         application = self.get_object()
         return Response(self.get_serializer(application.documents.all(), many=True).data)
@@ -162,6 +198,7 @@ class DocumentListView(CouncilSystemView):
             400: ERROR_RESPONSE,
             413: ERROR_RESPONSE,
             415: ERROR_RESPONSE,
+            **COMMON_RESPONSES,
         },
     )
     def post(self, request, pk):
@@ -208,3 +245,8 @@ def _document_error(rejected: DocumentRejected) -> Response:
     else:
         code = status.HTTP_400_BAD_REQUEST
     return Response({rejected.field: [str(rejected)], "reason": rejected.reason}, status=code)
+
+
+@csrf_exempt  # API clients hold keys, not cookies; an unknown path of any method is a 404.
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)

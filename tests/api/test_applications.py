@@ -113,6 +113,8 @@ def test_it_lets_two_councils_use_the_same_reference(southwark_api, trafford_api
         ({"application_type": "Householder!"}, "application_type", "pattern"),
         ({"reference": "26/AP\t/1"}, "reference", "pattern"),
         ({"proposed_dwellings": -1}, "proposed_dwellings", "greater than or equal"),
+        ({"proposed_dwellings": "9"}, "proposed_dwellings", "valid integer"),
+        ({"eia_required": 0}, "eia_required", "valid boolean"),
         ({"site": {"type": "Point", "coordinates": [-0.08, 51.45]}}, "site", "tag 'Point'"),
     ],
 )
