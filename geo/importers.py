@@ -138,11 +138,13 @@ class LayerImporter:
             raise LayerImportError(f"Cannot read {self.path.name} as CSV: {e}") from e
         if "geometry" not in frame.columns:
             raise LayerImportError(f"{self.path.name} has no 'geometry' column of WKT.")
-        wkt = frame["geometry"].where(frame["geometry"].str.strip() != "", None)
+        wkt = [text if text.strip() else None for text in frame["geometry"]]
         # The platform gives only a `point` for many listed buildings.
         if "point" in frame.columns:
-            wkt = wkt.fillna(frame["point"].where(frame["point"].str.strip() != "", None))
-        geometries = shapely.from_wkt(wkt.to_numpy(dtype=object), on_invalid="ignore")
+            wkt = [
+                w or (p if p.strip() else None) for w, p in zip(wkt, frame["point"], strict=True)
+            ]
+        geometries = shapely.from_wkt(np.array(wkt, dtype=object), on_invalid="ignore")
         # The platform publishes WKT in WGS84.
         series = geopandas.GeoSeries(geometries, crs=f"EPSG:{self.srid or 4326}")
         attributes = frame.drop(columns=[c for c in ("geometry", "point") if c in frame])

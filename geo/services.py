@@ -197,6 +197,17 @@ def _flatten(polygons: list[GEOSGeometry]) -> list[Polygon]:
 def check_site(site: GEOSGeometry, *, datasets: Iterable[str] | None = None) -> list[ConstraintHit]:
     """Every loaded constraint feature that overlaps the site, or lies within its dataset's
     buffer of it, one hit per feature, ordered by dataset then distance."""
+    return check_site_against(PARTS_TABLE, site, datasets=datasets)
+
+
+PARTS_TABLE = "geo_constraintfeaturepart"
+
+
+def check_site_against(
+    parts_table: str, site: GEOSGeometry, *, datasets: Iterable[str] | None = None
+) -> list[ConstraintHit]:
+    """check_site on another table of (feature_id, dataset, geometry): the benchmark runs
+    the very same query on whole, unsubdivided geometries to compare."""
     site = as_site(site)
     site_area = site.area
     wanted = sorted(set(datasets)) if datasets is not None else []
@@ -210,8 +221,9 @@ def check_site(site: GEOSGeometry, *, datasets: Iterable[str] | None = None) -> 
         datasets=wanted,
         point_min=POINT_MIN_BUFFER_M,
     )
+    sql = CHECK_SQL.format(buffer=buffer_sql).replace(PARTS_TABLE, parts_table)
     with connection.cursor() as cursor:
-        cursor.execute(CHECK_SQL.format(buffer=buffer_sql), params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [_hit(row, site_area) for row in rows]
 
