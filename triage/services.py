@@ -129,7 +129,7 @@ def start_triage_for_new_document(document: Document) -> TriageRun | None:
 def enqueue_run(run_id: int) -> None:
     from triage.tasks import run_triage  # tasks import services; import here to avoid a cycle
 
-    run_triage.delay(run_id)
+    run_triage.apply_async((run_id,), queue=settings.TRIAGE_TASK_QUEUE)
 
 
 def claim_run(run_id: int) -> TriageRun | None:

@@ -28,10 +28,12 @@ def run_triage(self, run_id: int) -> str:
         if self.request.retries >= settings.TRIAGE_TASK_MAX_RETRIES:
             services.fail_run(run_id, f"gave up after {self.request.retries} retries: {error}")
             return "failed"
-        raise self.retry(exc=error, countdown=_backoff(self.request.retries)) from error
+        raise self.retry(
+            exc=error, countdown=_backoff(self.request.retries), queue=settings.TRIAGE_TASK_QUEUE
+        ) from error
     if not outcome.done:
         # Another worker holds the run; look again once its claim would have lapsed.
-        raise self.retry(countdown=outcome.retry_in)
+        raise self.retry(countdown=outcome.retry_in, queue=settings.TRIAGE_TASK_QUEUE)
     return outcome.message
 
 

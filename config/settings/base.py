@@ -127,6 +127,12 @@ TRIAGE_OCR_DPI = env_int("TRIAGE_OCR_DPI", 200, minimum=72)
 TRIAGE_RUN_TIME_LIMIT_SECONDS = env_int("TRIAGE_RUN_TIME_LIMIT_SECONDS", 900, minimum=2)
 TRIAGE_TASK_MAX_RETRIES = env_int("TRIAGE_TASK_MAX_RETRIES", 6, minimum=0)
 TRIAGE_RETRY_BACKOFF_SECONDS = env_float("TRIAGE_RETRY_BACKOFF_SECONDS", 10.0, minimum=0.1)
+# How often a worker sweeps for tasks whose worker died (unacknowledged past the visibility
+# timeout) and delivers them again; each sweep is one cheap Redis query.
+CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = env_float(
+    "CELERY_RESTORE_INTERVAL_SECONDS", 10.0, minimum=0.5
+)
+CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = 1
 # The Celery queue triage runs are sent to (a deployment may give triage its own workers).
 TRIAGE_TASK_QUEUE = env_str("TRIAGE_TASK_QUEUE", "celery")
 # Characters per request to the model (about 4 characters a token); longer documents are split
