@@ -353,7 +353,7 @@ _OTHER_DOCUMENT = re.compile(
     r"Regulations|Order|Act|Schedule|this (?:statement|report|assessment)|Appendix|Section)\b"
 )
 _POLICY_CONTEXT = re.compile(r"\bpolic(?:y|ies)\b", re.IGNORECASE)
-_POLICY_TOKEN = re.compile(r"(?<![\w(/-])([A-Z]{1,4})[ .]?(\d{1,3})([a-z]?)(?![\w(/:.-]|\.\d)")
+_POLICY_TOKEN = re.compile(r"(?<![\w(/-])([A-Z]{1,4})[ .]?(\d{1,3})([a-z]?)(?![\w(/:-]|\.\d)")
 _NOT_POLICY_BEFORE = re.compile(r"\b(?:class(?:es)?|BS|category|flat|unit|no\.?)\s*$", re.I)
 _POSTCODE = re.compile(r"^\s*\d[A-Z]{2}\b")
 

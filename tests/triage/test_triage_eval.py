@@ -1,0 +1,35 @@
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+EVALSET = Path(__file__).parent / "evalset"
+
+
+def run_eval(*args) -> list[str]:
+    out = StringIO()
+    call_command("triage_eval", *args, stdout=out)
+    return out.getvalue().strip().splitlines()
+
+
+def test_it_scores_the_rules_engine_per_code_and_overall(db):
+    lines = run_eval(str(EVALSET), "--engine", "rules")
+    # 7 expected, 6 found (the basement "no" is never said), nothing false.
+    assert lines[-1] == "RESULT precision=1.000 recall=0.857 f1=0.923 n=2"
+    row = next(line for line in lines if line.startswith("proposal.basement"))
+    assert row.split()[1:4] == ["0", "0", "1"]
+    throughput = next(line for line in lines if line.startswith("throughput"))
+    assert float(re.search(r"([\d.]+) pages/second \(engine\)", throughput).group(1)) > 0
+
+
+def test_it_rejects_a_folder_without_applications(tmp_path):
+    with pytest.raises(CommandError, match="no application folders"):
+        call_command("triage_eval", str(tmp_path))
+
+
+def test_the_llm_engine_needs_a_model_server(db, settings):
+    settings.LLM_BASE_URL = ""
+    with pytest.raises(CommandError, match="LLM_BASE_URL"):
+        call_command("triage_eval", str(EVALSET), "--engine", "llm")
