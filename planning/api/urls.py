@@ -7,6 +7,7 @@ app_name = "api"
 
 urlpatterns = [
     path("applications/", views.ApplicationListView.as_view(), name="application-list"),
+    path("applications/odp/", views.OdpApplicationView.as_view(), name="application-odp"),
     path(
         "applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application-detail"
     ),

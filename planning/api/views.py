@@ -19,6 +19,8 @@ from planning.api.authentication import CouncilApiKeyAuthentication
 from planning.api.permissions import IsCouncilSystem
 from planning.api.serializers import ApplicationSerializer, DocumentSerializer
 from planning.models import ApplicationStatus, PlanningApplication
+from planning.odp import SOURCE_FORMAT as ODP
+from planning.odp import OdpApplication
 from planning.submission import (
     ApplicationSubmission,
     DocumentRejected,
@@ -50,12 +52,15 @@ def parsed(model: type[pydantic.BaseModel], data) -> pydantic.BaseModel:
     try:
         return model.model_validate_json(json.dumps(data), strict=True)
     except pydantic.ValidationError as error:
-        messages: dict[str, list[str]] = {}
-        for problem in error.errors(include_url=False, include_input=False):
-            field = ".".join(str(part) for part in problem["loc"]) or "non_field_errors"
-            message = problem["msg"].removeprefix("Value error, ")
-            messages.setdefault(field, []).append(message)
-        raise serializers.ValidationError(messages) from None
+        raise serializers.ValidationError(_messages(error)) from None
+
+
+def _messages(error: pydantic.ValidationError) -> dict[str, list[str]]:
+    messages: dict[str, list[str]] = {}
+    for problem in error.errors(include_url=False, include_input=False):
+        field = ".".join(str(part) for part in problem["loc"]) or "non_field_errors"
+        messages.setdefault(field, []).append(problem["msg"].removeprefix("Value error, "))
+    return messages
 
 
 class CouncilSystemView(generics.GenericAPIView):
@@ -94,9 +99,11 @@ class ApplicationListView(mixins.ListModelMixin, CouncilSystemView):
 
     def get_queryset(self):
         applications = super().get_queryset()
-        if reference := self.request.query_params.get("reference"):
-            applications = applications.filter(reference=reference)
-        if wanted := self.request.query_params.get("status"):
+        query = self.request.query_params
+        if "reference" in query:
+            applications = applications.filter(reference=query["reference"])
+        if "status" in query:
+            wanted = query["status"]
             if wanted not in ApplicationStatus.values:
                 raise serializers.ValidationError(
                     {"status": [f"Use one of {', '.join(ApplicationStatus.values)}."]}
@@ -131,23 +138,61 @@ class ApplicationListView(mixins.ListModelMixin, CouncilSystemView):
         },
     )
     def post(self, request):
-        submission = parsed(ApplicationSubmission, request.data)
-        try:
-            result = submit_application(request.user.council, submission)
-        except ReferenceConflict as conflict:
-            return Response(
-                {
-                    "reference": [str(conflict)],
-                    "differing_fields": conflict.differing_fields,
-                    "existing": _application_url(conflict.existing),
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
-        return Response(
-            self.get_serializer(result.application).data,
-            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
-            headers={"Location": _application_url(result.application)},
+        return _submitted(self, parsed(ApplicationSubmission, request.data))
+
+
+def _submitted(
+    view: CouncilSystemView, submission: ApplicationSubmission, *, source_format: str = "native"
+) -> Response:
+    try:
+        result = submit_application(
+            view.request.user.council, submission, source_format=source_format
         )
+    except ReferenceConflict as conflict:
+        return Response(
+            {
+                "reference": [str(conflict)],
+                "differing_fields": conflict.differing_fields,
+                "existing": _application_url(conflict.existing),
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+    return Response(
+        view.get_serializer(result.application).data,
+        status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        headers={"Location": _application_url(result.application)},
+    )
+
+
+class OdpApplicationView(CouncilSystemView):
+    serializer_class = ApplicationSerializer
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        summary="Submit an application in the Open Digital Planning schema (as PlanX sends it)",
+        description=(
+            "Reads the ODP `application` document: type, proposal description, address and "
+            "UPRN, the site boundary, `metadata.submittedAt` as the received date, units, and "
+            "the designations PlanX found (kept as the submitter's claims). The reference is "
+            "`metadata.id`. Other keys are accepted and ignored. Retries behave as for "
+            "native submissions."
+        ),
+        request=OdpApplication,
+        responses={
+            201: ApplicationSerializer,
+            200: ApplicationSerializer,
+            400: ERROR_RESPONSE,
+            409: ERROR_RESPONSE,
+            401: DETAIL_RESPONSE,
+        },
+    )
+    def post(self, request):
+        odp = parsed(OdpApplication, request.data)
+        try:
+            submission = odp.as_submission()
+        except pydantic.ValidationError as error:
+            raise serializers.ValidationError(_messages(error)) from None
+        return _submitted(self, submission, source_format=ODP)
 
 
 class ApplicationDetailView(CouncilSystemView):

@@ -1,0 +1,132 @@
+"""Reading an Open Digital Planning (ODP) application, the JSON that PlanX sends to
+back-office systems, as one of our submissions.
+
+ODP documents are large and the schema is someone else's, so unlike our own payloads
+unknown keys are allowed: only the parts read here are checked, and strictly. The
+constraints PlanX reports ("designations") are kept as claims, never as facts.
+"""
+
+import datetime
+import zoneinfo
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from planning.submission import ApplicationSubmission, ReportedConstraint, SiteGeoJson
+
+SOURCE_FORMAT = "odp"
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+class _Odp(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class OdpValue(_Odp):
+    value: str = Field(min_length=1, max_length=100)
+
+
+class OdpEntity(_Odp):
+    name: str = Field("", max_length=300)
+
+
+class OdpDesignation(_Odp):
+    value: str = Field(min_length=1, max_length=100)
+    intersects: bool
+    entities: list[OdpEntity] = Field([], max_length=200)
+
+
+class OdpPlanning(_Odp):
+    designations: list[OdpDesignation] = Field([], max_length=200)
+
+
+class OdpBoundary(_Odp):
+    site: SiteGeoJson | None = None
+
+
+class OdpAddress(_Odp):
+    singleLine: str = Field("", max_length=500)  # ODP's own key
+    title: str = Field("", max_length=500)
+    uprn: str = ""
+
+
+class OdpProperty(_Odp):
+    address: OdpAddress
+    boundary: OdpBoundary | None = None
+    planning: OdpPlanning | None = None
+
+
+class OdpUnits(_Odp):
+    total: int | None = Field(None, ge=0)
+
+
+class OdpProposal(_Odp):
+    description: str
+    boundary: OdpBoundary | None = None
+    units: OdpUnits | None = None
+
+
+class OdpApplicationType(_Odp):
+    type: OdpValue
+
+
+class OdpData(_Odp):
+    application: OdpApplicationType
+    property: OdpProperty
+    proposal: OdpProposal
+
+
+class OdpMetadata(_Odp):
+    # PlanX's own id for the submission: unique, and the same on a resend.
+    id: str = Field(min_length=1, max_length=100)
+    submittedAt: datetime.datetime  # ODP's own key
+
+    @field_validator("submittedAt", mode="before")
+    @classmethod
+    def _iso_in_any_case(cls, value):
+        # Real examples carry "2023-10-02t00:00:00z"; ISO 8601 allows the lower case.
+        if not isinstance(value, str):
+            raise ValueError("Give submittedAt as an ISO 8601 date and time.")
+        try:
+            return datetime.datetime.fromisoformat(value.upper())
+        except ValueError:
+            raise ValueError("Give submittedAt as an ISO 8601 date and time.") from None
+
+
+class OdpApplication(_Odp):
+    """The parts of an ODP `application` document this service reads."""
+
+    data: OdpData
+    metadata: OdpMetadata
+
+    def as_submission(self) -> ApplicationSubmission:
+        """Our submission, checked as strictly as a native one (the site above all).
+
+        Raises pydantic.ValidationError naming our fields ("site", "received_date").
+        """
+        data = self.data
+        boundary = data.proposal.boundary or data.property.boundary
+        designations = data.property.planning.designations if data.property.planning else []
+        submitted = self.metadata.submittedAt
+        if submitted.tzinfo is not None:
+            submitted = submitted.astimezone(LONDON)
+        return ApplicationSubmission.model_validate(
+            {
+                "reference": self.metadata.id,
+                "application_type": data.application.type.value,
+                "description": data.proposal.description,
+                "address": data.property.address.singleLine or data.property.address.title,
+                "uprn": data.property.address.uprn,
+                "site": boundary.site if boundary else None,
+                "received_date": submitted.date(),
+                "proposed_dwellings": data.proposal.units.total if data.proposal.units else None,
+                "reported_constraints": [
+                    ReportedConstraint(
+                        dataset=designation.value,
+                        intersects=designation.intersects,
+                        names=[entity.name for entity in designation.entities if entity.name],
+                    )
+                    for designation in designations
+                    if designation.intersects
+                ],
+            }
+        )

@@ -1,0 +1,84 @@
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from planning.models import PlanningApplication
+
+URL = "/api/v1/applications/odp/"
+EXAMPLES = Path(__file__).parent / "data" / "odp"
+
+
+def example(name: str) -> dict:
+    return json.loads((EXAMPLES / f"{name}.json").read_text())
+
+
+@pytest.mark.parametrize("name", ["fullHouseholderInConservationArea", "major"])
+def test_it_reads_an_odp_application_as_planx_sends_it(southwark_api, name):
+    odp = example(name)
+    proposal, site_area = odp["data"]["proposal"], odp["data"]["proposal"]["boundary"]["area"]
+
+    response = southwark_api.post(URL, odp, format="json")
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["source_format"] == "odp"
+    assert body["reference"] == odp["metadata"]["id"]
+    assert body["application_type"] == odp["data"]["application"]["type"]["value"]
+    assert body["description"] == proposal["description"]
+    assert body["received_date"] == odp["metadata"]["submittedAt"][:10]
+    assert body["uprn"] == odp["data"]["property"]["address"].get("uprn", "")
+    assert body["proposed_dwellings"] == proposal.get("units", {}).get("total")
+    # Our measure of the boundary agrees with the portal's own.
+    assert body["site_area_m2"] == pytest.approx(site_area["squareMetres"], rel=0.005)
+    found = {
+        d["value"] for d in odp["data"]["property"]["planning"]["designations"] if d["intersects"]
+    }
+    assert {c["dataset"] for c in body["reported_constraints"]} == found
+    assert PlanningApplication.objects.get().source_format == "odp"
+
+
+def test_it_keeps_the_names_of_the_designations_planx_found(southwark_api):
+    response = southwark_api.post(URL, example("major"), format="json")
+
+    green_belt = response.json()["reported_constraints"]
+    assert green_belt == [
+        {"dataset": "greenBelt", "intersects": True, "names": ["Buckinghamshire"]}
+    ]
+
+
+def test_it_answers_a_resent_odp_application_with_the_record_it_holds(southwark_api):
+    odp = example("fullHouseholderInConservationArea")
+    first = southwark_api.post(URL, odp, format="json")
+    again = southwark_api.post(URL, odp, format="json")
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert PlanningApplication.objects.count() == 1
+
+
+def test_it_names_what_is_missing_or_wrong(southwark_api):
+    odp = example("fullHouseholderInConservationArea")
+    broken = copy.deepcopy(odp)
+    del broken["data"]["proposal"]["description"]
+    broken["metadata"]["submittedAt"] = "yesterday"
+
+    response = southwark_api.post(URL, broken, format="json")
+
+    assert response.status_code == 400
+    errors = response.json()
+    assert "data.proposal.description" in errors
+    assert "ISO 8601" in errors["metadata.submittedAt"][0]
+
+
+def test_it_checks_the_odp_site_as_strictly_as_a_native_one(southwark_api):
+    odp = example("fullHouseholderInConservationArea")
+    ring = odp["data"]["proposal"]["boundary"]["site"]["geometry"]["coordinates"][0][0]
+    odp["data"]["proposal"]["boundary"]["site"]["geometry"]["coordinates"][0][0] = [
+        [lat, lon] for lon, lat in ring
+    ]
+
+    response = southwark_api.post(URL, odp, format="json")
+
+    assert response.status_code == 400
+    assert "[longitude, latitude]" in response.json()["site"][0]
