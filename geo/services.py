@@ -177,14 +177,13 @@ def as_site(site: GEOSGeometry) -> GEOSGeometry:
     if site.srid != BNG_SRID:
         site = site.transform(BNG_SRID, clone=True)
     if not site.valid:
-        site = site.make_valid()
-        polygons = (
-            [g for g in site if g.geom_type in ("Polygon", "MultiPolygon")]
-            if (site.geom_type == "GeometryCollection")
-            else [site]
-        )
-        site = polygons[0] if len(polygons) == 1 else MultiPolygon(*_flatten(polygons))
-        site.srid = BNG_SRID
+        # A self-crossing red line is common in hand-drawn boundaries: keep its areas.
+        repaired = site.make_valid()
+        pieces = repaired if repaired.geom_type == "GeometryCollection" else [repaired]
+        polygons = _flatten([g for g in pieces if g.geom_type in ("Polygon", "MultiPolygon")])
+        if not polygons:
+            raise ValueError("The site has no area.")
+        site = MultiPolygon(*polygons, srid=BNG_SRID)
     if site.empty or site.area <= 0:
         raise ValueError("The site has no area.")
     return site

@@ -217,3 +217,14 @@ def test_it_lists_distinct_feature_names_for_a_gazetteer(southwark_layers):
     assert ("conservation-area", "Dulwich Village") in names
     assert len(names) == len(set(names))
     assert {dataset for dataset, _ in layer_names()} >= {"listed-building", "conservation-area"}
+
+
+def test_it_repairs_a_self_crossing_site_boundary(block):
+    bow_tie = GEOSGeometry(
+        "SRID=27700;POLYGON((534010 176010, 534030 176030, 534030 176010, 534010 176030, "
+        "534010 176010))"
+    )
+    assert not bow_tie.valid
+    hit = only_hit(bow_tie)
+    assert hit.relation == "site-inside"
+    assert hit.overlap_area_m2 == 200.0
