@@ -139,6 +139,7 @@ TRIAGE_TASK_QUEUE = env_str("TRIAGE_TASK_QUEUE", "celery")
 # by page and the findings merged.
 LLM_PROMPT_CHAR_BUDGET = env_int("LLM_PROMPT_CHAR_BUDGET", 24000, minimum=1000)
 LLM_MAX_OUTPUT_TOKENS = env_int("LLM_MAX_OUTPUT_TOKENS", 2000, minimum=64)
+LLM_MAX_FINDINGS_PER_REQUEST = env_int("LLM_MAX_FINDINGS_PER_REQUEST", 25, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "triage-recover-stuck-runs": {
         "task": "triage.tasks.recover_stuck_runs",

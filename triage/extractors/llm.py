@@ -8,6 +8,8 @@ reading them, nor any officer's decision. Long documents are split by page withi
 budget; the findings of all parts are merged and de-duplicated.
 """
 
+import copy
+
 from django.conf import settings
 from pydantic import ValidationError
 
@@ -116,6 +118,10 @@ class LLMExtractor(Extractor):
         self.client = client
         self.char_budget = char_budget or settings.LLM_PROMPT_CHAR_BUDGET
         self.label = f"llm:{client.model}@{PROMPT_VERSION}"
+        # Fewer findings per request keep a small model's answer inside its output budget.
+        self.schema = copy.deepcopy(SCHEMA)
+        findings = self.schema["properties"]["findings"]
+        findings["maxItems"] = min(findings["maxItems"], settings.LLM_MAX_FINDINGS_PER_REQUEST)
 
     def extract(
         self, application: ApplicationFacts, documents: list[DocumentInput]
@@ -130,7 +136,7 @@ class LLMExtractor(Extractor):
                     system=SYSTEM_PROMPT,
                     user=build_user_message(application, document, chunk),
                     schema_name="planning_findings",
-                    schema=SCHEMA,
+                    schema=self.schema,
                 )
                 try:
                     extraction = ModelExtraction.model_validate(data)

@@ -1,0 +1,46 @@
+from planning.models import PlanningApplication
+from tests.factories import PlanningApplicationFactory
+from tests.triage.factories import DocumentFactory
+from tests.triage.test_runs import run_now
+from triage import services
+from triage.api.sections import filter_by_lane, triage_section
+
+
+def test_the_triage_section_shows_the_latest_result_with_evidence_and_reviews(officer):
+    application = PlanningApplicationFactory()
+    assert triage_section(application) is None
+    DocumentFactory(application=application, content=b"The site is in Flood Zone 3.")
+    run = run_now(application)
+    finding = run.findings.get(code="constraint.flood_zone")
+    services.review_finding(finding, decision="accepted", reviewer=officer, reviewer_name="alice")
+    services.start_triage(application)  # a newer run, still queued
+
+    section = triage_section(application)
+
+    assert section["latest_run"] == {
+        "version": 2,
+        "status": "queued",
+        "engine": "rules",
+        "error": "",
+    }
+    assert section["result"]["version"] == 1
+    assert section["result"]["lane"] == run.lane
+    shown = next(f for f in section["result"]["findings"] if f["id"] == finding.pk)
+    assert shown["evidence"]["quote"] == "The site is in Flood Zone 3."
+    assert shown["evidence"]["page"] == 1
+    assert shown["review"]["decision"] == "accepted" and shown["review"]["by"] == "alice"
+
+
+def test_the_lane_filter_uses_the_latest_finished_run(db):
+    simple = PlanningApplicationFactory()
+    DocumentFactory(
+        application=simple,
+        original_filename="location-plan.txt",
+        content=b"Location plan. The site is in Flood Zone 1.",
+    )
+    flagged = PlanningApplicationFactory()
+    run_now(simple)
+    run_now(flagged)  # no documents at all: the location plan is missing
+    everything = PlanningApplication.objects.all()
+    assert list(filter_by_lane(everything, "fast-track")) == [simple]
+    assert list(filter_by_lane(everything, "needs-attention")) == [flagged]

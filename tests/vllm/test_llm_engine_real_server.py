@@ -1,0 +1,48 @@
+"""The llm engine end to end through a real vLLM server (CPU, a tiny random model made locally):
+the request format, the strict schema under constrained decoding, parsing and validation. The
+model's text is noise, so its quotes cannot be on the page: they must be dropped and counted
+without failing the run."""
+
+import pytest
+
+from tests.factories import PlanningApplicationFactory
+from tests.triage.factories import DocumentFactory
+from triage import services
+from triage.models import RunStatus
+
+pytestmark = [pytest.mark.vllm, pytest.mark.django_db]
+
+
+def test_it_runs_the_llm_engine_through_the_real_server(vllm_server, settings):
+    settings.LLM_BASE_URL = vllm_server.base_url
+    settings.LLM_MODEL = vllm_server.model
+    settings.LLM_API_KEY = vllm_server.api_key
+    settings.LLM_TIMEOUT_SECONDS = 120
+    # The test server's context is 2,048 tokens: keep the prompt and the answer small.
+    settings.LLM_MAX_FINDINGS_PER_REQUEST = 2
+    settings.LLM_MAX_OUTPUT_TOKENS = 900
+    settings.LLM_PROMPT_CHAR_BUDGET = 1000
+    application = PlanningApplicationFactory()
+    DocumentFactory(
+        application=application,
+        content=b"The site lies within the Camberwell Grove Conservation Area. "
+        b"Three storeys are proposed.",
+    )
+
+    run = services.start_triage(application, engine="llm")
+    services.execute_run(run.pk)
+    run.refresh_from_db()
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    document_findings = run.findings.filter(source="document")
+    # Whatever survived was verified against the page; the rest was counted, never shown.
+    for finding in document_findings:
+        assert (
+            finding.quote in "The site lies within the Camberwell Grove Conservation Area. "
+            "Three storeys are proposed."
+        )
+        assert finding.engine == f"llm:{vllm_server.model}@2026-11-a"
+    assert run.pages_read == 1
+    # The random model does answer (with noise): its invented quotes were dropped and counted.
+    assert run.dropped_quotes >= 1
+    assert run.lane  # the run was scored like any other

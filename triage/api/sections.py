@@ -1,0 +1,90 @@
+"""What triage adds to the application API: a "triage" section in the application detail and a
+"lane" list filter. Both are plain functions over services, ready for planning.api.extensions'
+register_detail_section / register_list_filter (registered from TriageConfig.ready once that
+module exists). AI output (findings) and human decisions (reviews) are shown apart."""
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from planning.models import PlanningApplication
+from triage import services
+from triage.models import Finding, RunStatus, TriageRun
+
+
+def _finding(finding: Finding) -> dict:
+    review = finding.reviews.order_by("-created_at", "-id").first()
+    evidence: dict = {"source": finding.source}
+    if finding.source == "spatial":
+        evidence |= {
+            "dataset": finding.dataset,
+            "layer_source": finding.layer_source,
+            "entity": finding.entity,
+            "name": finding.feature_name,
+            "relation": finding.relation,
+            "overlap_area_m2": finding.overlap_area_m2,
+            "site_share_pct": finding.site_share_pct,
+            "distance_m": finding.distance_m,
+            "grazes": finding.grazes,
+        }
+    elif finding.document_id:
+        evidence |= {
+            "document": finding.document_id,
+            "page": finding.page_number,
+            "quote": finding.quote,
+        }
+    return {
+        "id": finding.pk,
+        "code": finding.code,
+        "value": finding.value,
+        "attributes": finding.attributes,
+        "title": finding.title,
+        "detail": finding.detail,
+        "engine": finding.engine,
+        "confidence": finding.confidence,
+        "evidence": evidence,
+        "review": None
+        if review is None
+        else {
+            "decision": review.decision,
+            "amended_value": review.amended_value,
+            "reason": review.reason,
+            "by": review.reviewer_name,
+            "at": review.created_at.isoformat(),
+        },
+    }
+
+
+def triage_section(application: PlanningApplication) -> dict | None:
+    latest = services.latest_run(application)
+    if latest is None:
+        return None
+    finished = services.latest_finished_run(application)
+    section = {
+        "latest_run": {
+            "version": latest.version,
+            "status": latest.status,
+            "engine": latest.engine,
+            "error": latest.error,
+        },
+        "result": None,
+    }
+    if finished is not None:
+        section["result"] = {
+            "version": finished.version,
+            "lane": finished.lane,
+            "priority_score": finished.priority_score,
+            "reasons": finished.reasons,
+            "dropped_quotes": finished.dropped_quotes,
+            "finished_at": finished.finished_at.isoformat() if finished.finished_at else None,
+            "findings": [_finding(f) for f in finished.findings.prefetch_related("reviews")],
+        }
+    return section
+
+
+def filter_by_lane(queryset: QuerySet[PlanningApplication], lane: str) -> QuerySet:
+    """Applications whose latest finished triage run put them in `lane`."""
+    latest_lane = (
+        TriageRun.objects.filter(application=OuterRef("pk"), status=RunStatus.SUCCEEDED)
+        .order_by("-version")
+        .values("lane")[:1]
+    )
+    return queryset.annotate(triage_lane=Subquery(latest_lane)).filter(triage_lane=lane)
