@@ -11,7 +11,12 @@ import zoneinfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from planning.submission import ApplicationSubmission, ReportedConstraint, SiteGeoJson
+from planning.submission import (
+    PLANNING_SYSTEM_STARTED,
+    ApplicationSubmission,
+    ReportedConstraint,
+    SiteGeoJson,
+)
 
 SOURCE_FORMAT = "odp"
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -87,9 +92,13 @@ class OdpMetadata(_Odp):
         if not isinstance(value, str):
             raise ValueError("Give submittedAt as an ISO 8601 date and time.")
         try:
-            return datetime.datetime.fromisoformat(value.upper())
+            submitted = datetime.datetime.fromisoformat(value.upper())
         except ValueError:
             raise ValueError("Give submittedAt as an ISO 8601 date and time.") from None
+        # Before the planning system existed it is a typo; it would also overflow time zones.
+        if submitted.date() < PLANNING_SYSTEM_STARTED:
+            raise ValueError(f"submittedAt is before {PLANNING_SYSTEM_STARTED:%d %B %Y}.")
+        return submitted
 
 
 class OdpApplication(_Odp):

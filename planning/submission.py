@@ -42,6 +42,9 @@ WGS84 = 4326
 GB_LONGITUDE = (-9.0, 2.5)
 GB_LATITUDE = (49.0, 61.5)
 
+# The Town and Country Planning Act 1947 came into force: no application is older.
+PLANNING_SYSTEM_STARTED = datetime.date(1948, 7, 1)
+
 # What text extraction can read: PDFs, and scans as images (for OCR).
 ACCEPTED_DOCUMENT_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/tiff")
 
@@ -115,9 +118,11 @@ class ApplicationSubmission(_Strict):
 
     @field_validator("received_date")
     @classmethod
-    def _not_in_the_future(cls, value: datetime.date) -> datetime.date:
+    def _a_real_date(cls, value: datetime.date) -> datetime.date:
         if value > timezone.localdate():
             raise ValueError("The received date cannot be in the future.")
+        if value < PLANNING_SYSTEM_STARTED:
+            raise ValueError(f"The received date is before {PLANNING_SYSTEM_STARTED:%d %B %Y}.")
         return value
 
     @model_validator(mode="after")

@@ -109,6 +109,7 @@ def test_it_lets_two_councils_use_the_same_reference(southwark_api, trafford_api
         ({"applicant_name": "D. Bowie"}, "applicant_name", "Extra inputs"),
         ({"description": ""}, "description", "at least 1 character"),
         ({"received_date": "2999-01-01"}, "received_date", "future"),
+        ({"received_date": "0001-01-01"}, "received_date", "1948"),
         ({"uprn": "UPRN-1"}, "uprn", "pattern"),
         ({"application_type": "Householder!"}, "application_type", "pattern"),
         ({"reference": "26/AP\t/1"}, "reference", "pattern"),

@@ -71,6 +71,17 @@ def test_it_names_what_is_missing_or_wrong(southwark_api):
     assert "ISO 8601" in errors["metadata.submittedAt"][0]
 
 
+def test_it_refuses_a_submission_time_before_the_planning_system(southwark_api):
+    odp = example("major")
+    # Found by fuzzing: converting year 1 to London time used to overflow into a 500.
+    odp["metadata"]["submittedAt"] = "0001-01-01T00:00:01.0Z"
+
+    response = southwark_api.post(URL, odp, format="json")
+
+    assert response.status_code == 400
+    assert "1948" in response.json()["metadata.submittedAt"][0]
+
+
 def test_it_checks_the_odp_site_as_strictly_as_a_native_one(southwark_api):
     odp = example("fullHouseholderInConservationArea")
     ring = odp["data"]["proposal"]["boundary"]["site"]["geometry"]["coordinates"][0][0]
