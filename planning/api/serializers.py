@@ -5,6 +5,7 @@ import json
 
 from rest_framework import serializers
 
+from planning.api.extensions import detail_sections
 from planning.models import Document, PlanningApplication
 from planning.submission import WGS84
 
@@ -63,3 +64,13 @@ class ApplicationSerializer(serializers.ModelSerializer):
         if application.site is None:
             return None
         return json.loads(application.site.transform(WGS84, clone=True).geojson)
+
+
+class ApplicationDetailSerializer(ApplicationSerializer):
+    """One application, with what other apps add to it (the triage result, for one)."""
+
+    def to_representation(self, application: PlanningApplication) -> dict:
+        data = super().to_representation(application)
+        for name, build in detail_sections().items():
+            data[name] = build(application)
+        return data

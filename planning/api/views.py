@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, serializers, status
@@ -16,8 +17,13 @@ from rest_framework.response import Response
 
 from planning.access import applications_visible_to_council
 from planning.api.authentication import CouncilApiKeyAuthentication
+from planning.api.extensions import list_filters
 from planning.api.permissions import IsCouncilSystem
-from planning.api.serializers import ApplicationSerializer, DocumentSerializer
+from planning.api.serializers import (
+    ApplicationDetailSerializer,
+    ApplicationSerializer,
+    DocumentSerializer,
+)
 from planning.models import ApplicationStatus, PlanningApplication
 from planning.odp import SOURCE_FORMAT as ODP
 from planning.odp import OdpApplication
@@ -69,9 +75,12 @@ class CouncilSystemView(generics.GenericAPIView):
     # Anything else in the query string is refused, so a misspelt filter is not ignored.
     query_parameters: frozenset[str] = frozenset()
 
+    def allowed_query_parameters(self) -> frozenset[str]:
+        return self.query_parameters
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        unknown = sorted(set(request.query_params) - self.query_parameters)
+        unknown = sorted(set(request.query_params) - self.allowed_query_parameters())
         if unknown:
             raise serializers.ValidationError(
                 {name: ["Unknown query parameter."] for name in unknown}
@@ -92,10 +101,27 @@ def _application_url(application: PlanningApplication) -> str:
     return reverse("api:application-detail", kwargs={"pk": application.pk})
 
 
+class ApplicationListSchema(AutoSchema):
+    # Filters registered by other apps are known only once apps are ready, so they are read
+    # when the schema is drawn up, not when this module is imported.
+    def get_override_parameters(self):
+        return [
+            *super().get_override_parameters(),
+            *(
+                OpenApiParameter(name, str, description="A filter added by another app.")
+                for name in list_filters()
+            ),
+        ]
+
+
 class ApplicationListView(mixins.ListModelMixin, CouncilSystemView):
     serializer_class = ApplicationSerializer
     parser_classes = [JSONParser]
     query_parameters = frozenset({"reference", "status", "page"})
+    schema = ApplicationListSchema()
+
+    def allowed_query_parameters(self) -> frozenset[str]:
+        return self.query_parameters | set(list_filters())
 
     def get_queryset(self):
         applications = super().get_queryset()
@@ -109,6 +135,9 @@ class ApplicationListView(mixins.ListModelMixin, CouncilSystemView):
                     {"status": [f"Use one of {', '.join(ApplicationStatus.values)}."]}
                 )
             applications = applications.filter(status=wanted)
+        for name, apply in list_filters().items():
+            if name in query:
+                applications = apply(applications, query[name])
         return applications
 
     @extend_schema(
@@ -196,10 +225,14 @@ class OdpApplicationView(CouncilSystemView):
 
 
 class ApplicationDetailView(CouncilSystemView):
-    serializer_class = ApplicationSerializer
+    serializer_class = ApplicationDetailSerializer
 
     @extend_schema(
         summary="One application, with its documents",
+        description=(
+            "Other parts of the service add sections of their own alongside the fields "
+            "below; `triage` carries the latest triage result when triage is installed."
+        ),
         responses={200: ApplicationSerializer, 400: ERROR_RESPONSE, **COMMON_RESPONSES},
     )
     def get(self, request, pk):

@@ -1,0 +1,61 @@
+"""Where other apps add to the application API without planning knowing them.
+
+`planning` must not import `triage`, yet a council's system reads the triage result from
+the application it submitted. So an app that builds on planning registers, from its
+AppConfig.ready():
+
+- a detail section: `register_detail_section("triage", build)`, where `build(application)`
+  returns JSON-ready data (or None) shown under that key in the application's detail;
+- a list filter: `register_list_filter("lane", apply)`, where `apply(queryset, value)`
+  narrows the council's applications for `?lane=value`.
+
+Both run after planning.access has limited the queryset to the caller's council.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+
+from planning.models import PlanningApplication
+
+DetailSection = Callable[[PlanningApplication], Any]
+ListFilter = Callable[[QuerySet[PlanningApplication], str], QuerySet[PlanningApplication]]
+
+_detail_sections: dict[str, DetailSection] = {}
+_list_filters: dict[str, ListFilter] = {}
+
+# Names the API already uses for its own fields and query parameters.
+RESERVED_NAMES = frozenset(
+    {"id", "council", "reference", "status", "site", "documents", "page", "format"}
+)
+
+
+def register_detail_section(name: str, build: DetailSection) -> None:
+    _register(_detail_sections, name, build)
+
+
+def register_list_filter(name: str, apply: ListFilter) -> None:
+    _register(_list_filters, name, apply)
+
+
+def detail_sections() -> dict[str, DetailSection]:
+    return dict(_detail_sections)
+
+
+def list_filters() -> dict[str, ListFilter]:
+    return dict(_list_filters)
+
+
+def _register(registry: dict, name: str, function: Callable) -> None:
+    # Registering the same function again is harmless (ready() can run twice in tests);
+    # two apps claiming one name is a mistake to stop at start-up.
+    if name in RESERVED_NAMES or registry.get(name, function) is not function:
+        raise ValueError(f"The API name {name!r} is already taken.")
+    registry[name] = function
+
+
+def unregister(name: str) -> None:
+    """For tests: forget a section or filter registered under `name`."""
+    _detail_sections.pop(name, None)
+    _list_filters.pop(name, None)
