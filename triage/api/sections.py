@@ -1,17 +1,18 @@
 """What triage adds to the application API: a "triage" section in the application detail and a
-"lane" list filter. Both are plain functions over services, ready for planning.api.extensions'
-register_detail_section / register_list_filter (registered from TriageConfig.ready once that
-module exists). AI output (findings) and human decisions (reviews) are shown apart."""
+"lane" list filter, registered with planning.api.extensions from TriageConfig.ready().
+AI output (findings) and human decisions (reviews) are shown apart."""
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from rest_framework.exceptions import ValidationError
 
 from planning.models import PlanningApplication
 from triage import services
-from triage.models import Finding, RunStatus, TriageRun
+from triage.models import Finding, Lane, RunStatus, TriageRun
 
 
 def _finding(finding: Finding) -> dict:
-    review = finding.reviews.order_by("-created_at", "-id").first()
+    # Reviews are prefetched: pick the newest in Python rather than one query per finding.
+    review = max(finding.reviews.all(), key=lambda r: (r.created_at, r.id), default=None)
     evidence: dict = {"source": finding.source}
     if finding.source == "spatial":
         evidence |= {
@@ -82,6 +83,8 @@ def triage_section(application: PlanningApplication) -> dict | None:
 
 def filter_by_lane(queryset: QuerySet[PlanningApplication], lane: str) -> QuerySet:
     """Applications whose latest finished triage run put them in `lane`."""
+    if lane not in Lane.values:
+        raise ValidationError({"lane": [f"Use one of {', '.join(Lane.values)}."]})
     latest_lane = (
         TriageRun.objects.filter(application=OuterRef("pk"), status=RunStatus.SUCCEEDED)
         .order_by("-version")
