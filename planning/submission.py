@@ -8,9 +8,9 @@ a reference we already hold is told so rather than silently overwriting an offic
 import datetime
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass
-from functools import partial
 from pathlib import PureWindowsPath
 from typing import Annotated, Any, Literal
 
@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from pydantic import (
     BaseModel,
@@ -34,6 +35,8 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from planning.access import applications_visible_to_council
 from planning.models import Council, Document, PlanningApplication, document_upload_to
 from planning.signals import application_submitted, document_added
+
+logger = logging.getLogger(__name__)
 
 BRITISH_NATIONAL_GRID = 27700
 WGS84 = 4326
@@ -247,12 +250,8 @@ def submit_application(
             application = PlanningApplication.objects.create(
                 council=council, source_format=source_format, **fields
             )
-            _on_commit(
-                partial(
-                    application_submitted.send,
-                    sender=PlanningApplication,
-                    application=application,
-                )
+            _announce_on_commit(
+                application_submitted, sender=PlanningApplication, application=application
             )
     except IntegrityError:
         # Two copies of one submission raced; the other one landed first.
@@ -285,10 +284,24 @@ def _same_value(held: Any, sent: Any) -> bool:
     return held == sent
 
 
-def _on_commit(send) -> None:
-    # robust: the record is safe once committed; a listener failing to enqueue its work
-    # is logged, not turned into an error the submitter would retry against a saved record.
-    transaction.on_commit(send, robust=True)
+def _announce_on_commit(signal: Signal, **kwargs: Any) -> None:
+    """Send `signal` once the transaction commits, to every listener whatever the others do.
+
+    The record is safe once committed: a listener failing (say, to reach the broker) is
+    logged, never turned into an error that would make the submitter retry a saved record.
+    """
+
+    def announce() -> None:
+        for receiver, outcome in signal.send_robust(**kwargs):
+            if isinstance(outcome, Exception):
+                logger.error(
+                    "%s failed after commit: %r",
+                    getattr(receiver, "__qualname__", receiver),
+                    outcome,
+                    exc_info=outcome,
+                )
+
+    transaction.on_commit(announce)
 
 
 class DocumentRejected(Exception):
@@ -365,7 +378,7 @@ def add_document(
     try:
         with transaction.atomic():
             document.save()
-            _on_commit(partial(document_added.send, sender=Document, document=document))
+            _announce_on_commit(document_added, sender=Document, document=document)
     except IntegrityError:
         if written:
             document.file.storage.delete(document.file.name)

@@ -216,3 +216,28 @@ def test_it_keeps_one_record_when_two_copies_of_a_submission_race(southwark_key,
     assert sorted(response.status_code for response in statuses) == [200, 201]
     assert len({response.json()["id"] for response in statuses}) == 1
     assert PlanningApplication.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_the_application_when_a_listener_fails_after_commit(southwark_key, submission):
+    def broken_listener(sender, application, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    heard = []
+
+    def good_listener(sender, application, **kwargs):
+        heard.append(application.pk)
+
+    application_submitted.connect(broken_listener)
+    application_submitted.connect(good_listener)
+    try:
+        response = client_for(southwark_key.key).post(URL, submission, format="json")
+    finally:
+        application_submitted.disconnect(broken_listener)
+        application_submitted.disconnect(good_listener)
+
+    # The record is committed, so the submitter must not be told to try again.
+    assert response.status_code == 201
+    assert PlanningApplication.objects.filter(reference=submission["reference"]).exists()
+    # One listener failing does not keep the news from the others.
+    assert heard == [response.json()["id"]]
