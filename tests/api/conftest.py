@@ -25,6 +25,12 @@ WOODWARDE_ROAD_SITE = {
 WOODWARDE_ROAD_AREA_M2 = 321.66
 
 
+@pytest.fixture(autouse=True)
+def media_of_our_own(settings, tmp_path):
+    # Stored documents land in this test's own folder, not a media root shared by every run.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def southwark_key(southwark):
     return CouncilApiKeyFactory(council=southwark, name="Southwark portal")

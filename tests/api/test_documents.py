@@ -1,13 +1,18 @@
 import hashlib
 import io
+import threading
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from PIL import Image
 from pypdf import PdfWriter
 
 from planning.models import Document
 from planning.signals import document_added
+from tests.api.conftest import client_for
 from tests.factories import PlanningApplicationFactory
 
 
@@ -177,3 +182,32 @@ def test_it_does_not_let_a_council_upload_to_another_councils_application(
     response = upload(trafford_api, application, pdf_bytes())
     assert response.status_code == 404
     assert not Document.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_one_document_and_one_file_when_two_uploads_race(southwark_key, southwark):
+    application = PlanningApplicationFactory(council=southwark)
+    content = pdf_bytes(pages=3)
+    barrier = threading.Barrier(2)
+    responses = []
+
+    def send():
+        barrier.wait()
+        try:
+            responses.append(upload(client_for(southwark_key.key), application, content))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(response.status_code for response in responses) == [200, 201]
+    document = Document.objects.get()
+    folder = Path(settings.MEDIA_ROOT) / Path(document.file.name).parent
+    # The loser's copy, if it wrote one, is gone: only the winner's file is on disk.
+    assert [path.name for path in folder.iterdir() if path.name.startswith(document.sha256)] == [
+        Path(document.file.name).name
+    ]
