@@ -3,7 +3,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.gis.admin import GISModelAdmin
 
 from planning.access import applications_visible_to_user
-from planning.models import Council, Document, PlanningApplication, User
+from planning.keys import revoke_api_key
+from planning.models import Council, CouncilApiKey, Document, PlanningApplication, User
 
 
 @admin.register(Council)
@@ -55,3 +56,30 @@ class PlanningApplicationAdmin(GISModelAdmin):
 
     def get_queryset(self, request):
         return applications_visible_to_user(request.user).select_related("council")
+
+
+@admin.register(CouncilApiKey)
+class CouncilApiKeyAdmin(admin.ModelAdmin):
+    """Keys are issued with `manage.py issue_api_key` (the key is shown once, there);
+    here they are seen and revoked."""
+
+    list_display = ["name", "council", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["council", ("revoked_at", admin.EmptyFieldListFilter)]
+    readonly_fields = ["council", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["digest"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        keys = super().get_queryset(request).select_related("council")
+        if request.user.is_superuser:
+            return keys
+        return keys.filter(council_id=request.user.council_id)
+
+    @admin.action(description="Revoke the selected keys", permissions=["change"])
+    def revoke(self, request, queryset):
+        for key in queryset:
+            revoke_api_key(key.prefix)
+        self.message_user(request, f"Revoked {queryset.count()} key(s).")

@@ -74,3 +74,21 @@ def test_it_names_an_unknown_council_or_key(db):
         call_command("issue_api_key", "E09999999", "portal", stdout=StringIO())
     with pytest.raises(CommandError, match="nope"):
         call_command("revoke_api_key", "nope", stdout=StringIO())
+
+
+def test_it_lets_the_platform_admin_see_and_revoke_keys_without_their_digest(
+    southwark_key, client, django_user_model
+):
+    root = django_user_model.objects.create_superuser("root", password="x-long-password-1")
+    client.force_login(root)
+
+    listing = client.get("/admin/planning/councilapikey/")
+    assert southwark_key.prefix in listing.content.decode()
+    page = client.get(f"/admin/planning/councilapikey/{southwark_key.pk}/change/")
+    assert southwark_key.digest not in page.content.decode()
+
+    client.post(
+        "/admin/planning/councilapikey/",
+        {"action": "revoke", "_selected_action": [southwark_key.pk]},
+    )
+    assert client_for(southwark_key.key).get(URL).status_code == 401
