@@ -114,6 +114,8 @@ NEARBY = "nearby"
 # each part is tested against its own dataset's buffer, then the pieces of a subdivided
 # feature are added back together. A part that covers the whole site skips the intersection.
 # A site that only touches a polygon along an edge has no overlap and is "nearby" at 0 m.
+# `hit` is MATERIALIZED so that, whatever the table statistics say, the per-feature sums are
+# worked out once and then joined, never again for every feature row.
 CHECK_SQL = """
 WITH site AS (SELECT ST_GeomFromEWKB(%(site)s) AS g),
 piece AS (
@@ -131,7 +133,7 @@ piece AS (
               WHEN ST_Dimension(p.geometry) = 0 THEN GREATEST({buffer}, %(point_min)s)
               ELSE {buffer} END)
 ),
-hit AS (
+hit AS MATERIALIZED (
     SELECT feature_id,
            COALESCE(SUM(ST_Area(overlap)), 0) AS overlap_m2,
            -- The pieces of one feature are glued back before measuring the outline, so
