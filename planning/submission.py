@@ -33,13 +33,12 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from planning.access import applications_visible_to_council
+from planning.geometry import BRITISH_NATIONAL_GRID, WGS84, transformed
 from planning.models import Council, Document, PlanningApplication, document_upload_to
 from planning.signals import application_submitted, document_added
 
 logger = logging.getLogger(__name__)
 
-BRITISH_NATIONAL_GRID = 27700
-WGS84 = 4326
 # Longitude and latitude that cover Great Britain with a margin. A site outside is almost
 # always a mistake (most often latitude and longitude swapped), never a real English site.
 GB_LONGITUDE = (-9.0, 2.5)
@@ -202,7 +201,7 @@ def site_from_geojson(site: GeoJsonPolygon | GeoJsonMultiPolygon | GeoJsonFeatur
         raise ValueError(f"The site is not readable GeoJSON: {error}") from None
     if not shape.valid:
         raise ValueError(f"The site boundary is not a valid polygon: {shape.valid_reason}.")
-    shape.transform(BRITISH_NATIONAL_GRID)
+    shape = transformed(shape, BRITISH_NATIONAL_GRID)
     if shape.area <= 0:
         raise ValueError("The site boundary encloses no area.")
     return shape if isinstance(shape, MultiPolygon) else MultiPolygon(shape, srid=shape.srid)

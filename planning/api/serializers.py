@@ -6,8 +6,8 @@ import json
 from rest_framework import serializers
 
 from planning.api.extensions import detail_sections
+from planning.geometry import WGS84, transformed
 from planning.models import Document, PlanningApplication
-from planning.submission import WGS84
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -63,7 +63,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     def get_site(self, application: PlanningApplication) -> dict | None:
         if application.site is None:
             return None
-        return json.loads(application.site.transform(WGS84, clone=True).geojson)
+        return json.loads(transformed(application.site, WGS84).geojson)
 
 
 class ApplicationDetailSerializer(ApplicationSerializer):
