@@ -32,7 +32,8 @@ class CouncilApiKeyAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).decode("latin-1")
         keyword, _, key = header.partition(" ")
-        if keyword != self.keyword:
+        # The scheme is case-insensitive (RFC 9110); other schemes are for other authenticators.
+        if keyword.lower() != self.keyword.lower():
             return None
         record = active_key_for(key.strip())
         if record is None:

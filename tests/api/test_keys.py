@@ -33,6 +33,9 @@ def test_it_refuses_requests_without_a_live_key(southwark_key, client, officer):
     # The right prefix with the wrong secret.
     forged = f"pt_{southwark_key.prefix}_{'A' * 43}"
     assert client.get(URL, HTTP_AUTHORIZATION=f"Bearer {forged}").status_code == 401
+    # The scheme name is case-insensitive; another scheme is no key at all.
+    assert client.get(URL, HTTP_AUTHORIZATION=f"bearer {southwark_key.key}").status_code == 200
+    assert client.get(URL, HTTP_AUTHORIZATION=f"Token {southwark_key.key}").status_code == 401
     # A logged-in officer is a person, not a council's system.
     client.force_login(officer)
     assert client.get(URL).status_code == 401
