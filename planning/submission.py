@@ -304,7 +304,7 @@ def _announce_on_commit(signal: Signal, **kwargs: Any) -> None:
 
 
 class DocumentRejected(Exception):
-    """An upload we will not keep; `reason` says why in words the submitter can act on."""
+    """An upload we will not keep: the message says why, `reason` is a code for programs."""
 
     reason = "rejected"
     field = "file"
