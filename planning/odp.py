@@ -9,7 +9,7 @@ constraints PlanX reports ("designations") are kept as claims, never as facts.
 import datetime
 import zoneinfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from planning.submission import (
     PLANNING_SYSTEM_STARTED,
@@ -71,7 +71,7 @@ class OdpProposal(_Odp):
 
 
 class OdpApplicationType(_Odp):
-    type: OdpValue
+    type: OdpValue | None = None
 
 
 class OdpData(_Odp):
@@ -102,10 +102,28 @@ class OdpMetadata(_Odp):
 
 
 class OdpApplication(_Odp):
-    """The parts of an ODP `application` document this service reads."""
+    """The parts of an ODP `application` document this service reads.
 
+    Both shapes are read: the released schema keeps the type at `data.application.type`,
+    the newer "prototype" schema as a plain string at the top, `applicationType`.
+    """
+
+    applicationType: str | None = Field(None, min_length=1, max_length=100)  # ODP's own key
     data: OdpData
     metadata: OdpMetadata
+
+    @model_validator(mode="after")
+    def _typed(self) -> "OdpApplication":
+        if self.application_type is None:
+            raise ValueError("Give the type: data.application.type.value or applicationType.")
+        return self
+
+    @property
+    def application_type(self) -> str | None:
+        if self.applicationType:
+            return self.applicationType
+        typed = self.data.application.type
+        return typed.value if typed else None
 
     def as_submission(self) -> ApplicationSubmission:
         """Our submission, checked as strictly as a native one (the site above all).
@@ -121,7 +139,7 @@ class OdpApplication(_Odp):
         return ApplicationSubmission.model_validate(
             {
                 "reference": self.metadata.id,
-                "application_type": data.application.type.value,
+                "application_type": self.application_type,
                 "description": data.proposal.description,
                 "address": data.property.address.singleLine or data.property.address.title,
                 "uprn": data.property.address.uprn,

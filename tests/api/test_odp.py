@@ -39,6 +39,26 @@ def test_it_reads_an_odp_application_as_planx_sends_it(southwark_api, name):
     assert PlanningApplication.objects.get().source_format == "odp"
 
 
+def test_it_reads_the_prototype_schema_with_the_type_at_the_top(southwark_api):
+    odp = example("fullHouseholderInConservationArea")
+    odp["applicationType"] = odp["data"]["application"].pop("type")["value"]
+
+    response = southwark_api.post(URL, odp, format="json")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["application_type"] == odp["applicationType"]
+
+
+def test_it_asks_for_the_type_when_neither_shape_gives_it(southwark_api):
+    odp = example("fullHouseholderInConservationArea")
+    del odp["data"]["application"]["type"]
+
+    response = southwark_api.post(URL, odp, format="json")
+
+    assert response.status_code == 400
+    assert "applicationType" in response.json()["non_field_errors"][0]
+
+
 def test_it_keeps_the_names_of_the_designations_planx_found(southwark_api):
     response = southwark_api.post(URL, example("major"), format="json")
 
