@@ -9,7 +9,7 @@ help:
 	@echo "make demo   set up (first time: system packages, venv, database) and run the service with demo data"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make stop   stop the local PostgreSQL and Redis"
-	@echo "make lint   ruff and makemigrations --check"
+	@echo "make lint   ruff, mypy on the core modules, makemigrations --check"
 
 setup:
 	@deploy/local/setup.sh
@@ -30,6 +30,7 @@ stop:
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 lock:

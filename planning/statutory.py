@@ -165,8 +165,9 @@ def _major_reason(
         return f"10 or more dwellings ({dwellings})"
     # The 0.5 ha rule is for housing whose number of dwellings is not known (often outline).
     housing = use == "dwellings" or ".outline" in kind.lower()
-    if dwellings is None and housing and (site_area_m2 or 0.0) >= MAJOR_SITE_UNKNOWN_DWELLINGS_M2:
-        return f"a site of 0.5 ha or more ({site_area_m2 / 10_000:.2f} ha), dwellings unknown"
+    site = site_area_m2 or 0.0
+    if dwellings is None and housing and site >= MAJOR_SITE_UNKNOWN_DWELLINGS_M2:
+        return f"a site of 0.5 ha or more ({site / 10_000:.2f} ha), dwellings unknown"
     if floorspace_m2 is not None and floorspace_m2 >= MAJOR_FLOORSPACE_M2:
         return f"1,000 m² or more of new floorspace ({floorspace_m2:,.0f} m²)"
     if site_area_m2 is not None and site_area_m2 >= MAJOR_SITE_M2:

@@ -13,8 +13,10 @@ mkdir -p .local/logs
 "$PY" manage.py load_demo
 "$PY" manage.py load_demo_constraints --no-progress
 
-"$ROOT/.venv/bin/celery" -A config worker --loglevel=INFO --concurrency=2 \
-  --hostname="triage-demo@%h" &
+# --beat runs the periodic sweep that picks up triage runs stuck past their time limit;
+# in production run one `celery beat` beside the workers instead.
+"$ROOT/.venv/bin/celery" -A config worker --beat --loglevel=INFO --concurrency=2 \
+  --hostname="triage-demo@%h" --schedule="$ROOT/.local/celerybeat-schedule" &
 WORKER_PID=$!
 "$PY" manage.py runserver "127.0.0.1:$PORT" --noreload &
 WEB_PID=$!
