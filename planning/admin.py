@@ -60,12 +60,28 @@ class PlanningApplicationAdmin(GISModelAdmin):
 
 @admin.register(CouncilApiKey)
 class CouncilApiKeyAdmin(admin.ModelAdmin):
-    """Keys are issued with `manage.py issue_api_key` (the key is shown once, there);
+    """Keys are created with `manage.py create_api_key` (the key is shown once, there);
     here they are seen and revoked."""
 
-    list_display = ["name", "council", "prefix", "created_at", "last_used_at", "revoked_at"]
-    list_filter = ["council", ("revoked_at", admin.EmptyFieldListFilter)]
-    readonly_fields = ["council", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "council",
+        "prefix",
+        "read_only",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["council", "read_only", ("revoked_at", admin.EmptyFieldListFilter)]
+    readonly_fields = [
+        "council",
+        "name",
+        "prefix",
+        "read_only",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     exclude = ["digest"]
     actions = ["revoke"]
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from planning.models import Council, CouncilApiKey
@@ -32,13 +33,20 @@ def _digest(key: str) -> str:
 
 
 @transaction.atomic
-def issue_api_key(council: Council, name: str) -> IssuedKey:
+def issue_api_key(council: Council, name: str, *, read_only: bool = False) -> IssuedKey:
+    """A new key for `council`; the clear key is on the result only, never stored."""
     prefix = secrets.token_hex(6)
     key = f"{KEY_SCHEME}_{prefix}_{secrets.token_urlsafe(32)}"
     record = CouncilApiKey.objects.create(
-        council=council, name=name, prefix=prefix, digest=_digest(key)
+        council=council, name=name, prefix=prefix, digest=_digest(key), read_only=read_only
     )
     return IssuedKey(record=record, key=key)
+
+
+def api_keys(council: Council | None = None) -> QuerySet[CouncilApiKey]:
+    """Keys on record, live and revoked, oldest first; one council's when given."""
+    keys = CouncilApiKey.objects.select_related("council").order_by("created_at", "id")
+    return keys.filter(council=council) if council is not None else keys
 
 
 def revoke_api_key(prefix: str) -> CouncilApiKey:

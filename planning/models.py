@@ -75,6 +75,9 @@ class PlanningApplication(models.Model):
     proposed_dwellings = models.PositiveIntegerField(null=True, blank=True)
     floorspace_m2 = models.FloatField(null=True, blank=True)
     eia_required = models.BooleanField(default=False)
+    # Open Digital Planning project types ("new.residential.dwelling", "extend.rear"): what the
+    # proposal does, which decides the PS2 development-type code.
+    project_types = models.JSONField(default=list, blank=True)
     extension_of_time_until = models.DateField(null=True, blank=True)
     decision_date = models.DateField(null=True, blank=True)
 
@@ -147,6 +150,8 @@ class CouncilApiKey(models.Model):
     # The public start of the key, to find the row in one indexed lookup.
     prefix = models.CharField(max_length=16, unique=True)
     digest = models.CharField(max_length=64)
+    # A read-only key may read everything of its council's and change nothing.
+    read_only = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -157,3 +162,32 @@ class CouncilApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…, {self.council.code})"
+
+
+class IdempotentRequest(models.Model):
+    """A POST sent with an `Idempotency-Key` header, kept so a retry gets the first answer.
+
+    `response_status` is null while the first request is still being processed. Only
+    successful answers are kept: a failed request leaves no record, so the client may fix
+    it and send it again under the same key. Records older than IDEMPOTENCY_KEY_LIFETIME
+    are ignored and removed (`manage.py purge_idempotency_keys`).
+    """
+
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="idempotent_requests"
+    )
+    key = models.CharField(max_length=255)
+    # sha256 of the method, path and the parsed body: what "the same request" means.
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    response_headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "key"], name="one_request_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.council.code})"

@@ -60,14 +60,70 @@ class OdpProperty(_Odp):
     planning: OdpPlanning | None = None
 
 
+class OdpArea(_Odp):
+    squareMetres: float | None = Field(None, ge=0, le=10_000_000)  # ODP's own key
+
+
 class OdpUnits(_Odp):
-    total: int | None = Field(None, ge=0)
+    total: int | None = Field(None, ge=0, le=100_000)
+    # Either a list of unit groups, or {"proposed": [...], "rebuilt": [...], ...} of them.
+    residential: list | dict | None = None
+
+
+class OdpNewDwellings(_Odp):
+    newBuild: dict | None = None  # ODP's own key, {"count": 10}
+
+
+class OdpWorks(_Odp):
+    area: OdpArea | None = None
+
+
+class OdpProjectType(_Odp):
+    value: str = Field(min_length=1, max_length=100)
 
 
 class OdpProposal(_Odp):
     description: str
     boundary: OdpBoundary | None = None
+    # The released schema gives {"value", "description"} pairs, the prototype plain strings.
+    projectType: list[OdpProjectType | str] = Field([], max_length=50)  # ODP's own key
     units: OdpUnits | None = None
+    newDwellings: OdpNewDwellings | None = None  # ODP's own key
+    extend: OdpWorks | None = None
+    new: OdpWorks | None = None
+
+    def project_types(self) -> list[str]:
+        return [kind if isinstance(kind, str) else kind.value for kind in self.projectType]
+
+    def dwellings(self) -> int | None:
+        """Proposed dwellings: the total when given, else the sum of what is listed."""
+        if self.units is not None and self.units.total is not None:
+            return self.units.total
+        if self.newDwellings is not None and self.newDwellings.newBuild:
+            count = self.newDwellings.newBuild.get("count")
+            if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+                return count
+        residential = self.units.residential if self.units is not None else None
+        if isinstance(residential, dict):
+            # Units to be built or rebuilt; "existing" and "removed" ones are not proposed.
+            groups = [*residential.get("proposed", []), *residential.get("rebuilt", [])]
+        else:
+            groups = residential or []
+        counts = [
+            group.get("identicalUnits", 1)
+            for group in groups
+            if isinstance(group, dict) and isinstance(group.get("identicalUnits", 1), int)
+        ]
+        return sum(counts) if counts else None
+
+    def new_floorspace_m2(self) -> float | None:
+        """New floorspace: an extension's area plus a new building's, when either is given."""
+        areas = [
+            works.area.squareMetres
+            for works in (self.extend, self.new)
+            if works is not None and works.area is not None and works.area.squareMetres is not None
+        ]
+        return float(sum(areas)) if areas else None
 
 
 class OdpApplicationType(_Odp):
@@ -128,32 +184,64 @@ class OdpApplication(_Odp):
     def as_submission(self) -> ApplicationSubmission:
         """Our submission, checked as strictly as a native one (the site above all).
 
-        Raises pydantic.ValidationError naming our fields ("site", "received_date").
+        Raises pydantic.ValidationError naming our fields ("site", "received_date");
+        `odp_pointer` says where each is in the ODP document.
         """
+        return ApplicationSubmission.model_validate(self.submission_fields())
+
+    def submission_fields(self) -> dict:
         data = self.data
         boundary = data.proposal.boundary or data.property.boundary
         designations = data.property.planning.designations if data.property.planning else []
         submitted = self.metadata.submittedAt
         if submitted.tzinfo is not None:
             submitted = submitted.astimezone(LONDON)
-        return ApplicationSubmission.model_validate(
-            {
-                "reference": self.metadata.id,
-                "application_type": self.application_type,
-                "description": data.proposal.description,
-                "address": data.property.address.singleLine or data.property.address.title,
-                "uprn": data.property.address.uprn,
-                "site": boundary.site if boundary else None,
-                "received_date": submitted.date(),
-                "proposed_dwellings": data.proposal.units.total if data.proposal.units else None,
-                "reported_constraints": [
-                    ReportedConstraint(
-                        dataset=designation.value,
-                        intersects=designation.intersects,
-                        names=[entity.name for entity in designation.entities if entity.name],
-                    )
-                    for designation in designations
-                    if designation.intersects
-                ],
-            }
-        )
+        return {
+            "reference": self.metadata.id,
+            "application_type": self.application_type,
+            "description": data.proposal.description,
+            "address": data.property.address.singleLine or data.property.address.title,
+            "uprn": data.property.address.uprn,
+            "site": boundary.site.model_dump(exclude_none=True)
+            if boundary and boundary.site
+            else None,
+            "received_date": submitted.date(),
+            "proposed_dwellings": data.proposal.dwellings(),
+            "floorspace_m2": data.proposal.new_floorspace_m2(),
+            "project_types": data.proposal.project_types(),
+            "reported_constraints": [
+                ReportedConstraint(
+                    dataset=designation.value,
+                    intersects=designation.intersects,
+                    names=[entity.name for entity in designation.entities if entity.name],
+                ).model_dump()
+                for designation in designations
+                if designation.intersects
+            ],
+        }
+
+
+def odp_pointer(odp: OdpApplication, submission_pointer: str) -> str:
+    """Where a field of our submission came from in the ODP document, as a JSON Pointer."""
+    field, _, rest = submission_pointer.lstrip("/").partition("/")
+    where = {
+        "reference": "/metadata/id",
+        "application_type": "/applicationType"
+        if odp.applicationType
+        else "/data/application/type/value",
+        "description": "/data/proposal/description",
+        "address": "/data/property/address/singleLine",
+        "uprn": "/data/property/address/uprn",
+        "site": "/data/proposal/boundary/site"
+        if odp.data.proposal.boundary
+        else "/data/property/boundary/site",
+        "received_date": "/metadata/submittedAt",
+        "proposed_dwellings": "/data/proposal/units/total",
+        "floorspace_m2": "/data/proposal/extend/area/squareMetres",
+        "project_types": "/data/proposal/projectType",
+        "reported_constraints": "/data/property/planning/designations",
+    }.get(field)
+    if where is None:
+        return submission_pointer
+    # Positions inside the site are the same in both documents; list indexes elsewhere are not.
+    return f"{where}/{rest}" if rest and field == "site" else where

@@ -5,24 +5,25 @@ gets the record it already made, not a duplicate; one that sends something diffe
 a reference we already hold is told so rather than silently overwriting an officer's work.
 """
 
+import codecs
 import datetime
 import hashlib
-import json
 import logging
 import re
 from dataclasses import dataclass
-from pathlib import PureWindowsPath
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Annotated, Any, Literal
 
 import filetype
 from django.conf import settings
-from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -31,53 +32,134 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
+from pypdf import PdfReader
 
 from planning.access import applications_visible_to_council
-from planning.geometry import BRITISH_NATIONAL_GRID, WGS84, transformed
+from planning.document_types import DOCUMENT_TYPES
+from planning.geometry import BRITISH_NATIONAL_GRID, WGS84, SiteInvalid, site_geometry
 from planning.models import Council, Document, PlanningApplication, document_upload_to
 from planning.signals import application_submitted, document_added
 
 logger = logging.getLogger(__name__)
 
-# Longitude and latitude that cover Great Britain with a margin. A site outside is almost
-# always a mistake (most often latitude and longitude swapped), never a real English site.
-GB_LONGITUDE = (-9.0, 2.5)
-GB_LATITUDE = (49.0, 61.5)
-
 # The Town and Country Planning Act 1947 came into force: no application is older.
 PLANNING_SYSTEM_STARTED = datetime.date(1948, 7, 1)
 
-# What text extraction can read: PDFs, and scans as images (for OCR).
-ACCEPTED_DOCUMENT_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/tiff")
-
-# Open Digital Planning file types ("locationPlan", "sitePlan.proposed", "heritageStatement").
-DOCUMENT_TYPE_PATTERN = r"^[a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*)*$"
+# What text extraction can read: PDFs, scans as images (for OCR), plain text and Markdown.
+ACCEPTED_DOCUMENT_TYPES = (
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "image/tiff",
+    "text/plain",
+    "text/markdown",
+)
+# What a file's name says it is. A known extension must agree with the bytes.
+EXTENSION_TYPES = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+    ".txt": "text/plain",
+    ".text": "text/plain",
+    ".md": "text/markdown",
+    ".markdown": "text/markdown",
+}
+TEXT_TYPES = ("text/plain", "text/markdown")
 # Open Digital Planning application types ("pp.full.householder", "ldc.proposed").
 APPLICATION_TYPE_PATTERN = r"^[a-z][a-zA-Z0-9]*(\.[a-zA-Z0-9]+)*$"
+# Open Digital Planning project types ("new.residential.dwelling", "extend.roof.dormer").
+PROJECT_TYPE_PATTERN = r"^[a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*)*$"
 # Printable text on one line: a reference is shown, searched and quoted in letters.
 REFERENCE_PATTERN = r"^[^\x00-\x1f\x7f]+$"
 
 Position = Annotated[list[float], Field(min_length=2, max_length=3)]
 Ring = Annotated[list[Position], Field(min_length=4, max_length=100_000)]
 
+# Names a GeoJSON `crs` member (from the 2008 GeoJSON spec, still written by GIS tools) may
+# give, and the `site_crs` values: WGS84 longitude/latitude, or British National Grid metres.
+CRS_NAMES = {
+    "EPSG:4326": WGS84,
+    "urn:ogc:def:crs:EPSG::4326": WGS84,
+    "urn:ogc:def:crs:OGC:1.3:CRS84": WGS84,
+    "urn:ogc:def:crs:OGC::CRS84": WGS84,
+    "EPSG:27700": BRITISH_NATIONAL_GRID,
+    "urn:ogc:def:crs:EPSG::27700": BRITISH_NATIONAL_GRID,
+}
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class NamedCrsProperties(_Strict):
+    name: str = Field(max_length=100)
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        if name not in CRS_NAMES:
+            raise ValueError(
+                "Name EPSG:4326 (WGS84, the default) or EPSG:27700 (British National Grid)."
+            )
+        return name
+
+
+class NamedCrs(_Strict):
+    """The legacy GeoJSON `crs` member: {"type": "name", "properties": {"name": "EPSG:27700"}}."""
+
+    type: Literal["name"]
+    properties: NamedCrsProperties
+
+    @property
+    def srid(self) -> int:
+        return CRS_NAMES[self.properties.name]
+
+
 class GeoJsonPolygon(_Strict):
     type: Literal["Polygon"]
-    coordinates: Annotated[list[Ring], Field(min_length=1, max_length=1_000)]
+    # Emptiness is told apart from other mistakes by site_geometry, in words.
+    coordinates: Annotated[list[Ring], Field(max_length=1_000)]
     bbox: list[float] | None = None
+    crs: NamedCrs | None = None
 
 
 class GeoJsonMultiPolygon(_Strict):
     type: Literal["MultiPolygon"]
     coordinates: Annotated[
-        list[Annotated[list[Ring], Field(min_length=1, max_length=1_000)]],
-        Field(min_length=1, max_length=1_000),
+        list[Annotated[list[Ring], Field(max_length=1_000)]],
+        Field(max_length=1_000),
     ]
     bbox: list[float] | None = None
+    crs: NamedCrs | None = None
+
+
+NOT_A_POLYGON = (
+    "The site must be a GeoJSON Polygon or MultiPolygon, or a Feature holding one (found {found})."
+)
+
+
+def _a_polygon_type(*accepted: str):
+    """Name the accepted types in words before pydantic's union reports a bare tag."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, dict) and value.get("type") not in accepted:
+            found = value.get("type")
+            raise ValueError(
+                NOT_A_POLYGON.format(found=repr(found) if found is not None else "no type")
+            )
+        return value
+
+    return BeforeValidator(check)
+
+
+PolygonGeoJson = Annotated[
+    GeoJsonPolygon | GeoJsonMultiPolygon,
+    Field(discriminator="type"),
+    _a_polygon_type("Polygon", "MultiPolygon"),
+]
 
 
 class GeoJsonFeature(BaseModel):
@@ -85,11 +167,14 @@ class GeoJsonFeature(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     type: Literal["Feature"]
-    geometry: GeoJsonPolygon | GeoJsonMultiPolygon
+    geometry: PolygonGeoJson
+    crs: NamedCrs | None = None
 
 
 SiteGeoJson = Annotated[
-    GeoJsonPolygon | GeoJsonMultiPolygon | GeoJsonFeature, Field(discriminator="type")
+    GeoJsonPolygon | GeoJsonMultiPolygon | GeoJsonFeature,
+    Field(discriminator="type"),
+    _a_polygon_type("Polygon", "MultiPolygon", "Feature"),
 ]
 
 
@@ -110,10 +195,28 @@ class ApplicationSubmission(_Strict):
     address: str = Field("", max_length=500)
     uprn: str = Field("", pattern=r"^(\d{1,12})?$")
     site: SiteGeoJson | None = None
+    site_crs: Literal["EPSG:4326", "EPSG:27700"] | None = Field(
+        None,
+        description=(
+            "The coordinate system of `site`: EPSG:4326 (WGS84 [longitude, latitude], the "
+            "default, as RFC 7946 says) or EPSG:27700 (British National Grid [easting, "
+            "northing] in metres). A legacy GeoJSON `crs` member naming either is read too."
+        ),
+    )
     received_date: datetime.date
     proposed_dwellings: int | None = Field(None, ge=0, le=100_000)
     floorspace_m2: float | None = Field(None, ge=0, le=10_000_000)
     eia_required: bool = False
+    project_types: Annotated[
+        list[Annotated[str, Field(max_length=100, pattern=PROJECT_TYPE_PATTERN)]],
+        Field(max_length=50),
+    ] = Field(
+        [],
+        description=(
+            'Open Digital Planning project types, e.g. ["new.residential.dwelling"]: what the '
+            "proposal does, which decides the PS2 development-type code."
+        ),
+    )
     reported_constraints: Annotated[list[ReportedConstraint], Field(max_length=200)] = []
 
     _site_geometry: MultiPolygon | None = PrivateAttr(default=None)
@@ -131,17 +234,17 @@ class ApplicationSubmission(_Strict):
     def _site_in_british_national_grid(self) -> "ApplicationSubmission":
         if self.site is not None:
             try:
-                self._site_geometry = site_from_geojson(self.site)
-            except ValueError as error:
+                self._site_geometry = site_from_geojson(self.site, self.site_crs)
+            except SiteInvalid as error:
                 # Raised here, not in a field validator, so the converted geometry is kept;
-                # the error still names the field.
+                # the error still names the field, and the part of it that is wrong.
                 raise ValidationError.from_exception_data(
                     type(self).__name__,
                     [
                         InitErrorDetails(
                             type=PydanticCustomError("site", "{reason}", {"reason": str(error)}),
-                            loc=("site",),
-                            input=self.site.model_dump(),
+                            loc=("site", *error.path),
+                            input=None,
                         )
                     ],
                 ) from None
@@ -167,51 +270,40 @@ class ApplicationSubmission(_Strict):
             "proposed_dwellings": self.proposed_dwellings,
             "floorspace_m2": self.floorspace_m2,
             "eia_required": self.eia_required,
+            "project_types": list(self.project_types),
             "reported_constraints": [c.model_dump() for c in self.reported_constraints],
         }
 
 
-def site_from_geojson(site: GeoJsonPolygon | GeoJsonMultiPolygon | GeoJsonFeature) -> MultiPolygon:
-    """A WGS84 GeoJSON polygon as a valid MultiPolygon in British National Grid.
+def site_from_geojson(
+    site: GeoJsonPolygon | GeoJsonMultiPolygon | GeoJsonFeature, site_crs: str | None = None
+) -> MultiPolygon:
+    """The site as a valid MultiPolygon in British National Grid.
 
-    Raises ValueError with a sentence a council's developer can act on.
+    Its coordinate system is `site_crs`, or a legacy `crs` member, or WGS84. Raises
+    SiteInvalid, whose `path` starts from `site`.
     """
-    geometry = site.geometry if isinstance(site, GeoJsonFeature) else site
-    positions = [
-        position
-        for polygon in (
-            [geometry.coordinates] if isinstance(geometry, GeoJsonPolygon) else geometry.coordinates
-        )
-        for ring in polygon
-        for position in ring
+    feature = isinstance(site, GeoJsonFeature)
+    geometry = site.geometry if feature else site
+    lead: tuple[str, ...] = ("geometry",) if feature else ()
+    stated = [
+        (where, crs.srid)
+        for where, crs in (((), getattr(site, "crs", None)), (lead, geometry.crs))
+        if crs is not None
     ]
-    if not all(_in_great_britain(longitude, latitude) for longitude, latitude, *_ in positions):
-        if all(_in_great_britain(latitude, longitude) for longitude, latitude, *_ in positions):
-            raise ValueError(
-                "The site looks like [latitude, longitude]: GeoJSON positions are "
-                "[longitude, latitude] in WGS84."
-            )
-        raise ValueError(
-            "The site is not in Great Britain: give GeoJSON in WGS84 (EPSG:4326), "
-            "positions as [longitude, latitude]."
+    if site_crs is not None:
+        stated.append((None, CRS_NAMES[site_crs]))
+    srids = {srid for _, srid in stated}
+    if len(srids) > 1:
+        where = next(path for path, _ in stated if path is not None)
+        raise SiteInvalid(
+            "The site's crs and site_crs name different coordinate systems.", (*where, "crs")
         )
+    srid = srids.pop() if srids else WGS84
     try:
-        shape = GEOSGeometry(json.dumps(geometry.model_dump(exclude={"bbox"})), srid=WGS84)
-    except (GEOSException, ValueError) as error:
-        raise ValueError(f"The site is not readable GeoJSON: {error}") from None
-    if not shape.valid:
-        raise ValueError(f"The site boundary is not a valid polygon: {shape.valid_reason}.")
-    shape = transformed(shape, BRITISH_NATIONAL_GRID)
-    if shape.area <= 0:
-        raise ValueError("The site boundary encloses no area.")
-    return shape if isinstance(shape, MultiPolygon) else MultiPolygon(shape, srid=shape.srid)
-
-
-def _in_great_britain(longitude: float, latitude: float) -> bool:
-    return (
-        GB_LONGITUDE[0] <= longitude <= GB_LONGITUDE[1]
-        and GB_LATITUDE[0] <= latitude <= GB_LATITUDE[1]
-    )
+        return site_geometry(geometry.type, geometry.model_dump()["coordinates"], srid=srid)
+    except SiteInvalid as error:
+        raise SiteInvalid(str(error), (*lead, *error.path)) from None
 
 
 class ReferenceConflict(Exception):
@@ -304,10 +396,12 @@ def _announce_on_commit(signal: Signal, **kwargs: Any) -> None:
 
 
 class DocumentRejected(Exception):
-    """An upload we will not keep: the message says why, `reason` is a code for programs."""
+    """An upload we will not keep: the message says why, `reason` is a code for programs,
+    `field` the form field at fault and `status_code` the HTTP status that fits."""
 
     reason = "rejected"
     field = "file"
+    status_code = 400
 
 
 class DocumentTypeNameInvalid(DocumentRejected):
@@ -317,10 +411,22 @@ class DocumentTypeNameInvalid(DocumentRejected):
 
 class DocumentTooLarge(DocumentRejected):
     reason = "too_large"
+    status_code = 413
 
 
 class DocumentTypeNotAccepted(DocumentRejected):
     reason = "type_not_accepted"
+    status_code = 415
+
+
+class DocumentExtensionMismatch(DocumentRejected):
+    reason = "extension_mismatch"
+    status_code = 415
+
+
+class DocumentUnreadable(DocumentRejected):
+    reason = "unreadable_pdf"
+    status_code = 422
 
 
 class DocumentEmpty(DocumentRejected):
@@ -348,18 +454,13 @@ def add_document(
             f"The file is {upload.size} bytes; the largest accepted is "
             f"{settings.DOCUMENT_MAX_BYTES} bytes."
         )
-    if not re.fullmatch(DOCUMENT_TYPE_PATTERN, document_type) or len(document_type) > 100:
+    if document_type not in DOCUMENT_TYPES:
         raise DocumentTypeNameInvalid(
             "document_type must be an Open Digital Planning file type such as "
-            "'locationPlan' or 'sitePlan.proposed'."
+            "'locationPlan', 'sitePlan.proposed', 'heritageStatement' or 'other'."
         )
-    upload.seek(0)
-    content_type = _sniffed_content_type(upload.read(8192))
-    if content_type not in ACCEPTED_DOCUMENT_TYPES:
-        raise DocumentTypeNotAccepted(
-            f"The file is {content_type or 'of an unknown type'}; accepted are "
-            f"{', '.join(ACCEPTED_DOCUMENT_TYPES)}."
-        )
+    content_type = _content_type(upload)
+    page_count = _pdf_page_count(upload) if content_type == "application/pdf" else None
     sha256 = _sha256(upload)
     held = application.documents.filter(sha256=sha256).first()
     if held is not None:
@@ -372,6 +473,7 @@ def add_document(
         document_type=document_type,
         sha256=sha256,
         size_bytes=upload.size,
+        page_count=page_count,
     )
     written = _store(document, upload)
     try:
@@ -388,9 +490,70 @@ def add_document(
     return Added(document, created=True)
 
 
-def _sniffed_content_type(head: bytes) -> str | None:
-    kind = filetype.guess(head)
-    return kind.mime if kind is not None else None
+def _content_type(upload: UploadedFile) -> str:
+    """What the file is, from its bytes; its name, when it says, must agree."""
+    upload.seek(0)
+    kind = filetype.guess(upload.read(8192))
+    suffix = PurePosixPath(_plain_filename(upload.name)).suffix.lower()
+    named = EXTENSION_TYPES.get(suffix)
+    if kind is not None:
+        sniffed = kind.mime
+    elif _is_text(upload):
+        # Bytes alone cannot tell Markdown from plain text: the name decides between them.
+        sniffed = named if named in TEXT_TYPES else "text/plain"
+    else:
+        sniffed = None
+    if named is not None and sniffed != named:
+        raise DocumentExtensionMismatch(
+            f"The file is named {suffix} but its contents are "
+            f"{sniffed or 'not ' + _type_words(named)}: send the file itself, or give it the "
+            "right name."
+        )
+    if sniffed not in ACCEPTED_DOCUMENT_TYPES:
+        raise DocumentTypeNotAccepted(
+            f"The file is {sniffed or 'of an unknown type'}; accepted are "
+            f"{', '.join(ACCEPTED_DOCUMENT_TYPES)}."
+        )
+    return sniffed
+
+
+def _type_words(content_type: str) -> str:
+    return "UTF-8 text" if content_type in TEXT_TYPES else content_type
+
+
+def _is_text(upload: UploadedFile) -> bool:
+    """UTF-8 throughout with no NUL byte: text, not binary calling itself text."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    upload.seek(0)
+    try:
+        for chunk in upload.chunks():
+            if b"\x00" in chunk:
+                return False
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _pdf_page_count(upload: UploadedFile) -> int:
+    """Open the PDF as text extraction will, so a broken one is refused now, not later."""
+    upload.seek(0)
+    try:
+        reader = PdfReader(upload)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentUnreadable("The PDF is protected by a password: send it without one.")
+        pages = len(reader.pages)
+    except DocumentUnreadable:
+        raise
+    except Exception as error:  # pypdf raises many kinds for a damaged file
+        raise DocumentUnreadable(
+            f"The PDF cannot be opened ({type(error).__name__}: {str(error)[:200]}); "
+            "it may be damaged or cut short. Send the file again."
+        ) from None
+    if pages == 0:
+        raise DocumentUnreadable("The PDF has no pages.")
+    return pages
 
 
 def _sha256(upload: UploadedFile) -> str:

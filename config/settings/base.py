@@ -151,6 +151,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Every error as an RFC 9457 problem (application/problem+json).
+    "EXCEPTION_HANDLER": "planning.api.problems.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Planning application triage API",

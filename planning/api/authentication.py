@@ -53,5 +53,5 @@ class CouncilApiKeyScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "A council API key, issued with `manage.py issue_api_key`.",
+            "description": "A council API key, created with `manage.py create_api_key`.",
         }

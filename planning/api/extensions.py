@@ -27,7 +27,23 @@ _list_filters: dict[str, ListFilter] = {}
 
 # Names the API already uses for its own fields and query parameters.
 RESERVED_NAMES = frozenset(
-    {"id", "council", "reference", "status", "site", "documents", "page", "format"}
+    {
+        "id",
+        "council",
+        "reference",
+        "status",
+        "type",
+        "received_from",
+        "received_to",
+        "site",
+        "documents",
+        "page",
+        "page_size",
+        "format",
+        "category",
+        "ps2_code",
+        "determination_deadline",
+    }
 )
 
 

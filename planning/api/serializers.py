@@ -1,13 +1,38 @@
-"""What the API returns. Incoming payloads are validated by the pydantic models in
-planning.submission, so these serializers only ever write JSON out."""
+"""What the API returns. Incoming payloads are validated by pydantic models (here and in
+planning.submission), so these serializers only ever write JSON out."""
 
+import datetime
 import json
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field
 from rest_framework import serializers
 
 from planning.api.extensions import detail_sections
 from planning.geometry import WGS84, transformed
 from planning.models import Document, PlanningApplication
+from planning.services import statutory_facts
+from planning.statutory import MAJOR, MINOR, NOT_COUNTED, OTHER, PRIOR_APPROVAL
+
+
+class ApplicationUpdate(BaseModel):
+    """The only changes a council's system may make to an application it submitted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    valid_date: datetime.date | None = Field(
+        None, description="The date the application was made valid: starts the statutory clock."
+    )
+    extension_of_time_until: datetime.date | None = Field(
+        None,
+        description=(
+            "An extension of time agreed in writing with the applicant; must end after the "
+            "statutory deadline and be recorded before the decision."
+        ),
+    )
+    withdrawn: Literal[True] | None = Field(
+        None, description="true: the applicant withdrew the application (cannot be undone)."
+    )
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -28,7 +53,49 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
+    """An application with its PS1/PS2 category and statutory clock (planning.statutory)."""
+
     council = serializers.CharField(source="council.code", read_only=True)
+    project_types = serializers.ListField(child=serializers.CharField(), read_only=True)
+    category = serializers.ChoiceField(
+        choices=[MAJOR, MINOR, OTHER, PRIOR_APPROVAL, NOT_COUNTED],
+        source="statutory.category",
+        read_only=True,
+    )
+    scale = serializers.ChoiceField(
+        choices=["largescale", "smallscale"],
+        source="statutory.scale",
+        read_only=True,
+        allow_null=True,
+        help_text="For major development: largescale or smallscale, as PS2 counts them.",
+    )
+    ps2_code = serializers.CharField(
+        source="statutory.ps2_code",
+        read_only=True,
+        allow_null=True,
+        help_text="PS2 development-type code (Q01-Q26; PA for prior approvals).",
+    )
+    category_reason = serializers.CharField(source="statutory.category_reason", read_only=True)
+    period_weeks = serializers.IntegerField(
+        source="statutory.period_weeks", read_only=True, allow_null=True
+    )
+    statutory_deadline = serializers.DateField(
+        source="statutory.statutory_deadline", read_only=True, allow_null=True
+    )
+    determination_deadline = serializers.DateField(
+        source="statutory.determination_deadline",
+        read_only=True,
+        allow_null=True,
+        help_text="The statutory deadline, or the agreed extension of time when later.",
+    )
+    days_remaining = serializers.IntegerField(
+        source="statutory.days_remaining",
+        read_only=True,
+        allow_null=True,
+        help_text="Days to the determination deadline from today (Europe/London); negative "
+        "when past; null before the valid date and once decided or withdrawn.",
+    )
+    extended = serializers.BooleanField(source="statutory.extended", read_only=True)
     site = serializers.SerializerMethodField(
         help_text="The site boundary as a GeoJSON MultiPolygon in WGS84 (EPSG:4326)."
     )
@@ -52,6 +119,18 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "proposed_dwellings",
             "floorspace_m2",
             "eia_required",
+            "project_types",
+            "extension_of_time_until",
+            "decision_date",
+            "category",
+            "scale",
+            "ps2_code",
+            "category_reason",
+            "period_weeks",
+            "statutory_deadline",
+            "determination_deadline",
+            "days_remaining",
+            "extended",
             "reported_constraints",
             "source_format",
             "documents",
@@ -59,6 +138,10 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, application: PlanningApplication) -> dict:
+        application.statutory = statutory_facts(application)
+        return super().to_representation(application)
 
     def get_site(self, application: PlanningApplication) -> dict | None:
         if application.site is None:

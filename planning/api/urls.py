@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from planning.api import views
+from planning.api import problems, views
 
 app_name = "api"
 
@@ -16,8 +16,9 @@ urlpatterns = [
         views.DocumentListView.as_view(),
         name="application-documents",
     ),
+    path("problems/<slug:slug>", problems.problem_type_view, name="problem-type"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Last: a client gets JSON, not an HTML page, for a path the API does not have.
-    re_path(r"", views.not_found),
+    re_path(r"", problems.not_found),
 ]

@@ -1,37 +1,53 @@
 """The council submission API: councils' systems submit applications and their documents,
-and read back what we hold. Each view parses, calls one service, and shapes the answer."""
+and read back what we hold. Each view parses, calls one service, and shapes the answer.
 
+Applications are addressed by their id (`/api/v1/applications/<id>/`), which never changes;
+the council's own reference is a filter (`?reference=`), since references hold slashes.
+Every error is an RFC 9457 problem (planning.api.problems).
+"""
+
+import datetime
 import json
+from collections.abc import Callable
 
 import pydantic
 from django.conf import settings
-from django.http import JsonResponse
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, mixins, serializers, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, mixins, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from planning import idempotency
 from planning.access import applications_visible_to_council
+from planning.api import openapi
 from planning.api.authentication import CouncilApiKeyAuthentication
 from planning.api.extensions import list_filters
 from planning.api.permissions import IsCouncilSystem
+from planning.api.problems import (
+    Problem,
+    invalid,
+    pointer,
+    problem_response,
+    pydantic_errors,
+)
 from planning.api.serializers import (
     ApplicationDetailSerializer,
     ApplicationSerializer,
+    ApplicationUpdate,
     DocumentSerializer,
 )
 from planning.models import ApplicationStatus, PlanningApplication
 from planning.odp import SOURCE_FORMAT as ODP
-from planning.odp import OdpApplication
+from planning.odp import OdpApplication, odp_pointer
+from planning.services import UpdateInvalid, UpdateRefused, update_application
 from planning.submission import (
     ApplicationSubmission,
     DocumentRejected,
     DocumentTooLarge,
-    DocumentTypeNotAccepted,
     ReferenceConflict,
     add_document,
     submit_application,
@@ -39,34 +55,31 @@ from planning.submission import (
 
 # Room for the multipart boundaries and the small fields around the file itself.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
-
-ERROR_RESPONSE = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description="`{field: [message, ...]}`; `non_field_errors` for the payload as a whole.",
-)
-DETAIL_RESPONSE = OpenApiResponse(OpenApiTypes.OBJECT, description="`{detail: message}`")
-# Every call may meet these: no or a revoked key; an application (or page) the council lacks.
-COMMON_RESPONSES = {401: DETAIL_RESPONSE, 404: DETAIL_RESPONSE}
+MAX_PAGE_SIZE = 200
 
 
 def parsed(model: type[pydantic.BaseModel], data) -> pydantic.BaseModel:
-    """Validate a payload with its pydantic model; errors come back in DRF's usual shape.
+    """Validate a payload with its pydantic model; errors become a problem with pointers.
 
     Strict JSON mode: a value must already have its JSON type ("0" is not a number, 0 is
     not false), while dates still come as ISO strings, exactly as the published schema says.
     """
+    if not isinstance(data, dict):
+        raise invalid([{"pointer": "", "detail": "Send a JSON object."}])
     try:
         return model.model_validate_json(json.dumps(data), strict=True)
     except pydantic.ValidationError as error:
-        raise serializers.ValidationError(_messages(error)) from None
+        raise invalid(pydantic_errors(error, data)) from None
 
 
-def _messages(error: pydantic.ValidationError) -> dict[str, list[str]]:
-    messages: dict[str, list[str]] = {}
-    for problem in error.errors(include_url=False, include_input=False):
-        field = ".".join(str(part) for part in problem["loc"]) or "non_field_errors"
-        messages.setdefault(field, []).append(problem["msg"].removeprefix("Value error, "))
-    return messages
+def parameter_error(name: str, detail: str) -> Problem:
+    return invalid([{"parameter": name, "detail": detail}])
+
+
+class ApplicationPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
 
 
 class CouncilSystemView(generics.GenericAPIView):
@@ -82,12 +95,16 @@ class CouncilSystemView(generics.GenericAPIView):
         super().initial(request, *args, **kwargs)
         unknown = sorted(set(request.query_params) - self.allowed_query_parameters())
         if unknown:
-            raise serializers.ValidationError(
-                {name: ["Unknown query parameter."] for name in unknown}
+            raise invalid(
+                [{"parameter": name, "detail": "Unknown query parameter."} for name in unknown]
             )
-        # DRF would read an empty or malformed page as the first page.
-        if "page" in request.query_params and not request.query_params["page"].isdigit():
-            raise serializers.ValidationError({"page": ["Give a page number: 1, 2, ..."]})
+        for name, low, high in (("page", 1, None), ("page_size", 1, MAX_PAGE_SIZE)):
+            # DRF would read an empty or malformed page as the first page.
+            if name in request.query_params:
+                value = request.query_params[name]
+                if not value.isdigit() or int(value) < low or (high and int(value) > high):
+                    upto = f" up to {high}" if high else ""
+                    raise parameter_error(name, f"Give a whole number from {low}{upto}.")
 
     def get_queryset(self):
         return (
@@ -95,6 +112,43 @@ class CouncilSystemView(generics.GenericAPIView):
             .select_related("council")
             .prefetch_related("documents")
         )
+
+    def idempotently(self, request, handle: Callable[[], Response]) -> Response:
+        """Run `handle`, honouring an `Idempotency-Key` header (planning.idempotency)."""
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return handle()
+        request_hash = idempotency.fingerprint(request.method, request.path, request.data)
+        try:
+            claim = idempotency.claim(request.user.council, key, request_hash)
+        except idempotency.IdempotencyKeyInvalid as error:
+            raise invalid([{"header": "Idempotency-Key", "detail": str(error)}]) from None
+        except idempotency.IdempotencyKeyReused as error:
+            raise Problem("idempotency-key-reused", str(error), status_code=422) from None
+        except idempotency.IdempotencyKeyInUse as error:
+            raise Problem("idempotency-key-in-use", str(error), status_code=409) from None
+        record = claim.record
+        if claim.replay:
+            return Response(
+                record.response_body,
+                status=record.response_status,
+                headers={**record.response_headers, "Idempotent-Replayed": "true"},
+            )
+        try:
+            try:
+                response = handle()
+            except Exception as error:  # answered as a problem, or a bug: the key is let go
+                response = problem_response(error)
+                if response is None:
+                    raise
+        except BaseException:
+            idempotency.release(record)
+            raise
+        # Stored as the client will read it (dates as ISO strings, and so on).
+        body = json.loads(JSONRenderer().render(response.data) or b"null")
+        kept = {name: response[name] for name in ("Location",) if name in response}
+        idempotency.complete(record, response.status_code, body, kept)
+        return response
 
 
 def _application_url(application: PlanningApplication) -> str:
@@ -114,10 +168,22 @@ class ApplicationListSchema(AutoSchema):
         ]
 
 
+def _date_parameter(query, name: str) -> datetime.date | None:
+    if name not in query:
+        return None
+    try:
+        return datetime.date.fromisoformat(query[name])
+    except ValueError:
+        raise parameter_error(name, "Give an ISO 8601 date, e.g. 2026-11-02.") from None
+
+
 class ApplicationListView(mixins.ListModelMixin, CouncilSystemView):
     serializer_class = ApplicationSerializer
     parser_classes = [JSONParser]
-    query_parameters = frozenset({"reference", "status", "page"})
+    pagination_class = ApplicationPagination
+    query_parameters = frozenset(
+        {"reference", "status", "type", "received_from", "received_to", "page", "page_size"}
+    )
     schema = ApplicationListSchema()
 
     def allowed_query_parameters(self) -> frozenset[str]:
@@ -131,10 +197,20 @@ class ApplicationListView(mixins.ListModelMixin, CouncilSystemView):
         if "status" in query:
             wanted = query["status"]
             if wanted not in ApplicationStatus.values:
-                raise serializers.ValidationError(
-                    {"status": [f"Use one of {', '.join(ApplicationStatus.values)}."]}
+                raise parameter_error(
+                    "status", f"Use one of {', '.join(ApplicationStatus.values)}."
                 )
             applications = applications.filter(status=wanted)
+        if "type" in query:
+            applications = applications.filter(application_type=query["type"])
+        received_from = _date_parameter(query, "received_from")
+        received_to = _date_parameter(query, "received_to")
+        if received_from and received_to and received_from > received_to:
+            raise parameter_error("received_to", "received_to is before received_from.")
+        if received_from:
+            applications = applications.filter(received_date__gte=received_from)
+        if received_to:
+            applications = applications.filter(received_date__lte=received_to)
         for name, apply in list_filters().items():
             if name in query:
                 applications = apply(applications, query[name])
@@ -145,8 +221,20 @@ class ApplicationListView(mixins.ListModelMixin, CouncilSystemView):
         parameters=[
             OpenApiParameter("reference", str, description="Exactly this reference."),
             OpenApiParameter("status", str, enum=ApplicationStatus.values),
+            OpenApiParameter(
+                "type", str, description="Exactly this application type (pp.full.householder)."
+            ),
+            OpenApiParameter(
+                "received_from", datetime.date, description="Received on or after this date."
+            ),
+            OpenApiParameter(
+                "received_to", datetime.date, description="Received on or before this date."
+            ),
+            OpenApiParameter(
+                "page_size", int, description=f"Applications per page, 1 to {MAX_PAGE_SIZE}."
+            ),
         ],
-        responses={200: ApplicationSerializer(many=True), 400: ERROR_RESPONSE, **COMMON_RESPONSES},
+        responses={200: ApplicationSerializer(many=True), **openapi.problems(400)},
     )
     def get(self, request):
         return self.list(request)
@@ -155,19 +243,22 @@ class ApplicationListView(mixins.ListModelMixin, CouncilSystemView):
         summary="Submit an application",
         description=(
             "Safe to retry: the same payload again answers 200 with the record already held. "
-            "A different payload under a reference the council already used answers 409."
+            "A different payload under a reference the council already used answers 409. "
+            "An `Idempotency-Key` header makes any retry replay the first answer."
         ),
         request=ApplicationSubmission,
+        parameters=[openapi.IDEMPOTENCY_KEY],
+        examples=openapi.SUBMISSION_EXAMPLES,
         responses={
             201: ApplicationSerializer,
             200: ApplicationSerializer,
-            400: ERROR_RESPONSE,
-            409: ERROR_RESPONSE,
-            401: DETAIL_RESPONSE,
+            **openapi.problems(400, 403, 409, 413, 415, 422),
         },
     )
     def post(self, request):
-        return _submitted(self, parsed(ApplicationSubmission, request.data))
+        return self.idempotently(
+            request, lambda: _submitted(self, parsed(ApplicationSubmission, request.data))
+        )
 
 
 def _submitted(
@@ -178,14 +269,13 @@ def _submitted(
             view.request.user.council, submission, source_format=source_format
         )
     except ReferenceConflict as conflict:
-        return Response(
-            {
-                "reference": [str(conflict)],
-                "differing_fields": conflict.differing_fields,
-                "existing": _application_url(conflict.existing),
-            },
-            status=status.HTTP_409_CONFLICT,
-        )
+        raise Problem(
+            "reference-conflict",
+            str(conflict),
+            status_code=status.HTTP_409_CONFLICT,
+            differing_fields=conflict.differing_fields,
+            existing=_application_url(conflict.existing),
+        ) from None
     return Response(
         view.get_serializer(result.application).data,
         status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
@@ -200,83 +290,126 @@ class OdpApplicationView(CouncilSystemView):
     @extend_schema(
         summary="Submit an application in the Open Digital Planning schema (as PlanX sends it)",
         description=(
-            "Reads the ODP `application` document: type, proposal description, address and "
-            "UPRN, the site boundary, `metadata.submittedAt` as the received date, units, and "
-            "the designations PlanX found (kept as the submitter's claims). The reference is "
-            "`metadata.id`. Other keys are accepted and ignored. Retries behave as for "
-            "native submissions."
+            "Reads the ODP `application` document (released or prototype schema): type, "
+            "proposal description and project types, address and UPRN, the site boundary, "
+            "`metadata.submittedAt` as the received date, proposed units and new floorspace, "
+            "and the designations PlanX found (kept as the submitter's claims). The reference "
+            "is `metadata.id`. Other keys are accepted and ignored. Retries behave as for "
+            "native submissions; pointers in errors point into the ODP document."
         ),
         request=OdpApplication,
+        parameters=[openapi.IDEMPOTENCY_KEY],
         responses={
             201: ApplicationSerializer,
             200: ApplicationSerializer,
-            400: ERROR_RESPONSE,
-            409: ERROR_RESPONSE,
-            401: DETAIL_RESPONSE,
+            **openapi.problems(400, 403, 409, 413, 415, 422),
         },
     )
     def post(self, request):
-        odp = parsed(OdpApplication, request.data)
+        return self.idempotently(request, lambda: self._submit(request.data))
+
+    def _submit(self, data) -> Response:
+        odp = parsed(OdpApplication, data)
         try:
             submission = odp.as_submission()
         except pydantic.ValidationError as error:
-            raise serializers.ValidationError(_messages(error)) from None
+            errors = [
+                {**entry, "pointer": odp_pointer(odp, entry["pointer"])}
+                for entry in pydantic_errors(error, odp.submission_fields())
+            ]
+            raise invalid(errors) from None
         return _submitted(self, submission, source_format=ODP)
 
 
 class ApplicationDetailView(CouncilSystemView):
     serializer_class = ApplicationDetailSerializer
+    parser_classes = [JSONParser]
+    writes_to_an_object = True
 
     @extend_schema(
-        summary="One application, with its documents",
+        summary="One application, with its documents and statutory clock",
         description=(
             "Other parts of the service add sections of their own alongside the fields "
             "below; `triage` carries the latest triage result when triage is installed."
         ),
-        responses={200: ApplicationSerializer, 400: ERROR_RESPONSE, **COMMON_RESPONSES},
+        responses={200: ApplicationDetailSerializer, **openapi.problems(400)},
     )
     def get(self, request, pk):
         return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Record the valid date, an agreed extension of time, or a withdrawal",
+        description=(
+            "Only these three changes are possible. `extension_of_time_until` needs a valid "
+            "date and must end after the statutory deadline; nothing changes once a "
+            "decision is recorded or the application is withdrawn (409). A withdrawal "
+            "cannot be undone."
+        ),
+        request=ApplicationUpdate,
+        examples=openapi.UPDATE_EXAMPLES,
+        responses={200: ApplicationDetailSerializer, **openapi.problems(400, 403, 409, 415)},
+    )
+    def patch(self, request, pk):
+        application = self.get_object()
+        changes = parsed(ApplicationUpdate, request.data)
+        if not changes.model_fields_set:
+            raise invalid(
+                [
+                    {
+                        "pointer": "",
+                        "detail": "Send valid_date, extension_of_time_until or withdrawn.",
+                    }
+                ]
+            )
+        try:
+            application = update_application(
+                application,
+                valid_date=changes.valid_date,
+                extension_of_time_until=changes.extension_of_time_until,
+                withdrawn=bool(changes.withdrawn),
+            )
+        except UpdateInvalid as error:
+            raise invalid([{"pointer": pointer(error.field), "detail": str(error)}]) from None
+        except UpdateRefused as error:
+            raise Problem(
+                "update-refused",
+                str(error),
+                status_code=status.HTTP_409_CONFLICT,
+                errors=[{"pointer": pointer(error.field), "detail": str(error)}],
+            ) from None
+        return Response(self.get_serializer(self.get_queryset().get(pk=application.pk)).data)
 
 
 class DocumentListView(CouncilSystemView):
     serializer_class = DocumentSerializer
     parser_classes = [MultiPartParser]
     pagination_class = None
+    writes_to_an_object = True
 
     @extend_schema(
         summary="The application's documents, in upload order",
         operation_id="applications_documents_list",
-        responses={200: DocumentSerializer(many=True), 400: ERROR_RESPONSE, **COMMON_RESPONSES},
+        responses={200: DocumentSerializer(many=True), **openapi.problems(400)},
     )
     def get(self, request, pk):
         application = self.get_object()
         return Response(self.get_serializer(application.documents.all(), many=True).data)
 
     @extend_schema(
-        summary="Attach a document (PDF, PNG, JPEG or TIFF)",
+        summary="Attach a document (PDF, PNG, JPEG, TIFF, plain text or Markdown)",
         description=(
             "multipart/form-data with `file` and, optionally, `document_type` (an Open Digital "
-            "Planning file type such as `locationPlan`). The content type is read from the "
-            "file itself. Safe to retry: the same file again answers 200."
+            "Planning file type such as `locationPlan`; `other` when not given). The content "
+            "type is read from the file itself, and a file named `.pdf` must be a PDF that "
+            "opens. Safe to retry: the same file again answers 200."
         ),
-        request={
-            "multipart/form-data": {
-                "type": "object",
-                "properties": {
-                    "file": {"type": "string", "format": "binary"},
-                    "document_type": {"type": "string", "default": "other"},
-                },
-                "required": ["file"],
-            }
-        },
+        request={"multipart/form-data": openapi.DOCUMENT_UPLOAD},
+        parameters=[openapi.IDEMPOTENCY_KEY],
+        examples=openapi.DOCUMENT_EXAMPLES,
         responses={
             201: DocumentSerializer,
             200: DocumentSerializer,
-            400: ERROR_RESPONSE,
-            413: ERROR_RESPONSE,
-            415: ERROR_RESPONSE,
-            **COMMON_RESPONSES,
+            **openapi.problems(400, 403, 409, 413, 415, 422),
         },
     )
     def post(self, request, pk):
@@ -284,47 +417,53 @@ class DocumentListView(CouncilSystemView):
         # Refuse an oversized body before reading it, not after spooling it to disk.
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         if declared > settings.DOCUMENT_MAX_BYTES + MULTIPART_OVERHEAD_BYTES:
-            return _document_error(
+            raise _document_problem(
                 DocumentTooLarge(
                     f"The request is {declared} bytes; the largest accepted document is "
                     f"{settings.DOCUMENT_MAX_BYTES} bytes."
                 )
             )
+        return self.idempotently(request, lambda: self._attach(application, request))
+
+    def _attach(self, application, request) -> Response:
         unexpected = sorted(set(request.data) - {"file", "document_type"})
         if unexpected:
-            raise serializers.ValidationError(
-                {
-                    field: ["Unexpected field: send only file and document_type."]
+            raise invalid(
+                [
+                    {
+                        "pointer": pointer(field),
+                        "detail": "Unexpected field: send only file and document_type.",
+                    }
                     for field in unexpected
-                }
+                ]
             )
         upload = request.FILES.get("file")
         if upload is None:
-            raise serializers.ValidationError(
-                {"file": ["Send the document as a multipart/form-data field named 'file'."]}
+            raise invalid(
+                [
+                    {
+                        "pointer": "/file",
+                        "detail": "Send the document as a multipart/form-data field named 'file'.",
+                    }
+                ]
             )
         try:
             added = add_document(
                 application, upload, document_type=request.data.get("document_type") or "other"
             )
         except DocumentRejected as rejected:
-            return _document_error(rejected)
+            raise _document_problem(rejected) from None
         return Response(
             self.get_serializer(added.document).data,
             status=status.HTTP_201_CREATED if added.created else status.HTTP_200_OK,
         )
 
 
-def _document_error(rejected: DocumentRejected) -> Response:
-    if isinstance(rejected, DocumentTooLarge):
-        code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    elif isinstance(rejected, DocumentTypeNotAccepted):
-        code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
-    else:
-        code = status.HTTP_400_BAD_REQUEST
-    return Response({rejected.field: [str(rejected)], "reason": rejected.reason}, status=code)
-
-
-@csrf_exempt  # API clients hold keys, not cookies; an unknown path of any method is a 404.
-def not_found(request, *args, **kwargs) -> JsonResponse:
-    return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+def _document_problem(rejected: DocumentRejected) -> Problem:
+    return Problem(
+        "document-rejected",
+        str(rejected),
+        status_code=rejected.status_code,
+        errors=[{"pointer": pointer(rejected.field), "detail": str(rejected)}],
+        reason=rejected.reason,
+    )

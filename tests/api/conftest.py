@@ -74,3 +74,22 @@ def submission():
             ],
         }
     )
+
+
+def problem(response, status: int) -> dict:
+    """The RFC 9457 problem in `response`, checked to be one, with `status`."""
+    assert response.status_code == status, (response.status_code, response.content[:500])
+    assert response["Content-Type"].startswith("application/problem+json"), response["Content-Type"]
+    body = response.json()
+    assert body["status"] == status
+    assert body["title"] and body["detail"] and body["type"]
+    return body
+
+
+def errors_at(body: dict) -> dict[str, str]:
+    """A problem's errors by where they point (a body pointer, or a query parameter)."""
+    found: dict[str, str] = {}
+    for error in body.get("errors", []):
+        where = error.get("pointer", error.get("parameter", error.get("header")))
+        found[where] = f"{found.get(where, '')} {error['detail']}".strip()
+    return found

@@ -5,7 +5,7 @@ from django.db import connection
 
 from planning.models import PlanningApplication
 from planning.signals import application_submitted
-from tests.api.conftest import WOODWARDE_ROAD_AREA_M2, client_for
+from tests.api.conftest import WOODWARDE_ROAD_AREA_M2, client_for, errors_at, problem
 from tests.factories import PlanningApplicationFactory
 
 URL = "/api/v1/applications/"
@@ -86,9 +86,10 @@ def test_it_refuses_a_different_application_under_a_reference_already_used(
 
     response = southwark_api.post(URL, changed, format="json")
 
-    assert response.status_code == 409
-    assert response.json()["differing_fields"] == ["description"]
-    assert response.json()["existing"] == first["Location"]
+    body = problem(response, 409)
+    assert body["type"] == "/api/v1/problems/reference-conflict"
+    assert body["differing_fields"] == ["description"]
+    assert body["existing"] == first["Location"]
     assert PlanningApplication.objects.get().description == submission["description"]
 
 
@@ -106,26 +107,27 @@ def test_it_lets_two_councils_use_the_same_reference(southwark_api, trafford_api
 @pytest.mark.parametrize(
     ("change", "field", "words"),
     [
-        ({"applicant_name": "D. Bowie"}, "applicant_name", "Extra inputs"),
-        ({"description": ""}, "description", "at least 1 character"),
-        ({"received_date": "2999-01-01"}, "received_date", "future"),
-        ({"received_date": "0001-01-01"}, "received_date", "1948"),
-        ({"uprn": "UPRN-1"}, "uprn", "pattern"),
-        ({"application_type": "Householder!"}, "application_type", "pattern"),
-        ({"reference": "26/AP\t/1"}, "reference", "pattern"),
-        ({"proposed_dwellings": -1}, "proposed_dwellings", "greater than or equal"),
-        ({"proposed_dwellings": "9"}, "proposed_dwellings", "valid integer"),
-        ({"eia_required": 0}, "eia_required", "valid boolean"),
-        ({"site": {"type": "Point", "coordinates": [-0.08, 51.45]}}, "site", "tag 'Point'"),
+        ({"applicant_name": "D. Bowie"}, "/applicant_name", "Extra inputs"),
+        ({"description": ""}, "/description", "at least 1 character"),
+        ({"received_date": "2999-01-01"}, "/received_date", "future"),
+        ({"received_date": "0001-01-01"}, "/received_date", "1948"),
+        ({"uprn": "UPRN-1"}, "/uprn", "pattern"),
+        ({"application_type": "Householder!"}, "/application_type", "pattern"),
+        ({"reference": "26/AP\t/1"}, "/reference", "pattern"),
+        ({"proposed_dwellings": -1}, "/proposed_dwellings", "greater than or equal"),
+        ({"proposed_dwellings": "9"}, "/proposed_dwellings", "valid integer"),
+        ({"eia_required": 0}, "/eia_required", "valid boolean"),
+        ({"project_types": ["new residential"]}, "/project_types/0", "pattern"),
+        ({"site_crs": "EPSG:3857"}, "/site_crs", "EPSG:27700"),
+        ({"site": {"type": "Point", "coordinates": [-0.08, 51.45]}}, "/site", "Polygon or Multi"),
     ],
 )
 def test_it_names_the_field_that_is_wrong(southwark_api, submission, change, field, words):
     response = southwark_api.post(URL, {**submission, **change}, format="json")
 
-    assert response.status_code == 400
-    errors = response.json()
+    errors = errors_at(problem(response, 400))
     assert field in errors, errors
-    assert words in " ".join(errors[field])
+    assert words in errors[field]
     assert not PlanningApplication.objects.exists()
 
 
@@ -135,8 +137,7 @@ def test_it_refuses_a_site_with_latitude_and_longitude_swapped(southwark_api, su
 
     response = southwark_api.post(URL, {**submission, "site": swapped}, format="json")
 
-    assert response.status_code == 400
-    assert "[longitude, latitude]" in response.json()["site"][0]
+    assert "[longitude, latitude]" in errors_at(problem(response, 400))["/site/coordinates"]
 
 
 def test_it_refuses_a_site_outside_great_britain(southwark_api, submission):
@@ -146,8 +147,9 @@ def test_it_refuses_a_site_outside_great_britain(southwark_api, submission):
 
     response = southwark_api.post(URL, payload, format="json")
 
-    assert response.status_code == 400
-    assert "not in Great Britain" in response.json()["site"][0]
+    # The pointer names the first position outside, and the message quotes it.
+    errors = errors_at(problem(response, 400))
+    assert "not in Great Britain: [2.35, 48.85]" in errors["/site/coordinates/0/0"]
 
 
 def test_it_refuses_a_self_intersecting_boundary(southwark_api, submission):
@@ -162,13 +164,16 @@ def test_it_refuses_a_self_intersecting_boundary(southwark_api, submission):
 
     response = southwark_api.post(URL, payload, format="json")
 
-    assert response.status_code == 400
-    assert "Self-intersection" in response.json()["site"][0]
+    # Where it crosses itself, in the coordinates the client sent.
+    errors = errors_at(problem(response, 400))
+    assert (
+        "crosses itself at longitude -0.082200, latitude 51.451600" in errors["/site/coordinates"]
+    )
 
 
 def test_it_refuses_malformed_json(southwark_api):
     response = southwark_api.post(URL, "{not json", content_type="application/json")
-    assert response.status_code == 400
+    assert "JSON parse error" in problem(response, 400)["detail"]
 
 
 def test_it_shows_a_council_only_its_own_applications(southwark_api, southwark, trafford):
@@ -179,8 +184,8 @@ def test_it_shows_a_council_only_its_own_applications(southwark_api, southwark, 
     assert [row["reference"] for row in listing["results"]] == ["SWK/1"]
     assert southwark_api.get(f"{URL}{own.pk}/").status_code == 200
     # Someone else's record is not found, rather than forbidden: its existence is not told.
-    assert southwark_api.get(f"{URL}{theirs.pk}/").status_code == 404
-    assert southwark_api.get(f"{URL}{theirs.pk}/documents/").status_code == 404
+    problem(southwark_api.get(f"{URL}{theirs.pk}/"), 404)
+    problem(southwark_api.get(f"{URL}{theirs.pk}/documents/"), 404)
 
 
 def test_it_filters_the_list_by_reference_and_status(southwark_api, southwark):
@@ -192,7 +197,8 @@ def test_it_filters_the_list_by_reference_and_status(southwark_api, southwark):
 
     assert [row["reference"] for row in by_reference] == ["SWK/2"]
     assert [row["reference"] for row in by_status] == ["SWK/1"]
-    assert southwark_api.get(URL, {"status": "lost"}).status_code == 400
+    lost = problem(southwark_api.get(URL, {"status": "lost"}), 400)
+    assert "received" in errors_at(lost)["status"]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,7 +12,7 @@ from pypdf import PdfWriter
 
 from planning.models import Document
 from planning.signals import document_added
-from tests.api.conftest import client_for
+from tests.api.conftest import client_for, errors_at, problem
 from tests.factories import PlanningApplicationFactory
 
 
@@ -125,9 +125,9 @@ def test_it_keeps_only_the_last_part_of_a_path_as_the_filename(southwark_api, ap
 def test_it_refuses_a_file_it_cannot_read(southwark_api, application):
     response = upload(southwark_api, application, b"Just some words.\n" * 20, name="notes.pdf")
 
-    assert response.status_code == 415
-    assert response.json()["reason"] == "type_not_accepted"
-    assert "application/pdf" in response.json()["file"][0]
+    body = problem(response, 415)
+    assert body["reason"] == "extension_mismatch"
+    assert "named .pdf but its contents are text/plain" in errors_at(body)["/file"]
     assert not Document.objects.exists()
 
 
@@ -137,8 +137,7 @@ def test_it_refuses_a_file_over_the_size_limit(southwark_api, application, setti
 
     response = upload(southwark_api, application, content)
 
-    assert response.status_code == 413
-    assert response.json()["reason"] == "too_large"
+    assert problem(response, 413)["reason"] == "too_large"
     assert not Document.objects.exists()
 
 
@@ -150,17 +149,17 @@ def test_it_refuses_an_oversized_request_before_reading_it(southwark_api, applic
         documents_url(application), body, content_type="multipart/form-data; boundary=zzz"
     )
 
-    assert response.status_code == 413
-    assert "largest accepted" in response.json()["file"][0]
+    assert "largest accepted" in errors_at(problem(response, 413))["/file"]
 
 
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
-        ({"document_type": "locationPlan"}, "file"),
-        ({"file": b"", "document_type": "other"}, "file"),
-        ({"file": b"pdf", "document_type": "location plan; drop table"}, "document_type"),
-        ({"file": b"pdf", "author": "someone"}, "author"),
+        ({"document_type": "locationPlan"}, "/file"),
+        ({"file": b"", "document_type": "other"}, "/file"),
+        ({"file": b"pdf", "document_type": "location plan; drop table"}, "/document_type"),
+        ({"file": b"pdf", "document_type": "madeUpType"}, "/document_type"),
+        ({"file": b"pdf", "author": "someone"}, "/author"),
     ],
 )
 def test_it_names_the_field_that_is_wrong(southwark_api, application, payload, field):
@@ -171,8 +170,7 @@ def test_it_names_the_field_that_is_wrong(southwark_api, application, payload, f
 
     response = southwark_api.post(documents_url(application), data, format="multipart")
 
-    assert response.status_code == 400
-    assert field in response.json(), response.json()
+    assert field in errors_at(problem(response, 400))
     assert not Document.objects.exists()
 
 
@@ -180,7 +178,7 @@ def test_it_does_not_let_a_council_upload_to_another_councils_application(
     trafford_api, application
 ):
     response = upload(trafford_api, application, pdf_bytes())
-    assert response.status_code == 404
+    problem(response, 404)
     assert not Document.objects.exists()
 
 

@@ -7,14 +7,16 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from planning.models import CouncilApiKey
-from tests.api.conftest import client_for
+from tests.api.conftest import client_for, problem
 
 URL = "/api/v1/applications/"
 
 
 def test_it_issues_a_key_that_works_once_and_stores_only_its_digest(southwark):
     out = StringIO()
-    call_command("issue_api_key", "E09000028", "PlanX portal", stdout=out, stderr=StringIO())
+    call_command(
+        "create_api_key", "E09000028", "--name", "PlanX portal", stdout=out, stderr=StringIO()
+    )
     key = out.getvalue().strip()
 
     record = CouncilApiKey.objects.get()
@@ -50,8 +52,8 @@ def test_it_refuses_a_revoked_key_at_once(southwark_key):
 
     assert "Revoked" in out.getvalue()
     response = api.get(URL)
-    assert response.status_code == 401
-    assert "revoked" in response.json()["detail"]
+    assert "revoked" in problem(response, 401)["detail"]
+    assert response["WWW-Authenticate"] == "Bearer"
 
 
 def test_it_writes_last_used_at_at_most_once_a_minute(southwark_key):
@@ -74,7 +76,7 @@ def test_it_writes_last_used_at_at_most_once_a_minute(southwark_key):
 
 def test_it_names_an_unknown_council_or_key(db):
     with pytest.raises(CommandError, match="E09999999"):
-        call_command("issue_api_key", "E09999999", "portal", stdout=StringIO())
+        call_command("create_api_key", "E09999999", "--name", "portal", stdout=StringIO())
     with pytest.raises(CommandError, match="nope"):
         call_command("revoke_api_key", "nope", stdout=StringIO())
 

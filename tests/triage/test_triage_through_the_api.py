@@ -38,4 +38,5 @@ def test_it_rejects_an_unknown_lane_with_a_problem(southwark):
     api = client_for(CouncilApiKeyFactory(council=southwark).key)
     response = api.get("/api/v1/applications/?lane=quick")
     assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
     assert "fast-track" in response.content.decode()

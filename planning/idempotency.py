@@ -1,0 +1,128 @@
+"""`Idempotency-Key` for POSTs: a council's system that lost the answer to a request sends
+it again under the same key and gets the first answer back, not a second record.
+
+What "the same request" means is a digest of the method, the path and the parsed body (a
+multipart body by its fields and each file's SHA-256, since a client library draws a new
+boundary on every retry). A key is kept for IDEMPOTENCY_KEY_LIFETIME (24 hours), per
+council; afterwards it is forgotten and may be used again.
+
+Only successful answers are kept. A request that failed leaves no record, so a client can
+correct it and send it again under the same key.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from planning.models import Council, IdempotentRequest
+
+IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=24)
+# Visible ASCII, as the IETF draft suggests (a UUID is typical); bounded so it fits the row.
+KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+class IdempotencyKeyInvalid(Exception):
+    pass
+
+
+class IdempotencyKeyReused(Exception):
+    """The key was used, within its lifetime, for a request with another body or path."""
+
+
+class IdempotencyKeyInUse(Exception):
+    """The first request under this key has not finished yet."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    record: IdempotentRequest
+    replay: bool  # True: `record` holds the answer to give again
+
+
+def fingerprint(method: str, path: str, data: Any) -> str:
+    """A digest of what a request asks for, independent of how its body was encoded."""
+    canonical = json.dumps([method.upper(), path, _plain(data)], sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _plain(data: Any) -> Any:
+    if isinstance(data, UploadedFile):
+        digest = hashlib.sha256()
+        data.seek(0)
+        for chunk in data.chunks():
+            digest.update(chunk)
+        data.seek(0)
+        return {"file_sha256": digest.hexdigest(), "name": data.name}
+    if hasattr(data, "lists"):  # a QueryDict: a multipart form's fields
+        return {key: [_plain(value) for value in values] for key, values in data.lists()}
+    if isinstance(data, dict):
+        return {str(key): _plain(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_plain(value) for value in data]
+    return data
+
+
+def claim(council: Council, key: str, request_hash: str) -> Claim:
+    """Take `key` for this request, or find the answer already given under it.
+
+    Raises IdempotencyKeyInvalid, IdempotencyKeyReused or IdempotencyKeyInUse.
+    """
+    if not KEY_PATTERN.fullmatch(key):
+        raise IdempotencyKeyInvalid(
+            "An Idempotency-Key is 1 to 255 visible ASCII characters, e.g. a UUID."
+        )
+    expired_before = timezone.now() - IDEMPOTENCY_KEY_LIFETIME
+    IdempotentRequest.objects.filter(
+        council=council, key=key, created_at__lt=expired_before
+    ).delete()
+    try:
+        with transaction.atomic():
+            record = IdempotentRequest.objects.create(
+                council=council, key=key, request_hash=request_hash
+            )
+        return Claim(record, replay=False)
+    except IntegrityError:
+        pass
+    record = IdempotentRequest.objects.filter(council=council, key=key).first()
+    if record is None:  # the holder failed and let go meanwhile: try once more
+        return claim(council, key, request_hash)
+    if record.request_hash != request_hash:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was already used for a different request in the last "
+            f"{IDEMPOTENCY_KEY_LIFETIME.total_seconds() / 3600:.0f} hours."
+        )
+    if record.response_status is None:
+        raise IdempotencyKeyInUse(
+            "The first request with this Idempotency-Key is still being processed."
+        )
+    return Claim(record, replay=True)
+
+
+def complete(record: IdempotentRequest, status: int, body: Any, headers: dict[str, str]) -> None:
+    """Keep a successful answer for retries; let go of the key after a failure."""
+    if 200 <= status < 300:
+        record.response_status = status
+        record.response_body = body
+        record.response_headers = headers
+        record.save(update_fields=["response_status", "response_body", "response_headers"])
+    else:
+        release(record)
+
+
+def release(record: IdempotentRequest) -> None:
+    IdempotentRequest.objects.filter(pk=record.pk, response_status__isnull=True).delete()
+
+
+def purge_expired() -> int:
+    """Forget keys past their lifetime; returns how many."""
+    deleted, _ = IdempotentRequest.objects.filter(
+        created_at__lt=timezone.now() - IDEMPOTENCY_KEY_LIFETIME
+    ).delete()
+    return deleted
