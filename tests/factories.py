@@ -67,3 +67,13 @@ class CouncilApiKeyFactory(factory.django.DjangoModelFactory):
         issued = issue_api_key(council, name)
         issued.record.key = issued.key
         return issued.record
+
+
+class ReadOnlyCouncilApiKeyFactory(CouncilApiKeyFactory):
+    """A live key that may read but not write; the clear key is on the record as `.key`."""
+
+    @classmethod
+    def _create(cls, model_class, council, name, **kwargs):
+        issued = issue_api_key(council, name, read_only=True)
+        issued.record.key = issued.key
+        return issued.record

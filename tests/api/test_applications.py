@@ -247,3 +247,55 @@ def test_it_keeps_the_application_when_a_listener_fails_after_commit(southwark_k
     assert PlanningApplication.objects.filter(reference=submission["reference"]).exists()
     # One listener failing does not keep the news from the others.
     assert heard == [response.json()["id"]]
+
+
+def test_it_filters_the_list_by_type_and_received_dates(southwark_api, southwark):
+    dates = {"SWK/1": "2026-10-01", "SWK/2": "2026-10-15", "SWK/3": "2026-11-01"}
+    for reference, received in dates.items():
+        PlanningApplicationFactory(
+            council=southwark,
+            reference=reference,
+            received_date=received,
+            application_type="pp.full.minor" if reference == "SWK/2" else "pp.full.householder",
+        )
+
+    def references(**query):
+        response = southwark_api.get(URL, query)
+        assert response.status_code == 200, response.json()
+        return sorted(row["reference"] for row in response.json()["results"])
+
+    assert references(type="pp.full.minor") == ["SWK/2"]
+    assert references(received_from="2026-10-15") == ["SWK/2", "SWK/3"]
+    assert references(received_to="2026-10-15") == ["SWK/1", "SWK/2"]
+    assert references(received_from="2026-10-02", received_to="2026-10-31") == ["SWK/2"]
+    assert references(type="pp.full.householder", received_from="2026-10-02") == ["SWK/3"]
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ({"received_from": "01/10/2026"}, "received_from"),
+        ({"received_to": "2026-13-01"}, "received_to"),
+        ({"received_from": "2026-11-01", "received_to": "2026-10-01"}, "received_to"),
+        ({"page": "0"}, "page"),
+        ({"page_size": "1000"}, "page_size"),
+        ({"page_size": "ten"}, "page_size"),
+        ({"recieved_from": "2026-10-01"}, "recieved_from"),
+    ],
+)
+def test_it_names_a_bad_query_parameter(southwark_api, query, parameter):
+    body = problem(southwark_api.get(URL, query), 400)
+    assert parameter in errors_at(body)
+
+
+def test_it_pages_the_list(southwark_api, southwark):
+    for number in range(5):
+        PlanningApplicationFactory(council=southwark, reference=f"SWK/{number}")
+
+    first = southwark_api.get(URL, {"page_size": 2}).json()
+    last = southwark_api.get(URL, {"page_size": 2, "page": 3}).json()
+
+    assert first["count"] == 5
+    assert len(first["results"]) == 2 and first["next"] and first["previous"] is None
+    assert len(last["results"]) == 1 and last["next"] is None
+    problem(southwark_api.get(URL, {"page_size": 2, "page": 4}), 404)

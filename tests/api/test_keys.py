@@ -6,8 +6,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from planning.keys import revoke_api_key
 from planning.models import CouncilApiKey
 from tests.api.conftest import client_for, problem
+from tests.factories import ReadOnlyCouncilApiKeyFactory
 
 URL = "/api/v1/applications/"
 
@@ -97,3 +99,52 @@ def test_it_lets_the_platform_admin_see_and_revoke_keys_without_their_digest(
         {"action": "revoke", "_selected_action": [southwark_key.pk]},
     )
     assert client_for(southwark_key.key).get(URL).status_code == 401
+
+
+def test_it_creates_a_read_only_key_that_reads_but_cannot_submit(southwark, submission):
+    out = StringIO()
+    call_command(
+        "create_api_key",
+        "E09000028",
+        "--name",
+        "Dashboard",
+        "--read-only",
+        stdout=out,
+        stderr=StringIO(),
+    )
+    reader = client_for(out.getvalue().strip())
+
+    assert CouncilApiKey.objects.get().read_only is True
+    assert reader.get(URL).status_code == 200
+    refused = reader.post(URL, submission, format="json")
+    assert "read-only" in problem(refused, 403)["detail"]
+
+
+def test_it_lists_keys_without_their_secret(southwark_key, trafford_key):
+    read_only = ReadOnlyCouncilApiKeyFactory(council=southwark_key.council, name="Dashboard")
+    revoke_api_key(southwark_key.prefix)
+    everyone, southwark_only = StringIO(), StringIO()
+
+    call_command("list_api_keys", stdout=everyone)
+    call_command("list_api_keys", "E09000028", stdout=southwark_only)
+
+    lines = southwark_only.getvalue().splitlines()
+    assert lines[0].split() == [
+        "PREFIX",
+        "NAME",
+        "COUNCIL",
+        "ACCESS",
+        "CREATED",
+        "LAST",
+        "USED",
+        "REVOKED",
+    ]
+    rows = {line.split()[0]: line for line in lines[1:]}
+    assert set(rows) == {southwark_key.prefix, read_only.prefix}
+    assert "read-only" in rows[read_only.prefix] and "Dashboard" in rows[read_only.prefix]
+    assert "read-write" in rows[southwark_key.prefix]
+    assert not rows[southwark_key.prefix].rstrip().endswith("-")  # revoked: a date
+    assert trafford_key.prefix in everyone.getvalue()
+    assert southwark_key.key not in everyone.getvalue()
+    with pytest.raises(CommandError, match="E09999999"):
+        call_command("list_api_keys", "E09999999", stdout=StringIO())
