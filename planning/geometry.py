@@ -175,7 +175,9 @@ def _check_positions(polygons: list, srid: int, at) -> None:
             'with "site_crs": "EPSG:4326" (the default) or as [easting, northing].',
             ("coordinates",),
         )
-    if all(_in_national_grid(y, x) for x, y, _ in located):
+    # Only when no position makes sense as given: a real site in the north of Scotland has
+    # northings beyond any easting, so a swap shows there; in the south it cannot be told.
+    if len(outside) == len(located) and all(_in_national_grid(y, x) for x, y, _ in located):
         raise SiteInvalid(
             "The site looks like [northing, easting]: British National Grid positions are "
             "[easting, northing].",
