@@ -65,7 +65,7 @@ def test_it_keeps_the_wgs84_default(southwark_api, submission):
     ("change", "pointer", "words"),
     [
         (
-            {"site": polygon(GOOD_RING[:-1] + [[-0.0824, 51.4517]])},
+            {"site": polygon([*GOOD_RING[:-1], [-0.0824, 51.4517]])},
             "/site/coordinates/0",
             "Ring 0 (the outer ring) is not closed",
         ),
@@ -75,7 +75,7 @@ def test_it_keeps_the_wgs84_default(southwark_api, submission):
                     "type": "MultiPolygon",
                     "coordinates": [
                         [GOOD_RING],
-                        [GOOD_RING, GOOD_RING[:-1] + [[-0.0823, 51.4515]]],
+                        [GOOD_RING, [*GOOD_RING[:-1], [-0.0823, 51.4515]]],
                     ],
                 }
             },
