@@ -209,3 +209,120 @@ def test_it_keeps_one_document_and_one_file_when_two_uploads_race(southwark_key,
     assert [path.name for path in folder.iterdir() if path.name.startswith(document.sha256)] == [
         Path(document.file.name).name
     ]
+
+
+def stored_files() -> list[Path]:
+    root = Path(settings.MEDIA_ROOT)
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        (
+            "statement.txt",
+            "Heritage statement\n\nThe house is in a conservation area – £5.",
+            "text/plain",
+        ),
+        ("design-and-access.md", "# Design and access\n\n- Scale: *modest*\n", "text/markdown"),
+        ("notes", "No extension: plain text by its bytes.\n", "text/plain"),
+    ],
+)
+def test_it_accepts_plain_text_and_markdown(
+    southwark_api, application, name, content, content_type
+):
+    response = upload(
+        southwark_api,
+        application,
+        content.encode(),
+        name=name,
+        content_type="application/octet-stream",
+        document_type="heritageStatement",
+    )
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["content_type"], body["document_type"]) == (content_type, "heritageStatement")
+    assert body["page_count"] is None
+    assert len(stored_files()) == 1
+
+
+def test_it_counts_the_pages_of_a_pdf_it_accepts(southwark_api, application):
+    response = upload(southwark_api, application, pdf_bytes(pages=3))
+    assert response.json()["page_count"] == 3
+
+
+def encrypted_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt(user_password="secret", owner_password="owner")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "status", "reason", "words"),
+    [
+        ("plan.pdf", lambda: pdf_bytes(pages=2)[:400], 422, "unreadable_pdf", "cannot be opened"),
+        ("plan.pdf", lambda: b"%PDF-1.7\n" + b"\x00garbage" * 50, 422, "unreadable_pdf", "damaged"),
+        ("plan.pdf", encrypted_pdf, 422, "unreadable_pdf", "password"),
+        (
+            "notes.txt",
+            png_bytes,
+            415,
+            "extension_mismatch",
+            "named .txt but its contents are image/png",
+        ),
+        (
+            "notes.txt",
+            lambda: b"text\x00with a NUL" * 10,
+            415,
+            "extension_mismatch",
+            "not UTF-8 text",
+        ),
+        (
+            "notes.md",
+            lambda: "caf\u00e9 in Latin-1".encode("latin-1"),
+            415,
+            "extension_mismatch",
+            "UTF-8",
+        ),
+        (
+            "photo.jpg",
+            png_bytes,
+            415,
+            "extension_mismatch",
+            "named .jpg but its contents are image/png",
+        ),
+        (
+            "archive",
+            lambda: b"PK\x03\x04" + b"\x00" * 100,
+            415,
+            "type_not_accepted",
+            "accepted are",
+        ),
+        ("blob", lambda: bytes(range(256)) * 4, 415, "type_not_accepted", "unknown type"),
+    ],
+    ids=[
+        "truncated-pdf",
+        "garbage-pdf",
+        "encrypted-pdf",
+        "png-as-text",
+        "binary-as-text",
+        "latin1-as-markdown",
+        "png-as-jpeg",
+        "zip",
+        "binary",
+    ],
+)
+def test_it_refuses_a_file_that_is_not_what_it_says_leaving_nothing_behind(
+    southwark_api, application, name, content, status, reason, words
+):
+    response = upload(southwark_api, application, content(), name=name)
+
+    body = problem(response, status)
+    assert body["reason"] == reason
+    assert words in errors_at(body)["/file"]
+    assert not Document.objects.exists()
+    assert stored_files() == []
