@@ -221,7 +221,7 @@ def stored_files() -> list[Path]:
     [
         (
             "statement.txt",
-            "Heritage statement\n\nThe house is in a conservation area – £5.",
+            "Heritage statement\n\nThe house is in a conservation area \u2013 \u00a35.",
             "text/plain",
         ),
         ("design-and-access.md", "# Design and access\n\n- Scale: *modest*\n", "text/markdown"),
