@@ -83,7 +83,10 @@ class OdpProjectType(_Odp):
 
 
 class OdpProposal(_Odp):
-    description: str
+    # Some application types (advertisement consent, hedgerow removal) carry no description.
+    description: str | None = Field(None, max_length=20_000)
+    reason: str | None = Field(None, max_length=2_000)
+    advertisementDetails: dict[str, int] | None = None  # ODP's own key
     boundary: OdpBoundary | None = None
     # The released schema gives {"value", "description"} pairs, the prototype plain strings.
     projectType: list[OdpProjectType | str] = Field([], max_length=50)  # ODP's own key
@@ -91,6 +94,17 @@ class OdpProposal(_Odp):
     newDwellings: OdpNewDwellings | None = None  # ODP's own key
     extend: OdpWorks | None = None
     new: OdpWorks | None = None
+
+    def summary(self, application_type: str) -> str:
+        """The applicant's description, or, for the types that have none, what they did say."""
+        if self.description and self.description.strip():
+            return self.description
+        if self.reason and self.reason.strip():
+            return f"Reason given: {self.reason.strip()}"
+        if self.advertisementDetails:
+            counts = ", ".join(f"{kind} {n}" for kind, n in self.advertisementDetails.items())
+            return f"Advertisements: {counts}"
+        return f"No description given ({application_type})."
 
     def project_types(self) -> list[str]:
         return [kind if isinstance(kind, str) else kind.value for kind in self.projectType]
@@ -199,7 +213,7 @@ class OdpApplication(_Odp):
         return {
             "reference": self.metadata.id,
             "application_type": self.application_type,
-            "description": data.proposal.description,
+            "description": data.proposal.summary(self.application_type or ""),
             "address": data.property.address.singleLine or data.property.address.title,
             "uprn": data.property.address.uprn,
             "site": boundary.site.model_dump(exclude_none=True)

@@ -80,13 +80,13 @@ def test_it_answers_a_resent_odp_application_with_the_record_it_holds(southwark_
 def test_it_names_what_is_missing_or_wrong(southwark_api):
     odp = example("fullHouseholderInConservationArea")
     broken = copy.deepcopy(odp)
-    del broken["data"]["proposal"]["description"]
+    del broken["data"]["property"]["address"]
     broken["metadata"]["submittedAt"] = "yesterday"
 
     response = southwark_api.post(URL, broken, format="json")
 
     errors = errors_at(problem(response, 400))
-    assert "Field required" in errors["/data/proposal/description"]
+    assert "Field required" in errors["/data/property/address"]
     assert "ISO 8601" in errors["/metadata/submittedAt"]
 
 
