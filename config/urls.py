@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from config.health import healthz
+from planning.api.problems import not_found
 
 admin.site.site_header = "Planning triage administration"
 
@@ -10,6 +11,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("planning.api.urls")),
+    # Another version or a mistyped path under /api/ is a problem document, not an HTML page.
+    re_path(r"^api/", not_found),
 ]
 
 if settings.DEBUG:

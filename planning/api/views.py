@@ -17,7 +17,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -26,6 +26,7 @@ from planning.access import applications_visible_to_council
 from planning.api import openapi
 from planning.api.authentication import CouncilApiKeyAuthentication
 from planning.api.extensions import list_filters
+from planning.api.parsers import StrictJSONParser
 from planning.api.permissions import IsCouncilSystem
 from planning.api.problems import (
     Problem,
@@ -179,7 +180,7 @@ def _date_parameter(query, name: str) -> datetime.date | None:
 
 class ApplicationListView(mixins.ListModelMixin, CouncilSystemView):
     serializer_class = ApplicationSerializer
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
     pagination_class = ApplicationPagination
     query_parameters = frozenset(
         {"reference", "status", "type", "received_from", "received_to", "page", "page_size"}
@@ -285,7 +286,7 @@ def _submitted(
 
 class OdpApplicationView(CouncilSystemView):
     serializer_class = ApplicationSerializer
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
 
     @extend_schema(
         summary="Submit an application in the Open Digital Planning schema (as PlanX sends it)",
@@ -323,7 +324,7 @@ class OdpApplicationView(CouncilSystemView):
 
 class ApplicationDetailView(CouncilSystemView):
     serializer_class = ApplicationDetailSerializer
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
     writes_to_an_object = True
 
     @extend_schema(
