@@ -53,5 +53,11 @@ class CouncilApiKeyScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "A council API key, created with `manage.py create_api_key`.",
+            "description": (
+                "A council API key: `Authorization: Bearer pt_<prefix>_<secret>`. An operator "
+                "creates it with `manage.py create_api_key <COUNCIL_CODE> --name <label> "
+                "[--read-only]`, which prints it once. The key decides the council: every "
+                "call sees only that council's applications. A read-only key gets 403 on "
+                "every write."
+            ),
         }

@@ -155,7 +155,11 @@ DOCUMENT_UPLOAD = {
 
 DOCUMENT_EXAMPLES = [
     OpenApiExample(
-        "A location plan (curl -F 'file=@location-plan.pdf' -F document_type=locationPlan)",
+        "A location plan",
+        description=(
+            "`curl -H 'Authorization: Bearer pt_...' -F file=@location-plan.pdf "
+            "-F document_type=locationPlan https://<host>/api/v1/applications/<id>/documents/`"
+        ),
         request_only=True,
         media_type="multipart/form-data",
         value={"file": "<the PDF's bytes>", "document_type": "locationPlan"},

@@ -160,6 +160,8 @@ class ApplicationListSchema(AutoSchema):
     # Filters registered by other apps are known only once apps are ready, so they are read
     # when the schema is drawn up, not when this module is imported.
     def get_override_parameters(self):
+        if self.method != "GET":
+            return super().get_override_parameters()
         return [
             *super().get_override_parameters(),
             *(

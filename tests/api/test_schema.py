@@ -1,5 +1,7 @@
 """The published OpenAPI document, and the API held to it by generated requests."""
 
+import re
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -70,3 +72,39 @@ def test_it_answers_generated_requests_as_its_schema_says(
             negative_data_rejection,
         ],
     )
+
+
+def test_it_documents_examples_problems_and_the_key_in_the_schema(client):
+    document = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    paths = document["paths"]
+
+    submit = paths["/api/v1/applications/"]["post"]
+    examples = submit["requestBody"]["content"]["application/json"]["examples"]
+    assert {example["value"]["application_type"] for example in examples.values()} == {
+        "pp.full.householder",
+        "pp.full.major",
+    }
+    upload = paths["/api/v1/applications/{id}/documents/"]["post"]["requestBody"]["content"]
+    (example,) = upload["multipart/form-data"]["examples"].values()
+    assert example["value"]["document_type"] == "locationPlan"
+    assert "Idempotency-Key" in [p["name"] for p in submit["parameters"]]
+    # Every operation documents its errors as problems.
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            if not path.startswith("/api/v1/applications"):
+                continue
+            for status in ("401", "404"):
+                assert "application/problem+json" in operation["responses"][status]["content"], (
+                    path,
+                    method,
+                )
+    scheme = document["components"]["securitySchemes"]["councilApiKey"]
+    assert "create_api_key" in scheme["description"]
+
+
+def test_it_serves_the_docs_page_from_its_own_static_files(client):
+    page = client.get("/api/v1/docs/").content.decode()
+
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert assets and all(asset.startswith("/static/") for asset in assets)
+    assert "https://" not in page and "http://" not in page
