@@ -94,8 +94,12 @@ def statutory_facts(
         eia_required=application.eia_required,
         extension_of_time_until=application.extension_of_time_until,
     )
-    running = clock.determination_deadline is not None and not _closed(application)
+    deadline = clock.determination_deadline
     today = today or timezone.localdate()
+    # The clock stops once the application is decided or withdrawn.
+    days_remaining = (
+        (deadline - today).days if deadline is not None and not _closed(application) else None
+    )
     return {
         "category": category.category,
         "scale": category.scale,
@@ -104,7 +108,7 @@ def statutory_facts(
         "period_weeks": clock.period_weeks,
         "statutory_deadline": clock.statutory_deadline,
         "determination_deadline": clock.determination_deadline,
-        "days_remaining": (clock.determination_deadline - today).days if running else None,
+        "days_remaining": days_remaining,
         "extended": clock.extended,
     }
 
@@ -197,6 +201,7 @@ def update_application(
             eia_required=application.eia_required,
             extension_of_time_until=None,
         ).statutory_deadline
+        assert statutory is not None  # a valid date always starts a clock
         if extension_of_time_until <= statutory:
             raise UpdateInvalid(
                 f"An extension of time must end after the statutory deadline "
