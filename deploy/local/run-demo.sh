@@ -35,7 +35,7 @@ cat <<BANNER
     Web:      http://127.0.0.1:$PORT/
     Health:   http://127.0.0.1:$PORT/healthz
     Admin:    http://127.0.0.1:$PORT/admin/
-    API:      http://127.0.0.1:$PORT/api/v1/docs/  (a key: .venv/bin/python manage.py issue_api_key E09000028 "demo portal")
+    API:      http://127.0.0.1:$PORT/api/v1/docs/  (a key: .venv/bin/python manage.py create_api_key E09000028 --name "demo portal")
   Logins are listed above (demo data only). Ctrl-C stops the web app and worker;
   'make stop' stops PostgreSQL and Redis.
 

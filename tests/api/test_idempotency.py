@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
+from planning.idempotency import fingerprint
 from planning.models import Document, IdempotentRequest, PlanningApplication
 from tests.api.conftest import errors_at, problem
 from tests.api.test_documents import pdf_bytes
@@ -110,3 +111,17 @@ def test_it_replays_a_document_upload_sent_with_a_new_multipart_boundary(southwa
     assert (first.status_code, again.status_code) == (201, 201)
     assert again["Idempotent-Replayed"] == "true"
     assert Document.objects.count() == 1
+
+
+def test_it_asks_a_retry_to_wait_while_the_first_request_runs(southwark_api, southwark, submission):
+    # The first request has taken the key and not yet answered.
+    IdempotentRequest.objects.create(
+        council=southwark,
+        key="in-flight",
+        request_hash=fingerprint("POST", URL, submission),
+    )
+
+    response = post(southwark_api, submission, "in-flight")
+
+    assert problem(response, 409)["type"] == "/api/v1/problems/idempotency-key-in-use"
+    assert not PlanningApplication.objects.exists()
