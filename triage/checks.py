@@ -27,7 +27,7 @@ CLAIM_DATASETS: dict[str, tuple[str, ...]] = {
 
 # Required document -> words that identify it in a file name, document type or first page.
 DOCUMENT_KINDS = {
-    "location_plan": ("location plan", "location-plan", "location_plan", "site plan"),
+    "location_plan": ("location plan", "location-plan", "location_plan"),
     "heritage_statement": (
         "heritage statement",
         "heritage-statement",
@@ -107,7 +107,9 @@ def conflicts(findings: list[FindingDraft]) -> list[FindingDraft]:
 def _has_document(kind: str, documents: list[DocumentSummary]) -> bool:
     words = DOCUMENT_KINDS[kind]
     for document in documents:
-        haystack = f"{document.name} {document.document_type}".lower().replace("_", " ")
+        # ODP types are camelCase ("locationPlan", "floodRiskAssessment"): split them into words.
+        spaced_type = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", document.document_type)
+        haystack = f"{document.name} {spaced_type}".lower().replace("_", " ").replace(".", " ")
         head = document.first_page[:400].lower()
         for word in words:
             if len(word) <= 3:

@@ -148,3 +148,36 @@ def test_officer_reviews_are_kept_apart_from_findings(application, officer):
         "accepted",
         "amended",
     ]
+
+
+def test_it_recognises_required_documents_by_their_odp_document_type(db):
+    application = PlanningApplicationFactory()
+    DocumentFactory(
+        application=application,
+        original_filename="upload-1.pdf.txt",
+        document_type="locationPlan",
+        content=b"A plan of the site edged red.",
+    )
+    DocumentFactory(
+        application=application,
+        original_filename="upload-2.txt",
+        document_type="sitePlan.proposed",
+        content=b"The proposed layout.",
+    )
+    run = run_now(application)
+    missing = set(
+        run.findings.filter(code__startswith="missing_document.").values_list("code", flat=True)
+    )
+    assert "missing_document.location_plan" not in missing
+
+
+def test_it_does_not_take_a_site_plan_for_the_location_plan(db):
+    application = PlanningApplicationFactory()
+    DocumentFactory(
+        application=application,
+        original_filename="site-plan.txt",
+        document_type="sitePlan.proposed",
+        content=b"The proposed layout.",
+    )
+    run = run_now(application)
+    assert run.findings.filter(code="missing_document.location_plan").exists()
