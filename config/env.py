@@ -4,6 +4,7 @@ Every reader fails at start-up with an error that names the variable and says
 what a good value looks like, so a misconfigured deployment never half-starts.
 """
 
+import json
 import os
 from urllib.parse import urlparse
 
@@ -84,3 +85,17 @@ def env_url(name: str, default: object = _UNSET, *, schemes: tuple[str, ...]) ->
             f"{name}={value!r} is not a valid URL: expected {' or '.join(schemes)}://host[:port]/..."
         )
     return str(value)
+
+
+def env_json_object(name: str, default: object = _UNSET) -> dict:
+    """A JSON object, e.g. GEO_DATASET_RULES='{"listed-building": {"buffer_m": 30}}'."""
+    value = _raw(name, default)
+    if isinstance(value, dict):
+        return value
+    try:
+        parsed = json.loads(str(value))
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(f"{name} is not valid JSON: {error}.") from None
+    if not isinstance(parsed, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object ({{...}}), not {value!r}.")
+    return parsed

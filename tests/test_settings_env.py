@@ -31,3 +31,16 @@ def test_it_rejects_a_url_of_the_wrong_scheme(monkeypatch):
 def test_it_treats_an_empty_url_as_not_configured(monkeypatch):
     monkeypatch.setenv("TRIAGE_LLM", "")
     assert env_url("TRIAGE_LLM", schemes=("http",)) == ""
+
+
+def test_it_reads_a_json_object_and_names_a_bad_one(monkeypatch):
+    from config.env import env_json_object
+
+    monkeypatch.setenv("TRIAGE_RULES", '{"listed-building": {"buffer_m": 30}}')
+    assert env_json_object("TRIAGE_RULES") == {"listed-building": {"buffer_m": 30}}
+    monkeypatch.setenv("TRIAGE_RULES", "[1, 2]")
+    with pytest.raises(ImproperlyConfigured, match="TRIAGE_RULES must be a JSON object"):
+        env_json_object("TRIAGE_RULES")
+    monkeypatch.setenv("TRIAGE_RULES", "{buffer: 30}")
+    with pytest.raises(ImproperlyConfigured, match="TRIAGE_RULES is not valid JSON"):
+        env_json_object("TRIAGE_RULES")

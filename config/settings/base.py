@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_bool, env_float, env_int, env_list, env_str, env_url
+from config.env import env_bool, env_float, env_int, env_json_object, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -101,6 +101,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, float] = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=10)
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+
+# --- Constraint layers --------------------------------------------------------
+# Per-dataset overrides of the buffers and graze thresholds in geo/datasets.py, e.g.
+# {"listed-building": {"buffer_m": 30}}.
+GEO_DATASET_RULES = env_json_object("GEO_DATASET_RULES", {})
 
 # --- Model server (optional) ------------------------------------------------
 # With no LLM_BASE_URL, the rules engine does all extraction.
