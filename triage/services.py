@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
-from planning.models import Document, PlanningApplication, TextStatus
+from planning.models import ApplicationStatus, Document, PlanningApplication, TextStatus
 from planning.services import record_document_text
 from triage import checks, spatial
 from triage.extractors.base import (
@@ -319,6 +319,19 @@ def recover_stuck_runs() -> list[int]:
     for run_id in run_ids:
         enqueue_run(run_id)
     return run_ids
+
+
+def start_missing_runs(*, older_than_seconds: int = 120, batch: int = 200) -> list[int]:
+    """Start triage for open applications that never got a run: the event sent after their
+    submission was lost (the broker or database failed at that moment). Returns the new run ids.
+    """
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    orphans = (
+        PlanningApplication.objects.filter(created_at__lt=cutoff, triage_runs__isnull=True)
+        .exclude(status__in=[ApplicationStatus.WITHDRAWN, ApplicationStatus.DETERMINED])
+        .order_by("created_at")[:batch]
+    )
+    return [start_triage(application, trigger="sweep: no run found").pk for application in orphans]
 
 
 # --- Reading results and recording reviews ----------------------------------------------------

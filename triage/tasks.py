@@ -39,4 +39,4 @@ def run_triage(self, run_id: int) -> str:
 
 @shared_task(acks_late=True)
 def recover_stuck_runs() -> int:
-    return len(services.recover_stuck_runs())
+    return len(services.recover_stuck_runs()) + len(services.start_missing_runs())

@@ -181,3 +181,29 @@ def test_it_does_not_take_a_site_plan_for_the_location_plan(db):
     )
     run = run_now(application)
     assert run.findings.filter(code="missing_document.location_plan").exists()
+
+
+def test_the_sweep_starts_triage_for_an_open_application_whose_submission_event_was_lost(
+    db, django_capture_on_commit_callbacks
+):
+    from planning.models import ApplicationStatus, PlanningApplication
+
+    lost = PlanningApplicationFactory()
+    withdrawn = PlanningApplicationFactory(status=ApplicationStatus.WITHDRAWN)
+    just_arrived = PlanningApplicationFactory()
+    ten_minutes_ago = timezone.now() - datetime.timedelta(minutes=10)
+    PlanningApplication.objects.filter(pk__in=[lost.pk, withdrawn.pk]).update(
+        created_at=ten_minutes_ago
+    )
+
+    with django_capture_on_commit_callbacks() as enqueued:
+        call_command("recover_stuck_runs")
+
+    assert list(TriageRun.objects.values_list("application_id", "trigger")) == [
+        (lost.pk, "sweep: no run found")
+    ]
+    assert len(enqueued) == 1  # sent to the broker once the sweep's transaction commits
+    assert not just_arrived.triage_runs.exists()  # its own event may still be on its way
+
+    call_command("recover_stuck_runs")
+    assert TriageRun.objects.count() == 1  # a second sweep starts nothing more

@@ -6,8 +6,13 @@ from triage import services
 
 
 class Command(BaseCommand):
-    help = "Re-enqueue triage runs stuck past their time limit."
+    help = (
+        "Re-enqueue triage runs stuck past their time limit, and start one for open "
+        "applications that never got a run."
+    )
 
     def handle(self, *args, **options):
         run_ids = services.recover_stuck_runs()
         self.stdout.write(f"re-enqueued {len(run_ids)} run(s): {run_ids}")
+        started = services.start_missing_runs()
+        self.stdout.write(f"started {len(started)} run(s) for applications with none: {started}")
