@@ -7,10 +7,15 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.gis.gdal import GDALException
-from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
+from django.contrib.gis.geos import (
+    GeometryCollection,
+    GEOSException,
+    GEOSGeometry,
+    MultiPolygon,
+)
 from django.db import connection
 
 from geo.datasets import POINT_MIN_BUFFER_M, datasets_with_rules, rule_for
@@ -158,7 +163,9 @@ ORDER BY l.dataset, h.distance_m, h.overlap_m2 DESC, f.id
 
 def _buffer_case(datasets: Iterable[str]) -> tuple[str, dict[str, Any], float]:
     """SQL for each part's own buffer, its parameters, and the largest buffer in play."""
-    whens, params, reach = [], {}, POINT_MIN_BUFFER_M
+    whens: list[str] = []
+    params: dict[str, str | float] = {}
+    reach = POINT_MIN_BUFFER_M
     for i, dataset in enumerate(sorted(set(datasets))):
         buffer_m = rule_for(dataset).buffer_m
         if buffer_m > 0:
@@ -181,7 +188,7 @@ def as_site(site: GEOSGeometry) -> GEOSGeometry:
     if not site.valid:
         # A self-crossing red line is common in hand-drawn boundaries: keep its areas.
         repaired = site.make_valid()
-        pieces = repaired if repaired.geom_type == "GeometryCollection" else [repaired]
+        pieces = _parts(repaired) if repaired.geom_type == "GeometryCollection" else [repaired]
         polygons = _flatten([g for g in pieces if g.geom_type in ("Polygon", "MultiPolygon")])
         if not polygons:
             raise ValueError("The site has no area.")
@@ -191,8 +198,12 @@ def as_site(site: GEOSGeometry) -> GEOSGeometry:
     return site
 
 
-def _flatten(polygons: list[GEOSGeometry]) -> list[Polygon]:
-    return [p for g in polygons for p in (g if g.geom_type == "MultiPolygon" else [g])]
+def _parts(collection: GEOSGeometry) -> list[GEOSGeometry]:
+    return list(cast(GeometryCollection, collection))
+
+
+def _flatten(polygons: list[GEOSGeometry]) -> list[GEOSGeometry]:
+    return [p for g in polygons for p in (_parts(g) if g.geom_type == "MultiPolygon" else [g])]
 
 
 def check_site(site: GEOSGeometry, *, datasets: Iterable[str] | None = None) -> list[ConstraintHit]:
@@ -301,7 +312,7 @@ def site_from_geojson(data: Any) -> GEOSGeometry:
         geometries = [data.get("geometry")]
     else:
         geometries = [data]
-    polygons: list[Polygon] = []
+    polygons: list[GEOSGeometry] = []
     for geometry in geometries:
         if not geometry:
             continue

@@ -83,15 +83,17 @@ def conflicts(findings: list[FindingDraft]) -> list[FindingDraft]:
             ]
         if claim.value == ABSENT and touching:
             hit = touching[0]
-            label = hit.spatial.dataset.replace("-", " ")
+            spatial_fact = hit.spatial
+            assert spatial_fact is not None  # _affects keeps only spatial hits
+            label = spatial_fact.dataset.replace("-", " ")
             out.append(
                 FindingDraft(
                     code="conflict.constraint_claim",
                     value=claim.code.split(".", 1)[1],
-                    attributes={"claim": claim.value, "layer": hit.spatial.dataset},
+                    attributes={"claim": claim.value, "layer": spatial_fact.dataset},
                     title=(
                         f"A document says the site is not in a {label}, but it is "
-                        f"({hit.spatial.feature_name or hit.spatial.entity})"
+                        f"({spatial_fact.feature_name or spatial_fact.entity})"
                     ),
                     detail=f"Claim: \u201c{claim.evidence.quote}\u201d. Layer: {hit.title}."
                     if claim.evidence

@@ -51,7 +51,7 @@ def hit_finding(hit: ConstraintHit) -> FindingDraft:
             layer_source=hit.source,
             entity=str(hit.entity)[:200],
             feature_name=(hit.name or "")[:500],
-            relation=hit.relation,
+            relation=hit.relation,  # type: ignore[arg-type]  # pydantic checks the value
             overlap_area_m2=hit.overlap_area_m2,
             site_share_pct=hit.site_share_pct,
             distance_m=hit.distance_m,

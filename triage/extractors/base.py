@@ -68,7 +68,10 @@ def keep_verified(
     kept, dropped = [], 0
     for draft in drafts:
         evidence = draft.evidence
-        document = by_key.get(evidence.document) if evidence else None
+        if evidence is None:
+            dropped += 1
+            continue
+        document = by_key.get(evidence.document)
         page_text = document.page_text(evidence.page) if document else None
         if page_text is not None and quote_on_page(evidence.quote, page_text):
             kept.append(draft)
