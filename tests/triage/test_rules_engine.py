@@ -78,3 +78,112 @@ def test_quotes_are_checked_with_whitespace_normalised():
     assert quote_on_page("The site lies within the conservation area ' here.", page)
     assert not quote_on_page("The site lies within a conservation area", page)
     assert not quote_on_page("site", page)  # too short to be evidence
+
+
+def test_it_ignores_historic_and_hedged_constraint_claims():
+    found = extract(
+        "Before the 2012 review the field was within the Green Belt; it is not in the Green Belt "
+        "now. Until 2019 the yard was shown in Flood Zone 3. The current map puts it in Flood "
+        "Zone 1. The owner is unsure whether the cottage is listed."
+    )
+    assert set(found) == {
+        ("constraint.green_belt", "absent"),
+        ("constraint.flood_zone", "absent"),
+    }
+
+
+def test_it_reads_checklist_lines_that_name_the_designation_first():
+    found = extract(
+        "- Green Belt: not in the Green Belt.\n- Listed building: the barn is not listed."
+    )
+    assert set(found) == {
+        ("constraint.green_belt", "absent"),
+        ("constraint.listed_building", "absent"),
+    }
+
+
+def test_it_counts_net_dwellings_not_replacements_or_kinds_of_home():
+    replacement = extract(
+        "The scheme replaces the existing chalet with one new dwelling, so there is no net "
+        "increase in homes. The plot will hold a single family dwelling."
+    )
+    assert {v for c, v in replacement if c == "proposal.dwellings"} == {"0"}
+    conversion = extract("The conversion does not create any new dwelling on the street.")
+    assert {v for c, v in conversion if c == "proposal.dwellings"} == {"0"}
+    words = extract(
+        "The scheme delivers sixty-three new flats and a row of four two-storey houses."
+    )
+    assert {v for c, v in words if c == "proposal.dwellings"} == {"63"}
+    one = extract("The benefit of a new family home outweighs the limited harm.")
+    assert {v for c, v in one if c == "proposal.dwellings"} == {"1"}
+
+
+def test_it_takes_net_new_floorspace_over_existing_converted_and_per_unit_areas():
+    def floorspace(text: str) -> set[str]:
+        return {v for c, v in extract(text) if c == "proposal.floorspace_m2"}
+
+    assert floorspace("Existing gross internal area: 400 m2\nNet additional floorspace: 85 m2") == {
+        "85"
+    }
+    assert (
+        floorspace("The floorspace changing use is 640 sq m, under the 1,500 sq m limit.") == set()
+    )
+    assert floorspace(
+        "Two new cottages, each of 90 m², give 180 m² of new residential floorspace. Each has a "
+        "garden of 40 m²."
+    ) == {"180"}
+    assert floorspace("The old store (12 square metres) goes, an increase of 8 square metres.") == {
+        "8"
+    }
+    assert floorspace("A new single storey side extension of 17 m² for a utility room.") == {"17"}
+    assert floorspace("The barn is reused, so the scheme adds no new floorspace.") == {"0"}
+    assert floorspace(
+        "Four bungalows of 70 m² each: 4 \u00d7 70 m² = 280 m² of new floorspace."
+    ) == {"280"}
+
+
+def test_it_reads_yes_no_facts_with_their_scope():
+    found = extract(
+        "No part of the chapel will be demolished. Nothing historic is to be removed or "
+        "demolished. The lean-to's loss is no harm; its demolition is a benefit."
+    )
+    assert {v for c, v in found if c == "proposal.demolition"} == {"no"}
+    rights = extract(
+        "An Article 4 direction withdraws permitted development rights for demolition. "
+        "The proposal does not include any demolition."
+    )
+    assert ("proposal.demolition", "yes") not in rights
+    taken_down = extract("The timber garage will be taken down and a carport built.")
+    assert ("proposal.demolition", "yes") in taken_down
+    basement = extract(
+        "A cellar level was considered, but the basement has been omitted from the plans. "
+        "The house has no basement."
+    )
+    assert {v for c, v in basement if c == "proposal.basement"} == {"no"}
+    reaches = extract("A basement is proposed. The roots of the oak do not reach the basement.")
+    assert {v for c, v in reaches if c == "proposal.basement"} == {"yes"}
+    hedged = extract("A basement may be added later.")
+    assert not any(c == "proposal.basement" for c, _ in hedged)
+
+
+def test_it_reads_tree_works_from_species_and_from_the_next_sentence():
+    felled = extract("Three self-sown ash saplings by the gate are to be felled.")
+    assert ("proposal.tree_works", "yes") in felled
+    removed = extract("To be removed: two leylandii conifers at the rear.")
+    assert ("proposal.tree_works", "yes") in removed
+    nor = extract("Nor does the scheme involve works to trees.")
+    assert ("proposal.tree_works", "no") in nor
+    later = extract("A large walnut stands in the garden next door. No works to it are proposed.")
+    assert ("proposal.tree_works", "no") in later
+
+
+def test_it_reads_conversions_to_homes_as_change_of_use():
+    found = extract("The first floor offices will be converted into three flats.")
+    assert ("proposal.change_of_use", "yes") in found
+    garage = extract("The garage will be converted into a study.")
+    assert ("proposal.change_of_use", "yes") not in garage
+
+
+def test_it_reads_a_paragraph_number_at_the_end_of_a_sentence():
+    found = extract("The scheme meets NPPF para 135. It also accords with the Framework, para. 84.")
+    assert {v for c, v in found if c == "policy.nppf"} == {"135", "84"}
