@@ -46,3 +46,28 @@ def test_it_runs_the_llm_engine_through_the_real_server(vllm_server, settings):
     # The random model does answer (with noise): its invented quotes were dropped and counted.
     assert run.dropped_quotes >= 1
     assert run.lane  # the run was scored like any other
+
+
+def test_triage_eval_scores_the_llm_engine_through_the_real_server(vllm_server, settings):
+    import re
+    from io import StringIO
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    settings.LLM_BASE_URL = vllm_server.base_url
+    settings.LLM_MODEL = vllm_server.model
+    settings.LLM_API_KEY = vllm_server.api_key
+    settings.LLM_TIMEOUT_SECONDS = 120
+    settings.LLM_MAX_FINDINGS_PER_REQUEST = 2
+    settings.LLM_MAX_OUTPUT_TOKENS = 900
+    settings.LLM_PROMPT_CHAR_BUDGET = 1000
+    evalset = Path(__file__).parent.parent / "triage" / "evalset"
+    out = StringIO()
+
+    call_command("triage_eval", str(evalset), "--engine", "llm", stdout=out)
+
+    lines = out.getvalue().strip().splitlines()
+    # A random model finds nothing verifiable, but the whole path runs and is scored honestly.
+    assert re.fullmatch(r"RESULT precision=[\d.]+ recall=[\d.]+ f1=[\d.]+ n=2", lines[-1])
+    assert any(line.startswith("engine=llm") for line in lines)

