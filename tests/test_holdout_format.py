@@ -6,7 +6,6 @@ checks are the development set's own (tests/test_devset_format.py), applied to t
 """
 
 import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,9 @@ from tests.test_devset_format import (
     NUMBER_CODES,
     assert_name_plausible,
     assert_number_plausible,
+    check_code_coverage,
+    check_real_constraint_names,
     document_text,
-    layer_names,
     load,
     normalised,
 )
@@ -33,7 +33,7 @@ from tests.test_devset_format import (
 from tests.test_devset_format import (
     test_it_labels_only_vocabulary_codes_with_canonical_values as check_canonical_values,
 )
-from triage.vocabulary import ABSENT, CONSTRAINT_CODES, PRESENT, YES_NO_CODES, FindingCode
+from triage.vocabulary import FindingCode
 
 ROOT = Path(__file__).resolve().parents[1]
 HOLDOUT = ROOT / "triage" / "evaluation" / "holdout"
@@ -53,12 +53,6 @@ KEYWORDS = {
 MIN_EXAMPLES_PER_CODE = 3
 MIN_CASES = 12
 DOCUMENT_WORDS = (300, 1200)
-
-
-def all_findings():
-    for case in CASES:
-        for finding in load(case)[1]["findings"]:
-            yield case, finding
 
 
 def test_it_has_enough_cases():
@@ -112,26 +106,11 @@ def test_it_labels_what_the_document_plausibly_says(case):
 
 
 def test_it_uses_real_constraint_names_from_the_layers():
-    names = layer_names()
-    if not names:
-        pytest.skip("the shared constraint layers are not on this machine")
-
-    for case, finding in all_findings():
-        name = finding.get("attributes", {}).get("name")
-        if name and finding["code"] in names:
-            assert name in names[finding["code"]], f"{case.name}: {name!r} is not a layer name"
+    check_real_constraint_names(CASES)
 
 
 def test_it_covers_every_code_and_both_polarities():
-    labels = Counter((finding["code"], finding["value"]) for _, finding in all_findings())
-    per_code = Counter(finding["code"] for _, finding in all_findings())
-
-    for code in FindingCode:
-        assert per_code[code] >= MIN_EXAMPLES_PER_CODE, code
-    for code in CONSTRAINT_CODES:
-        assert labels[(code, PRESENT)] and labels[(code, ABSENT)], code
-    for code in YES_NO_CODES:
-        assert labels[(code, "yes")] and labels[(code, "no")], code
+    check_code_coverage(CASES, MIN_EXAMPLES_PER_CODE)
 
 
 def test_it_keeps_the_hard_cases():
