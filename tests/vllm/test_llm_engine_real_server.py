@@ -3,7 +3,12 @@ the request format, the strict schema under constrained decoding, parsing and va
 model's text is noise, so its quotes cannot be on the page: they must be dropped and counted
 without failing the run."""
 
+import re
+from io import StringIO
+from pathlib import Path
+
 import pytest
+from django.core.management import call_command
 
 from tests.factories import PlanningApplicationFactory
 from tests.triage.factories import DocumentFactory
@@ -13,7 +18,9 @@ from triage.models import RunStatus
 pytestmark = [pytest.mark.vllm, pytest.mark.django_db]
 
 
-def test_it_runs_the_llm_engine_through_the_real_server(vllm_server, settings):
+@pytest.fixture
+def llm_settings(vllm_server, settings):
+    """Point the llm engine at the real test server."""
     settings.LLM_BASE_URL = vllm_server.base_url
     settings.LLM_MODEL = vllm_server.model
     settings.LLM_API_KEY = vllm_server.api_key
@@ -22,6 +29,10 @@ def test_it_runs_the_llm_engine_through_the_real_server(vllm_server, settings):
     settings.LLM_MAX_FINDINGS_PER_REQUEST = 2
     settings.LLM_MAX_OUTPUT_TOKENS = 900
     settings.LLM_PROMPT_CHAR_BUDGET = 1000
+    return settings
+
+
+def test_it_runs_the_llm_engine_through_the_real_server(vllm_server, llm_settings):
     application = PlanningApplicationFactory()
     DocumentFactory(
         application=application,
@@ -48,20 +59,7 @@ def test_it_runs_the_llm_engine_through_the_real_server(vllm_server, settings):
     assert run.lane  # the run was scored like any other
 
 
-def test_triage_eval_scores_the_llm_engine_through_the_real_server(vllm_server, settings):
-    import re
-    from io import StringIO
-    from pathlib import Path
-
-    from django.core.management import call_command
-
-    settings.LLM_BASE_URL = vllm_server.base_url
-    settings.LLM_MODEL = vllm_server.model
-    settings.LLM_API_KEY = vllm_server.api_key
-    settings.LLM_TIMEOUT_SECONDS = 120
-    settings.LLM_MAX_FINDINGS_PER_REQUEST = 2
-    settings.LLM_MAX_OUTPUT_TOKENS = 900
-    settings.LLM_PROMPT_CHAR_BUDGET = 1000
+def test_triage_eval_scores_the_llm_engine_through_the_real_server(llm_settings):
     evalset = Path(__file__).parent.parent / "triage" / "evalset"
     out = StringIO()
 
