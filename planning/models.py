@@ -2,12 +2,21 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import RegexValidator
 from django.db.models import Q
+from django.utils import timezone
+
+from planning.statutory import categorise, statutory_clock
 
 ONS_CODE_VALIDATOR = RegexValidator(
     r"^E0[6-9]\d{6}$|^E10\d{6}$|^E60\d{6}$",
     "Give the ONS code of an English local planning authority, e.g. E09000028.",
+)
+
+
+BRAND_COLOUR_VALIDATOR = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", "Give the colour as # and six hexadecimal digits, e.g. #1d70b8."
 )
 
 
@@ -16,6 +25,18 @@ class Council(models.Model):
 
     code = models.CharField(max_length=9, unique=True, validators=[ONS_CODE_VALIDATOR])
     name = models.CharField(max_length=200)
+    # The council's own brand on its pages (the GOV.UK crown and font are for GOV.UK only).
+    brand_colour = models.CharField(
+        max_length=7,
+        blank=True,
+        validators=[BRAND_COLOUR_VALIDATOR],
+        help_text="The header's colour, e.g. #1d70b8. Empty: the service's default.",
+    )
+    logo = models.FileField(
+        upload_to="council-logos/",
+        blank=True,
+        help_text="A PNG, JPEG or SVG logo shown in the header (at most 200 KB).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -56,6 +77,21 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+class DecisionOutcome(models.TextChoices):
+    GRANTED = "granted", "Granted"
+    REFUSED = "refused", "Refused"
+
+
+class DecisionLevel(models.TextChoices):
+    DELEGATED = "delegated", "Delegated to officers"
+    COMMITTEE = "committee", "Planning committee"
+
+
+# Fields kept in step with planning.statutory on every save, so pages and statistics can filter
+# and sort on them in the database. planning.statutory stays the one definition of the rules.
+STATUTORY_FIELDS = ("category", "ps2_code", "statutory_deadline", "determination_deadline")
+
+
 class PlanningApplication(models.Model):
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="applications")
     reference = models.CharField(max_length=100)
@@ -80,6 +116,29 @@ class PlanningApplication(models.Model):
     project_types = models.JSONField(default=list, blank=True)
     extension_of_time_until = models.DateField(null=True, blank=True)
     decision_date = models.DateField(null=True, blank=True)
+    decision = models.CharField(max_length=16, choices=DecisionOutcome.choices, blank=True)
+    decision_level = models.CharField(max_length=16, choices=DecisionLevel.choices, blank=True)
+    withdrawn_date = models.DateField(null=True, blank=True)
+
+    assigned_officer = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_applications",
+    )
+    # Bumped by every change a person makes (dates, decision, assignment): a form carries the
+    # revision it was drawn from, so a change made meanwhile by someone else is never overwritten.
+    revision = models.PositiveIntegerField(default=0)
+    # What last happened to the application and when, for the "recently updated" queue.
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    last_activity = models.CharField(max_length=300, blank=True)
+
+    # Derived from the fields above by planning.statutory (see save()); never set by hand.
+    category = models.CharField(max_length=16, blank=True)
+    ps2_code = models.CharField(max_length=4, blank=True)
+    statutory_deadline = models.DateField(null=True, blank=True)
+    determination_deadline = models.DateField(null=True, blank=True)
 
     # What the submitter's own system said about constraints: kept as a claim, never as fact.
     reported_constraints = models.JSONField(default=list, blank=True)
@@ -93,11 +152,54 @@ class PlanningApplication(models.Model):
                 fields=["council", "reference"], name="unique_reference_per_council"
             )
         ]
-        indexes = [models.Index(fields=["council", "status", "received_date"])]
+        indexes = [
+            models.Index(fields=["council", "status", "received_date"]),
+            models.Index(fields=["council", "determination_deadline"]),
+            models.Index(fields=["council", "assigned_officer"]),
+            models.Index(fields=["council", "-last_activity_at"]),
+            models.Index(fields=["council", "decision_date"]),
+            # The queue's search box matches parts of these (pg_trgm makes that indexable).
+            GinIndex(fields=["reference"], opclasses=["gin_trgm_ops"], name="application_ref_trgm"),
+            GinIndex(fields=["address"], opclasses=["gin_trgm_ops"], name="application_addr_trgm"),
+            GinIndex(
+                fields=["description"], opclasses=["gin_trgm_ops"], name="application_desc_trgm"
+            ),
+        ]
         ordering = ["-received_date", "-id"]
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.council.code})"
+
+    def refresh_statutory_fields(self) -> None:
+        """Set the derived category and deadlines from planning.statutory."""
+        category = categorise(
+            self.application_type,
+            dwellings=self.proposed_dwellings,
+            floorspace_m2=self.floorspace_m2,
+            site_area_m2=self.site_area_m2,
+            project_types=self.project_types or (),
+        )
+        clock = statutory_clock(
+            self.valid_date,
+            category=category,
+            eia_required=self.eia_required,
+            extension_of_time_until=self.extension_of_time_until,
+        )
+        self.category = category.category
+        self.ps2_code = category.ps2_code or ""
+        self.statutory_deadline = clock.statutory_deadline
+        self.determination_deadline = clock.determination_deadline
+
+    def save(self, *args, **kwargs):
+        self.refresh_statutory_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *STATUTORY_FIELDS}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (ApplicationStatus.DETERMINED, ApplicationStatus.WITHDRAWN)
 
 
 class TextStatus(models.TextChoices):
@@ -162,6 +264,33 @@ class CouncilApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…, {self.council.code})"
+
+
+class ApplicationEvent(models.Model):
+    """Something that happened to an application, for its timeline: who did what, when.
+
+    Written by the services that make the change, in the same transaction. `kind` is a short
+    code (submitted, document_added, valid_date, assigned, decided, triage_finished, ...);
+    apps built on planning add kinds of their own without planning knowing them.
+    """
+
+    application = models.ForeignKey(
+        PlanningApplication, on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=40)
+    summary = models.CharField(max_length=300)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    # Who, in words: a person's name, a council system's key name, or "triage".
+    actor_name = models.CharField(max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["application_id", "at", "id"]
+        indexes = [models.Index(fields=["application", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.application_id} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class IdempotentRequest(models.Model):

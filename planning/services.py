@@ -1,13 +1,23 @@
 """The verbs of the planning app. Views, commands and tasks call these."""
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
-from planning.models import ApplicationStatus, Council, PlanningApplication, Role, User
+from planning.models import (
+    ApplicationEvent,
+    ApplicationStatus,
+    Council,
+    DecisionLevel,
+    DecisionOutcome,
+    PlanningApplication,
+    Role,
+    User,
+)
 from planning.statutory import Category, categorise, statutory_clock
 
 # What each role may do through Django's permission system (the admin and the pages).
@@ -142,6 +152,78 @@ class UpdateInvalid(UpdateRefused):
     """A change whose value is wrong for this application (a date before another one)."""
 
 
+class StaleChange(UpdateRefused):
+    """Someone else changed the application after the form was drawn: nothing was saved."""
+
+    def __init__(self, application: PlanningApplication):
+        super().__init__(
+            f"Someone else changed {application.reference} while you were working on it "
+            f"({application.last_activity or 'an update'}). Nothing was saved: check the "
+            "application as it is now, then try again.",
+            "revision",
+        )
+        self.application = application
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: a signed-in person, or a council's system by its key's name."""
+
+    name: str
+    user: User | None = None
+
+    @classmethod
+    def of(cls, user: User) -> "Actor":
+        return cls(user.get_full_name() or user.username, user)
+
+
+SYSTEM = Actor("a council system")
+
+
+def record_event(
+    application: PlanningApplication,
+    kind: str,
+    summary: str,
+    *,
+    actor: Actor | None = None,
+    detail: dict[str, Any] | None = None,
+) -> ApplicationEvent:
+    """Add to the application's timeline and make it the application's latest activity.
+
+    Runs in the caller's transaction, so an event exists exactly when its change does.
+    """
+    event = ApplicationEvent.objects.create(
+        application=application,
+        kind=kind,
+        summary=summary[:300],
+        actor=actor.user if actor else None,
+        actor_name=(actor.name if actor else "")[:200],
+        detail=detail or {},
+    )
+    PlanningApplication.objects.filter(pk=application.pk).update(
+        last_activity_at=event.at, last_activity=event.summary
+    )
+    return event
+
+
+def _lock(application: PlanningApplication, expected_revision: int | None) -> PlanningApplication:
+    """The application, locked for this transaction, checked against the revision the caller
+    saw (None: the caller does not say, as the API's PATCH does not)."""
+    locked = PlanningApplication.objects.select_for_update().get(pk=application.pk)
+    if expected_revision is not None and locked.revision != expected_revision:
+        raise StaleChange(locked)
+    return locked
+
+
+def _refuse_when_closed(application: PlanningApplication, field: str) -> None:
+    if application.status == ApplicationStatus.WITHDRAWN:
+        raise UpdateRefused("The application was withdrawn; it cannot be changed.", field)
+    if _closed(application):
+        raise UpdateRefused(
+            "A decision is recorded for this application; it cannot be changed.", field
+        )
+
+
 @transaction.atomic
 def update_application(
     application: PlanningApplication,
@@ -149,42 +231,43 @@ def update_application(
     valid_date: datetime.date | None = None,
     extension_of_time_until: datetime.date | None = None,
     withdrawn: bool = False,
+    actor: Actor = SYSTEM,
+    expected_revision: int | None = None,
 ) -> PlanningApplication:
-    """The limited changes a council's system may make: record the valid date, an agreed
-    extension of time, or a withdrawal. Nothing else about an application changes here.
+    """The limited changes to an application's dates: record the valid date, an agreed
+    extension of time, or a withdrawal. A decision is recorded by `record_decision`.
 
     Invariants: a withdrawn or decided application changes no more (withdrawing it again is
     harmless); an extension of time needs a valid date, must end after the statutory
     deadline, and is recorded before a decision (DMPO 2015 art. 34).
     """
     # Locked, so two updates at once see each other's result, not the same starting point.
-    application = PlanningApplication.objects.select_for_update().get(pk=application.pk)
-    if application.status == ApplicationStatus.WITHDRAWN:
-        if withdrawn and valid_date is None and extension_of_time_until is None:
-            return application
-        raise UpdateRefused("The application was withdrawn; it cannot be changed.", "withdrawn")
-    if _closed(application):
-        field = (
-            "withdrawn"
-            if withdrawn
-            else ("extension_of_time_until" if extension_of_time_until else "valid_date")
-        )
-        raise UpdateRefused(
-            "A decision is recorded for this application; it cannot be changed.", field
-        )
+    application = _lock(application, expected_revision)
+    withdrawing_again = withdrawn and valid_date is None and extension_of_time_until is None
+    if application.status == ApplicationStatus.WITHDRAWN and withdrawing_again:
+        return application
+    field = (
+        "withdrawn"
+        if withdrawn
+        else ("extension_of_time_until" if extension_of_time_until else "valid_date")
+    )
+    _refuse_when_closed(application, field)
 
     changed = []
+    events: list[tuple[str, str]] = []
     if valid_date is not None:
         if valid_date < application.received_date:
             raise UpdateInvalid(
                 f"The valid date cannot be before the received date "
-                f"({application.received_date.isoformat()}).",
+                f"({application.received_date:%-d %B %Y}).",
                 "valid_date",
             )
         if valid_date > timezone.localdate():
             raise UpdateInvalid("The valid date cannot be in the future.", "valid_date")
-        application.valid_date = valid_date
-        changed.append("valid_date")
+        if valid_date != application.valid_date:
+            application.valid_date = valid_date
+            changed.append("valid_date")
+            events.append(("valid_date", f"Made valid from {valid_date:%-d %B %Y}"))
         if application.status in (ApplicationStatus.RECEIVED, ApplicationStatus.INVALID):
             application.status = ApplicationStatus.VALID
             changed.append("status")
@@ -205,14 +288,150 @@ def update_application(
         if extension_of_time_until <= statutory:
             raise UpdateInvalid(
                 f"An extension of time must end after the statutory deadline "
-                f"({statutory.isoformat()}).",
+                f"({statutory:%-d %B %Y}).",
                 "extension_of_time_until",
             )
-        application.extension_of_time_until = extension_of_time_until
-        changed.append("extension_of_time_until")
+        if extension_of_time_until != application.extension_of_time_until:
+            application.extension_of_time_until = extension_of_time_until
+            changed.append("extension_of_time_until")
+            events.append(
+                (
+                    "extension_of_time",
+                    f"Extension of time agreed to {extension_of_time_until:%-d %B %Y}",
+                )
+            )
     if withdrawn:
         application.status = ApplicationStatus.WITHDRAWN
-        changed.append("status")
+        application.withdrawn_date = timezone.localdate()
+        changed += ["status", "withdrawn_date"]
+        events.append(("withdrawn", "Withdrawn by the applicant"))
     if changed:
-        application.save(update_fields=[*dict.fromkeys(changed), "updated_at"])
+        application.revision += 1
+        application.save(update_fields=[*dict.fromkeys(changed), "revision", "updated_at"])
+        for kind, summary in events:
+            record_event(application, kind, summary, actor=actor)
+    return application
+
+
+@transaction.atomic
+def record_decision(
+    application: PlanningApplication,
+    *,
+    outcome: str,
+    decision_date: datetime.date,
+    level: str = DecisionLevel.DELEGATED,
+    actor: Actor = SYSTEM,
+    expected_revision: int | None = None,
+) -> PlanningApplication:
+    """Record the council's decision: granted or refused, on a date, by officers under
+    delegated powers or by the planning committee. Final: nothing changes afterwards.
+
+    Invariants: only a valid application is decided; the decision date is on or after the
+    valid date and not in the future.
+    """
+    application = _lock(application, expected_revision)
+    _refuse_when_closed(application, "decision")
+    if outcome not in DecisionOutcome.values:
+        raise UpdateInvalid("Say whether the application is granted or refused.", "decision")
+    if level not in DecisionLevel.values:
+        raise UpdateInvalid(
+            "Say whether it was decided under delegated powers or by committee.",
+            "decision_level",
+        )
+    if application.valid_date is None:
+        raise UpdateInvalid(
+            "Record the valid date first: only a valid application can be decided.",
+            "decision_date",
+        )
+    if decision_date < application.valid_date:
+        raise UpdateInvalid(
+            f"The decision date cannot be before the valid date "
+            f"({application.valid_date:%-d %B %Y}).",
+            "decision_date",
+        )
+    if decision_date > timezone.localdate():
+        raise UpdateInvalid("The decision date cannot be in the future.", "decision_date")
+    application.decision = outcome
+    application.decision_date = decision_date
+    application.decision_level = level
+    application.status = ApplicationStatus.DETERMINED
+    application.revision += 1
+    application.save(
+        update_fields=[
+            "decision",
+            "decision_date",
+            "decision_level",
+            "status",
+            "revision",
+            "updated_at",
+        ]
+    )
+    record_event(
+        application,
+        "decided",
+        f"{DecisionOutcome(outcome).label} on {decision_date:%-d %B %Y} "
+        f"({DecisionLevel(level).label.lower()})",
+        actor=actor,
+        detail={"outcome": outcome, "date": decision_date.isoformat(), "level": level},
+    )
+    return application
+
+
+class AssignmentRefused(UpdateRefused):
+    """An assignment the person asking may not make."""
+
+    def __init__(self, message: str):
+        super().__init__(message, "assigned_officer")
+
+
+def can_reassign(user: User) -> bool:
+    """Managers and administrators hand work out; officers only take unassigned work."""
+    return user.is_superuser or user.role in (Role.MANAGER, Role.ADMIN)
+
+
+def officers_of(council: Council):
+    """The people an application of this council can be assigned to."""
+    return User.objects.filter(council=council, is_active=True, role=Role.OFFICER).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+@transaction.atomic
+def assign_application(
+    application: PlanningApplication,
+    officer: User | None,
+    *,
+    by: User,
+    expected_revision: int | None = None,
+) -> PlanningApplication:
+    """Give the application to `officer` (None: nobody).
+
+    An officer may take an unassigned application for themselves; managers and administrators
+    may assign or unassign anyone of their council. The officer must belong to the
+    application's council.
+    """
+    application = _lock(application, expected_revision)
+    if officer is not None and officer.council_id != application.council_id:
+        raise AssignmentRefused("That officer does not work for this council.")
+    if officer is not None and not officer.is_active:
+        raise AssignmentRefused("That officer's account is not active.")
+    if not can_reassign(by):
+        if officer is None or officer.pk != by.pk:
+            raise AssignmentRefused("Only a manager can assign work to someone else.")
+        if application.assigned_officer_id not in (None, by.pk):
+            holder = application.assigned_officer
+            raise AssignmentRefused(
+                f"{application.reference} is already assigned to "
+                f"{holder.get_full_name() or holder.username if holder else 'someone else'}; "
+                "ask a manager to reassign it."
+            )
+    if application.assigned_officer_id == (officer.pk if officer else None):
+        return application
+    application.assigned_officer = officer
+    application.revision += 1
+    application.save(update_fields=["assigned_officer", "revision", "updated_at"])
+    summary = (
+        f"Assigned to {officer.get_full_name() or officer.username}" if officer else "Unassigned"
+    )
+    record_event(application, "assigned", summary, actor=Actor.of(by))
     return application

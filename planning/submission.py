@@ -38,6 +38,7 @@ from planning.access import applications_visible_to_council
 from planning.document_types import DOCUMENT_TYPES
 from planning.geometry import BRITISH_NATIONAL_GRID, WGS84, SiteInvalid, site_geometry
 from planning.models import Council, Document, PlanningApplication, document_upload_to
+from planning.services import SYSTEM, Actor, record_event
 from planning.signals import application_submitted, document_added
 
 logger = logging.getLogger(__name__)
@@ -325,7 +326,11 @@ class Submitted:
 
 
 def submit_application(
-    council: Council, submission: ApplicationSubmission, *, source_format: str = "native"
+    council: Council,
+    submission: ApplicationSubmission,
+    *,
+    source_format: str = "native",
+    actor: Actor = SYSTEM,
 ) -> Submitted:
     """Record a council's application and tell listeners (triage) once it is committed.
 
@@ -341,6 +346,7 @@ def submit_application(
             application = PlanningApplication.objects.create(
                 council=council, source_format=source_format, **fields
             )
+            record_event(application, "submitted", f"Received from {actor.name}", actor=actor)
             _announce_on_commit(
                 application_submitted, sender=PlanningApplication, application=application
             )
@@ -440,7 +446,11 @@ class Added:
 
 
 def add_document(
-    application: PlanningApplication, upload: UploadedFile, *, document_type: str = "other"
+    application: PlanningApplication,
+    upload: UploadedFile,
+    *,
+    document_type: str = "other",
+    actor: Actor = SYSTEM,
 ) -> Added:
     """Attach an uploaded file to an application, stored once under its SHA-256.
 
@@ -479,6 +489,13 @@ def add_document(
     try:
         with transaction.atomic():
             document.save()
+            record_event(
+                application,
+                "document_added",
+                f"Document added: {document.original_filename}",
+                actor=actor,
+                detail={"document": document.pk},
+            )
             _announce_on_commit(document_added, sender=Document, document=document)
     except IntegrityError:
         if written:

@@ -180,6 +180,13 @@ def missing_documents(
     ]
 
 
+LANE_WORDS = {
+    "needs-attention": "needs attention",
+    "standard": "standard",
+    "fast-track": "fast track",
+}
+
+
 @dataclass(frozen=True)
 class Priority:
     score: int

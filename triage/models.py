@@ -5,6 +5,7 @@ records, so a re-run never overwrites a human decision and a decision never edit
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from planning.models import Document, PlanningApplication
@@ -85,12 +86,27 @@ class FindingSource(models.TextChoices):
     SPATIAL = "spatial", "Spatial check"
     DOCUMENT = "document", "Document"
     CHECK = "check", "Cross-check"
+    OFFICER = "officer", "Officer"
 
 
 class Finding(models.Model):
-    """Something triage found, with where it came from. Written once by a run, never edited."""
+    """Something found about an application, with where it came from. Written once, never
+    edited: by a triage run (`run` set), or by an officer who saw what the engines missed
+    (`run` empty, `created_by` set; it stays with the application across re-runs)."""
 
-    run = models.ForeignKey(TriageRun, on_delete=models.CASCADE, related_name="findings")
+    application = models.ForeignKey(
+        PlanningApplication, on_delete=models.CASCADE, related_name="findings"
+    )
+    run = models.ForeignKey(
+        TriageRun, null=True, blank=True, on_delete=models.CASCADE, related_name="findings"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     code = models.CharField(max_length=64)
     value = models.CharField(max_length=64, blank=True)
     attributes = models.JSONField(default=dict, blank=True)
@@ -123,6 +139,12 @@ class Finding(models.Model):
     class Meta:
         ordering = ["run_id", "id"]
         indexes = [models.Index(fields=["run", "code"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(run__isnull=False) | models.Q(created_by__isnull=False),
+                name="finding_from_a_run_or_an_officer",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}={self.value}"
@@ -146,6 +168,11 @@ class FindingReview(models.Model):
     )
     # Who, in words: the officer's username, or the name a council system gave for its officer.
     reviewer_name = models.CharField(max_length=200)
+    # Set when a re-run produced the same finding (code, value and evidence) again and the
+    # officer's review of the earlier one was carried over to it.
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -153,3 +180,40 @@ class FindingReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} by {self.reviewer_name}"
+
+
+LANE_RANK: dict[str, int] = {Lane.NEEDS_ATTENTION: 0, Lane.STANDARD: 1, Lane.FAST_TRACK: 2}
+UNTRIAGED_RANK = 3
+
+
+class TriageSummary(models.Model):
+    """Where each application stands in triage, one row per application, kept in step by
+    triage.services whenever a run changes. The officers' queue filters and sorts on it in
+    the database, so it never has to look through every run of every application."""
+
+    application = models.OneToOneField(
+        PlanningApplication, primary_key=True, on_delete=models.CASCADE, related_name="triage"
+    )
+    latest_run = models.ForeignKey(
+        TriageRun, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    latest_status = models.CharField(max_length=16, choices=RunStatus.choices, blank=True)
+    # The newest run that succeeded: its findings, lane and score are the current result.
+    result_run = models.ForeignKey(
+        TriageRun, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lane = models.CharField(max_length=20, choices=Lane.choices, blank=True)
+    lane_rank = models.PositiveSmallIntegerField(default=UNTRIAGED_RANK)
+    priority_score = models.PositiveIntegerField(default=0)
+    # Constraint datasets that really touch the site in the current result (not grazes).
+    constraint_datasets = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["lane_rank", "-priority_score"]),
+            models.Index(fields=["lane"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.lane or 'not triaged'}"

@@ -19,7 +19,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from planning.models import ApplicationStatus, Document, PlanningApplication, TextStatus
-from planning.services import record_document_text
+from planning.services import Actor, record_document_text, record_event
 from triage import checks, spatial
 from triage.extractors.base import (
     ApplicationFacts,
@@ -30,15 +30,10 @@ from triage.extractors.base import (
     get_extractor,
 )
 from triage.extractors.rules import gazetteer_from_layers
-from triage.models import (
-    DocumentPage,
-    Finding,
-    FindingReview,
-    ReviewDecision,
-    RunStatus,
-    TriageRun,
-)
+from triage.models import DocumentPage, Finding, RunStatus, TriageRun, TriageSummary
+from triage.reviews import carry_over_reviews
 from triage.schemas import FindingDraft
+from triage.summaries import refresh_summary
 from triage.text import PageText, TextExtractionError, extract_pages
 from triage.vocabulary import FindingCode
 
@@ -112,6 +107,7 @@ def start_triage(
         run = TriageRun.objects.create(
             application=application, version=latest + 1, engine=engine, trigger=trigger[:100]
         )
+        refresh_summary(application.pk)
         transaction.on_commit(lambda: enqueue_run(run.pk))
     return run
 
@@ -145,7 +141,11 @@ def claim_run(run_id: int) -> TriageRun | None:
     )
     if claimed != 1:
         return None
-    return TriageRun.objects.select_related("application").get(pk=run_id)
+    run = TriageRun.objects.select_related("application").get(pk=run_id)
+    TriageSummary.objects.filter(application_id=run.application_id, latest_run_id=run.pk).update(
+        latest_status=RunStatus.RUNNING
+    )
+    return run
 
 
 @dataclass(frozen=True)
@@ -242,8 +242,15 @@ def _owned(run: TriageRun):
     return TriageRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, attempts=run.attempts)
 
 
+TRIAGE_ACTOR = Actor("triage")
+
+
 def _finish_succeeded(run: TriageRun, drafts: list[FindingDraft], facts: RunFacts) -> bool:
     with transaction.atomic():
+        # The application row first, as officers' reviews lock it: a review and the carrying
+        # over of reviews to this run never interleave (triage.reviews).
+        application = PlanningApplication.objects.select_for_update().get(pk=run.application_id)
+        previous = TriageSummary.objects.filter(application=application).first()
         updated = _owned(run).update(
             status=RunStatus.SUCCEEDED,
             finished_at=timezone.now(),
@@ -256,12 +263,26 @@ def _finish_succeeded(run: TriageRun, drafts: list[FindingDraft], facts: RunFact
         )
         if updated != 1:
             return False
-        Finding.objects.bulk_create(_finding_row(run, draft) for draft in drafts)
+        findings = Finding.objects.bulk_create(_finding_row(run, draft) for draft in drafts)
+        carried = carry_over_reviews(previous.result_run if previous else None, findings)
+        refresh_summary(application.pk)
+        lane = checks.LANE_WORDS.get(facts.priority.lane, facts.priority.lane)
+        summary = f"Triage v{run.version} finished: {lane}, score {facts.priority.score}"
+        if carried:
+            summary += f"; {carried} review{'s' if carried != 1 else ''} carried over"
+        record_event(
+            application,
+            "triage_finished",
+            summary,
+            actor=TRIAGE_ACTOR,
+            detail={"run": run.pk, "version": run.version, "carried_reviews": carried},
+        )
     return True
 
 
 def _finding_row(run: TriageRun, draft: FindingDraft) -> Finding:
     row = Finding(
+        application_id=run.application_id,
         run=run,
         code=draft.code,
         value=draft.value,
@@ -291,19 +312,42 @@ def _finding_row(run: TriageRun, draft: FindingDraft) -> Finding:
 
 
 def _finish_failed(run: TriageRun, reason: str) -> None:
-    _owned(run).update(status=RunStatus.FAILED, finished_at=timezone.now(), error=reason[:2000])
+    with transaction.atomic():
+        failed = _owned(run).update(
+            status=RunStatus.FAILED, finished_at=timezone.now(), error=reason[:2000]
+        )
+        if failed:
+            _record_failure(run.application_id, run.version, reason)
+
+
+def _record_failure(application_id: int, version: int, reason: str) -> None:
+    refresh_summary(application_id)
+    record_event(
+        PlanningApplication(pk=application_id),
+        "triage_failed",
+        f"Triage v{version} failed: {reason}",
+        actor=TRIAGE_ACTOR,
+    )
 
 
 def _release(run: TriageRun, reason: str) -> None:
     """Hand the run back to the queue after a transient failure, so the retry can claim it."""
-    _owned(run).update(status=RunStatus.QUEUED, deadline=None, error=reason[:2000])
+    with transaction.atomic():
+        _owned(run).update(status=RunStatus.QUEUED, deadline=None, error=reason[:2000])
+        refresh_summary(run.application_id)
 
 
 def fail_run(run_id: int, reason: str) -> None:
     """Give up on a run that is not finished (e.g. retries exhausted)."""
-    TriageRun.objects.filter(pk=run_id).exclude(
-        status__in=[RunStatus.SUCCEEDED, RunStatus.FAILED]
-    ).update(status=RunStatus.FAILED, finished_at=timezone.now(), error=reason[:2000])
+    with transaction.atomic():
+        run = TriageRun.objects.filter(pk=run_id).first()
+        failed = (
+            TriageRun.objects.filter(pk=run_id)
+            .exclude(status__in=[RunStatus.SUCCEEDED, RunStatus.FAILED])
+            .update(status=RunStatus.FAILED, finished_at=timezone.now(), error=reason[:2000])
+        )
+        if failed and run is not None:
+            _record_failure(run.application_id, run.version, reason)
 
 
 def recover_stuck_runs() -> list[int]:
@@ -343,31 +387,3 @@ def latest_run(application: PlanningApplication) -> TriageRun | None:
 
 def latest_finished_run(application: PlanningApplication) -> TriageRun | None:
     return application.triage_runs.filter(status=RunStatus.SUCCEEDED).order_by("-version").first()
-
-
-@transaction.atomic
-def review_finding(
-    finding: Finding,
-    *,
-    decision: str,
-    reviewer_name: str,
-    reviewer=None,
-    reason: str = "",
-    amended_value: str = "",
-) -> FindingReview:
-    """Record an officer's decision. The finding itself is never edited."""
-    decision = ReviewDecision(decision)
-    if decision == ReviewDecision.AMENDED and not amended_value:
-        raise ValueError("An amended finding needs the amended value.")
-    if decision != ReviewDecision.AMENDED and amended_value:
-        raise ValueError("Only an amendment carries an amended value.")
-    if decision != ReviewDecision.ACCEPTED and not reason.strip():
-        raise ValueError("Say why the finding is rejected or amended.")
-    return FindingReview.objects.create(
-        finding=finding,
-        decision=decision,
-        amended_value=amended_value,
-        reason=reason,
-        reviewer=reviewer,
-        reviewer_name=reviewer_name,
-    )

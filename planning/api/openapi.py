@@ -133,6 +133,11 @@ UPDATE_EXAMPLES = [
         value={"extension_of_time_until": (datetime.date(2027, 3, 1)).isoformat()},
     ),
     OpenApiExample("Withdrawn", request_only=True, value={"withdrawn": True}),
+    OpenApiExample(
+        "Decided",
+        request_only=True,
+        value={"decision": "granted", "decision_date": "2026-12-18", "decision_level": "delegated"},
+    ),
 ]
 
 DOCUMENT_UPLOAD = {

@@ -5,7 +5,8 @@ import datetime
 import json
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 from rest_framework import serializers
 
 from planning.api.extensions import detail_sections
@@ -33,6 +34,31 @@ class ApplicationUpdate(BaseModel):
     withdrawn: Literal[True] | None = Field(
         None, description="true: the applicant withdrew the application (cannot be undone)."
     )
+    decision: Literal["granted", "refused"] | None = Field(
+        None,
+        description="The council's decision; needs `decision_date`. Final: nothing changes "
+        "afterwards.",
+    )
+    decision_date: datetime.date | None = Field(
+        None,
+        description="The date of the decision notice: on or after the valid date, not in the "
+        "future.",
+    )
+    decision_level: Literal["delegated", "committee"] | None = Field(
+        None,
+        description="Who decided: officers under delegated powers (the default) or the "
+        "planning committee.",
+    )
+
+    @model_validator(mode="after")
+    def _a_whole_decision(self) -> "ApplicationUpdate":
+        decided = {"decision", "decision_date", "decision_level"} & self.model_fields_set
+        if decided and (self.decision is None or self.decision_date is None):
+            raise PydanticCustomError(
+                "decision",
+                "A decision needs both `decision` (granted or refused) and `decision_date`.",
+            )
+        return self
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -96,6 +122,18 @@ class ApplicationSerializer(serializers.ModelSerializer):
         "when past; null before the valid date and once decided or withdrawn.",
     )
     extended = serializers.BooleanField(source="statutory.extended", read_only=True)
+    decision = serializers.ChoiceField(
+        choices=["granted", "refused"],
+        allow_blank=True,
+        read_only=True,
+        help_text="The council's decision; empty until one is recorded.",
+    )
+    decision_level = serializers.ChoiceField(
+        choices=["delegated", "committee"],
+        allow_blank=True,
+        read_only=True,
+        help_text="Who decided: officers under delegated powers, or the planning committee.",
+    )
     site = serializers.SerializerMethodField(
         help_text="The site boundary as a GeoJSON MultiPolygon in WGS84 (EPSG:4326)."
     )
@@ -121,7 +159,10 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "eia_required",
             "project_types",
             "extension_of_time_until",
+            "decision",
             "decision_date",
+            "decision_level",
+            "withdrawn_date",
             "category",
             "scale",
             "ps2_code",

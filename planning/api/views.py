@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pydantic
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -44,7 +45,13 @@ from planning.api.serializers import (
 from planning.models import ApplicationStatus, PlanningApplication
 from planning.odp import SOURCE_FORMAT as ODP
 from planning.odp import OdpApplication, odp_pointer
-from planning.services import UpdateInvalid, UpdateRefused, update_application
+from planning.services import (
+    Actor,
+    UpdateInvalid,
+    UpdateRefused,
+    record_decision,
+    update_application,
+)
 from planning.submission import (
     ApplicationSubmission,
     DocumentRejected,
@@ -264,12 +271,20 @@ class ApplicationListView(mixins.ListModelMixin, CouncilSystemView):
         )
 
 
+def _actor(request) -> Actor:
+    """A council system acts under its key's name ("Southwark portal")."""
+    return Actor(request.user.key.name)
+
+
 def _submitted(
     view: CouncilSystemView, submission: ApplicationSubmission, *, source_format: str = "native"
 ) -> Response:
     try:
         result = submit_application(
-            view.request.user.council, submission, source_format=source_format
+            view.request.user.council,
+            submission,
+            source_format=source_format,
+            actor=_actor(view.request),
         )
     except ReferenceConflict as conflict:
         raise Problem(
@@ -341,12 +356,14 @@ class ApplicationDetailView(CouncilSystemView):
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(
-        summary="Record the valid date, an agreed extension of time, or a withdrawal",
+        summary="Record the valid date, an agreed extension of time, a withdrawal or the decision",
         description=(
-            "Only these three changes are possible. `extension_of_time_until` needs a valid "
-            "date and must end after the statutory deadline; nothing changes once a "
-            "decision is recorded or the application is withdrawn (409). A withdrawal "
-            "cannot be undone."
+            "Only these changes are possible. `extension_of_time_until` needs a valid "
+            "date and must end after the statutory deadline; a decision (`decision`, "
+            "`decision_date`, optionally `decision_level`) needs a valid date and a decision "
+            "date on or after it. Nothing changes once a decision is recorded or the "
+            "application is withdrawn (409). A withdrawal cannot be undone. When one change "
+            "in a request is refused, none of them is made."
         ),
         request=ApplicationUpdate,
         examples=openapi.UPDATE_EXAMPLES,
@@ -360,17 +377,28 @@ class ApplicationDetailView(CouncilSystemView):
                 [
                     {
                         "pointer": "",
-                        "detail": "Send valid_date, extension_of_time_until or withdrawn.",
+                        "detail": "Send valid_date, extension_of_time_until, withdrawn or "
+                        "a decision.",
                     }
                 ]
             )
         try:
-            application = update_application(
-                application,
-                valid_date=changes.valid_date,
-                extension_of_time_until=changes.extension_of_time_until,
-                withdrawn=bool(changes.withdrawn),
-            )
+            with transaction.atomic():
+                application = update_application(
+                    application,
+                    valid_date=changes.valid_date,
+                    extension_of_time_until=changes.extension_of_time_until,
+                    withdrawn=bool(changes.withdrawn),
+                    actor=_actor(request),
+                )
+                if changes.decision is not None and changes.decision_date is not None:
+                    application = record_decision(
+                        application,
+                        outcome=changes.decision,
+                        decision_date=changes.decision_date,
+                        level=changes.decision_level or "delegated",
+                        actor=_actor(request),
+                    )
         except UpdateInvalid as error:
             raise invalid([{"pointer": pointer(error.field), "detail": str(error)}]) from None
         except UpdateRefused as error:
@@ -452,7 +480,10 @@ class DocumentListView(CouncilSystemView):
             )
         try:
             added = add_document(
-                application, upload, document_type=request.data.get("document_type") or "other"
+                application,
+                upload,
+                document_type=request.data.get("document_type") or "other",
+                actor=_actor(request),
             )
         except DocumentRejected as rejected:
             raise _document_problem(rejected) from None

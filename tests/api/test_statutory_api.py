@@ -125,4 +125,4 @@ def test_it_refuses_an_extension_that_ends_before_the_statutory_deadline(southwa
     )
 
     errors = errors_at(problem(response, 400))
-    assert "after the statutory deadline (2025-03-03)" in errors["/extension_of_time_until"]
+    assert "after the statutory deadline (3 March 2025)" in errors["/extension_of_time_until"]
