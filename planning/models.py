@@ -115,6 +115,8 @@ class PlanningApplication(models.Model):
     # proposal does, which decides the PS2 development-type code.
     project_types = models.JSONField(default=list, blank=True)
     extension_of_time_until = models.DateField(null=True, blank=True)
+    # The agreed date above was set by a planning performance agreement, not a simple extension.
+    performance_agreement = models.BooleanField(default=False)
     decision_date = models.DateField(null=True, blank=True)
     decision = models.CharField(max_length=16, choices=DecisionOutcome.choices, blank=True)
     decision_level = models.CharField(max_length=16, choices=DecisionLevel.choices, blank=True)

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "planning",
     "geo",
     "triage",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
