@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", include("planning.api.urls")),
     # Another version or a mistyped path under /api/ is a problem document, not an HTML page.
     re_path(r"^api/", not_found),
+    path("", include("dashboard.urls")),
 ]
 
 if settings.DEBUG:

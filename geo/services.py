@@ -343,3 +343,50 @@ def _geojson_srid(data: dict) -> int:
 
 def hit_as_dict(hit: ConstraintHit) -> dict[str, Any]:
     return asdict(hit)
+
+
+# --- the map around a site ---------------------------------------------------------------
+
+MAP_WINDOW_M = 250  # how far around the site a map shows each feature (large ones are clipped)
+
+MAP_FEATURES_SQL = """
+SELECT f.id,
+       ST_AsGeoJSON(ST_Transform(
+           ST_SimplifyPreserveTopology(
+               ST_Intersection(f.geometry, ST_Expand(%(site)s::geometry, %(window)s)), 0.2),
+           4326), 6)
+FROM geo_constraintfeature AS f
+WHERE f.id = ANY(%(ids)s)
+"""
+
+
+def map_features(site: GEOSGeometry) -> list[dict[str, Any]]:
+    """GeoJSON Features (WGS84) for every constraint feature the site touches or is near,
+    clipped to a window around the site, with what check_site says about each."""
+    site = as_site(site)
+    hits = check_site(site)
+    if not hits:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            MAP_FEATURES_SQL,
+            {
+                "site": bytes(site.ewkb),
+                "window": MAP_WINDOW_M,
+                "ids": [hit.feature_id for hit in hits],
+            },
+        )
+        geometries = dict(cursor.fetchall())
+    features = []
+    for hit in hits:
+        geometry = geometries.get(hit.feature_id)
+        if geometry is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(geometry),
+                "properties": {"kind": "constraint"} | hit_as_dict(hit),
+            }
+        )
+    return features

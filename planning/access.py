@@ -2,8 +2,9 @@
 a person or a council's key goes through this module; nowhere else decides it."""
 
 from django.db.models import QuerySet
+from django.http import Http404
 
-from planning.models import Council, PlanningApplication, User
+from planning.models import Council, PlanningApplication, Role, User
 
 
 def applications_visible_to_user(user: User) -> QuerySet[PlanningApplication]:
@@ -19,3 +20,26 @@ def applications_visible_to_user(user: User) -> QuerySet[PlanningApplication]:
 
 def applications_visible_to_council(council: Council) -> QuerySet[PlanningApplication]:
     return PlanningApplication.objects.filter(council=council)
+
+
+def application_for_user(user: User, pk: int) -> PlanningApplication:
+    """One application the person may see. Another council's is "not found" (Http404), never
+    "forbidden": a page must not confirm that a reference exists elsewhere."""
+    application = applications_visible_to_user(user).select_related("council").filter(pk=pk).first()
+    if application is None:
+        raise Http404("No such application.")
+    return application
+
+
+def is_manager(user: User) -> bool:
+    """Managers (and administrators) see the statistics and hand out work."""
+    return user.is_authenticated and (
+        user.is_superuser or getattr(user, "role", None) in (Role.MANAGER, Role.ADMIN)
+    )
+
+
+def works_on_applications(user: User) -> bool:
+    """Officers, managers and administrators of a council all work on its applications."""
+    return user.is_authenticated and user.is_active and (
+        user.is_superuser or user.council_id is not None
+    )

@@ -231,6 +231,7 @@ def update_application(
     valid_date: datetime.date | None = None,
     extension_of_time_until: datetime.date | None = None,
     withdrawn: bool = False,
+    performance_agreement: bool | None = None,
     actor: Actor = SYSTEM,
     expected_revision: int | None = None,
 ) -> PlanningApplication:
@@ -291,13 +292,23 @@ def update_application(
                 f"({statutory:%-d %B %Y}).",
                 "extension_of_time_until",
             )
-        if extension_of_time_until != application.extension_of_time_until:
+        agreement = (
+            application.performance_agreement
+            if performance_agreement is None
+            else performance_agreement
+        )
+        if (extension_of_time_until, agreement) != (
+            application.extension_of_time_until,
+            application.performance_agreement,
+        ):
             application.extension_of_time_until = extension_of_time_until
-            changed.append("extension_of_time_until")
+            application.performance_agreement = agreement
+            changed += ["extension_of_time_until", "performance_agreement"]
+            kind = "a planning performance agreement" if agreement else "an extension of time"
             events.append(
                 (
                     "extension_of_time",
-                    f"Extension of time agreed to {extension_of_time_until:%-d %B %Y}",
+                    f"Determination date agreed by {kind}: {extension_of_time_until:%-d %B %Y}",
                 )
             )
     if withdrawn:

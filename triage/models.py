@@ -56,6 +56,8 @@ class TriageRun(models.Model):
     version = models.PositiveIntegerField()
     status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
     engine = models.CharField(max_length=16)
+    # The engine as it ran: "rules", or "llm:<model>@<prompt version>".
+    engine_label = models.CharField(max_length=200, blank=True)
     trigger = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

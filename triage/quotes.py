@@ -35,3 +35,28 @@ def quote_on_page(quote: str, page_text: str) -> bool:
     if len(wanted) < MIN_QUOTE_CHARS:
         return False
     return wanted in normalise(page_text)
+
+
+def quote_span(quote: str, page_text: str) -> tuple[int, int] | None:
+    """Where `quote` is in `page_text`, as (start, end) offsets into the original text, under
+    the same equivalences as quote_on_page; None when it is not there. For highlighting."""
+    wanted = normalise(quote)
+    if not wanted:
+        return None
+    flat: list[str] = []
+    origin: list[int] = []
+    after_space = True  # leading whitespace is dropped, as normalise() strips it
+    for position, character in enumerate(page_text):
+        for normal in unicodedata.normalize("NFKC", character).translate(_EQUIVALENTS):
+            if normal.isspace():
+                if after_space:
+                    continue
+                normal, after_space = " ", True
+            else:
+                after_space = False
+            flat.append(normal)
+            origin.append(position)
+    found = "".join(flat).find(wanted)
+    if found < 0:
+        return None
+    return origin[found], origin[found + len(wanted) - 1] + 1

@@ -257,6 +257,7 @@ def _finish_succeeded(run: TriageRun, drafts: list[FindingDraft], facts: RunFact
             error="",
             pages_read=facts.pages_read,
             dropped_quotes=facts.dropped_quotes,
+            engine_label=facts.engine_label[:200],
             lane=facts.priority.lane,
             priority_score=facts.priority.score,
             reasons=facts.priority.reasons,
@@ -317,16 +318,17 @@ def _finish_failed(run: TriageRun, reason: str) -> None:
             status=RunStatus.FAILED, finished_at=timezone.now(), error=reason[:2000]
         )
         if failed:
-            _record_failure(run.application_id, run.version, reason)
+            _record_failure(run, reason)
 
 
-def _record_failure(application_id: int, version: int, reason: str) -> None:
-    refresh_summary(application_id)
+def _record_failure(run: TriageRun, reason: str) -> None:
+    refresh_summary(run.application_id)
     record_event(
-        PlanningApplication(pk=application_id),
+        PlanningApplication(pk=run.application_id),
         "triage_failed",
-        f"Triage v{version} failed: {reason}",
+        f"Triage v{run.version} failed: {reason}",
         actor=TRIAGE_ACTOR,
+        detail={"run": run.pk, "version": run.version},
     )
 
 
@@ -347,7 +349,7 @@ def fail_run(run_id: int, reason: str) -> None:
             .update(status=RunStatus.FAILED, finished_at=timezone.now(), error=reason[:2000])
         )
         if failed and run is not None:
-            _record_failure(run.application_id, run.version, reason)
+            _record_failure(run, reason)
 
 
 def recover_stuck_runs() -> list[int]:

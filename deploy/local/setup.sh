@@ -16,6 +16,9 @@ SYSTEM_PACKAGES=(
   tesseract-ocr tesseract-ocr-eng poppler-utils
   chromium fonts-liberation
 )
+# Node.js and npm build the pages' front end; machines often have them from elsewhere
+# (NodeSource), so Debian's are installed only when the commands are missing.
+command -v npm >/dev/null 2>&1 || SYSTEM_PACKAGES+=(nodejs npm)
 
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do
@@ -45,4 +48,5 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
+"$ROOT/deploy/local/build-frontend.sh"
 "$ROOT/deploy/local/services.sh" start

@@ -31,6 +31,11 @@ class ApplicationUpdate(BaseModel):
             "statutory deadline and be recorded before the decision."
         ),
     )
+    performance_agreement: bool | None = Field(
+        None,
+        description="With `extension_of_time_until`: true when the agreed date comes from a "
+        "planning performance agreement rather than an extension of time.",
+    )
     withdrawn: Literal[True] | None = Field(
         None, description="true: the applicant withdrew the application (cannot be undone)."
     )
@@ -49,6 +54,16 @@ class ApplicationUpdate(BaseModel):
         description="Who decided: officers under delegated powers (the default) or the "
         "planning committee.",
     )
+
+    @model_validator(mode="after")
+    def _agreement_with_its_date(self) -> "ApplicationUpdate":
+        if self.performance_agreement is not None and self.extension_of_time_until is None:
+            raise PydanticCustomError(
+                "agreement",
+                "`performance_agreement` says where `extension_of_time_until` came from: "
+                "send both.",
+            )
+        return self
 
     @model_validator(mode="after")
     def _a_whole_decision(self) -> "ApplicationUpdate":
@@ -159,6 +174,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "eia_required",
             "project_types",
             "extension_of_time_until",
+            "performance_agreement",
             "decision",
             "decision_date",
             "decision_level",

@@ -389,6 +389,7 @@ class ApplicationDetailView(CouncilSystemView):
                     valid_date=changes.valid_date,
                     extension_of_time_until=changes.extension_of_time_until,
                     withdrawn=bool(changes.withdrawn),
+                    performance_agreement=changes.performance_agreement,
                     actor=_actor(request),
                 )
                 if changes.decision is not None and changes.decision_date is not None:

@@ -1,0 +1,99 @@
+"""What the application page shows, read from planning, triage and geo in a few queries:
+the findings of the current result grouped for an officer, each with its latest review,
+and the timeline of everything that happened."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from planning.models import ApplicationEvent, PlanningApplication
+from triage.models import Finding, FindingReview, FindingSource, TriageRun, TriageSummary
+from triage.reviews import latest_review
+
+# (key, heading, what the group holds), in the order an officer deals with them.
+GROUPS = [
+    ("discrepancies", "Discrepancies", "Where the documents and the map disagree."),
+    ("missing", "Missing documents", "What the validation requirements call for and is not there."),
+    ("constraints", "Constraints", "What the site touches or is near, and what documents say."),
+    ("proposal", "Proposal facts", "What the documents say the proposal does."),
+    ("policies", "Policies", "Policies the documents cite."),
+    ("other", "Other findings", "Anything else."),
+]
+
+
+def group_of(finding: Finding) -> str:
+    code = finding.code
+    if code.startswith("conflict."):
+        return "discrepancies"
+    if code.startswith("missing_document."):
+        return "missing"
+    if code.startswith(("spatial.", "constraint.", "officer.other_constraint")):
+        return "constraints"
+    if code.startswith("proposal."):
+        return "proposal"
+    if code.startswith("policy."):
+        return "policies"
+    return "other"
+
+
+@dataclass
+class FindingView:
+    finding: Finding
+    review: FindingReview | None
+
+    @property
+    def carried(self) -> bool:
+        return self.review is not None and self.review.carried_from_id is not None
+
+    @property
+    def by_officer(self) -> bool:
+        return self.finding.source == FindingSource.OFFICER
+
+
+@dataclass
+class Group:
+    key: str
+    heading: str
+    description: str
+    findings: list[FindingView] = field(default_factory=list)
+
+
+def finding_groups(application: PlanningApplication, summary: TriageSummary | None) -> list[Group]:
+    """The current result's findings and the officers' own, grouped, each with its review."""
+    reviews = Prefetch(
+        "reviews", queryset=FindingReview.objects.select_related("carried_from", "reviewer")
+    )
+    runs = [summary.result_run_id] if summary and summary.result_run_id else []
+    findings = (
+        Finding.objects.filter(application=application)
+        .filter(run_id__in=runs)
+        .select_related("document")
+        .prefetch_related(reviews)
+        .order_by("id")
+    )
+    officers = (
+        Finding.objects.filter(application=application, run__isnull=True)
+        .select_related("created_by")
+        .prefetch_related(reviews)
+        .order_by("id")
+    )
+    groups = {key: Group(key, heading, description) for key, heading, description in GROUPS}
+    for finding in [*findings, *officers]:
+        groups[group_of(finding)].findings.append(FindingView(finding, latest_review(finding)))
+    return [group for group in groups.values() if group.findings]
+
+
+@dataclass
+class TimelineEntry:
+    event: ApplicationEvent
+    run: TriageRun | None
+
+
+def timeline(application: PlanningApplication) -> list[TimelineEntry]:
+    """Newest first. Triage events carry their run, for engine, duration and dropped quotes."""
+    events = list(
+        ApplicationEvent.objects.filter(application=application).order_by("-at", "-id")[:200]
+    )
+    run_ids = [event.detail.get("run") for event in events if event.detail.get("run")]
+    runs = {run.pk: run for run in TriageRun.objects.filter(pk__in=run_ids)}
+    return [TimelineEntry(event, runs.get(event.detail.get("run"))) for event in events]

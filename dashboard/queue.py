@@ -1,0 +1,407 @@
+"""The officers' queue: which applications a tab holds, how they are filtered, searched and
+sorted, and the counts beside each filter. All of it is done by the database, on the
+denormalised columns kept for it (PlanningApplication's deadlines and category, and
+TriageSummary's lane, score and datasets), so a page stays fast at 100,000 applications.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from planning.models import ApplicationStatus, PlanningApplication, User
+from planning.statutory import MAJOR, MINOR, NOT_COUNTED, OTHER, PRIOR_APPROVAL
+from triage.models import Lane
+
+OPEN = ~Q(status__in=[ApplicationStatus.DETERMINED, ApplicationStatus.WITHDRAWN])
+CLOSED = Q(status__in=[ApplicationStatus.DETERMINED, ApplicationStatus.WITHDRAWN])
+
+
+@dataclass(frozen=True)
+class Tab:
+    slug: str
+    label: str
+    default_sort: str
+
+
+TABS = [
+    Tab("mine", "Assigned to me", "priority"),
+    Tab("unassigned", "Unassigned", "priority"),
+    Tab("open", "All open", "priority"),
+    Tab("recent", "Recently updated", "-updated"),
+    Tab("decided", "Decided", "-decided"),
+]
+TAB_BY_SLUG = {tab.slug: tab for tab in TABS}
+
+CATEGORY_LABELS = {
+    MAJOR: "Major",
+    MINOR: "Minor",
+    OTHER: "Other",
+    PRIOR_APPROVAL: "Prior approval",
+    NOT_COUNTED: "Not counted in PS2",
+}
+LANE_LABELS = {
+    Lane.NEEDS_ATTENTION.value: "Needs attention",
+    Lane.STANDARD.value: "Standard",
+    Lane.FAST_TRACK.value: "Fast track",
+    "none": "Not triaged yet",
+}
+STATUS_LABELS = {
+    ApplicationStatus.RECEIVED.value: "Received, not yet valid",
+    ApplicationStatus.INVALID.value: "Invalid",
+    ApplicationStatus.VALID.value: "Valid, under assessment",
+    ApplicationStatus.DETERMINED.value: "Decided",
+    ApplicationStatus.WITHDRAWN.value: "Withdrawn",
+}
+DEADLINE_LABELS = {
+    "overdue": "Overdue",
+    "at-risk": f"At risk (under {settings.AT_RISK_DAYS} days left)",
+    "not-valid": "No valid date yet",
+}
+# Open Digital Planning application types in words; others are shown as they are.
+TYPE_LABELS = {
+    "pp.full.householder": "Householder",
+    "pp.full.householder.listed": "Householder and listed building consent",
+    "pp.full.householder.retro": "Householder (retrospective)",
+    "pp.full.minor": "Full planning permission (minor)",
+    "pp.full.major": "Full planning permission (major)",
+    "pp.full": "Full planning permission",
+    "pp.outline": "Outline planning permission",
+    "pp.outline.minor": "Outline planning permission (minor)",
+    "pp.outline.major": "Outline planning permission (major)",
+    "listed": "Listed building consent",
+    "advertConsent": "Advertisement consent",
+    "ldc.proposed": "Lawful development certificate (proposed)",
+    "ldc.existing": "Lawful development certificate (existing)",
+    "pa.part1.classA": "Prior approval: larger home extension",
+    "pa.part3.classMA": "Prior approval: commercial to residential",
+    "pa.part20.classAB": "Prior approval: new homes on detached buildings",
+    "pa.part7.classM": "Prior approval: extend a school, college or university",
+    "pa.part14.classJ": "Prior approval: solar panels",
+    "pp.full.demolition": "Demolition in a conservation area",
+    "landDrainageConsent": "Land drainage consent",
+}
+DATASET_LABELS = {
+    "conservation-area": "Conservation area",
+    "listed-building": "Listed building",
+    "listed-building-outline": "Listed building (outline)",
+    "article-4-direction-area": "Article 4 direction",
+    "tree-preservation-zone": "Tree preservation order",
+    "tree": "Protected tree",
+    "flood-risk-zone": "Flood zone",
+    "green-belt": "Green Belt",
+    "site-of-special-scientific-interest": "SSSI",
+    "scheduled-monument": "Scheduled monument",
+    "local-nature-reserve": "Local nature reserve",
+    "greenspace": "Green space",
+    "woodland": "Woodland",
+}
+
+
+def type_label(application_type: str) -> str:
+    return TYPE_LABELS.get(application_type, application_type)
+
+
+def dataset_label(dataset: str) -> str:
+    return DATASET_LABELS.get(dataset, dataset.replace("-", " ").capitalize())
+
+
+# --- sorting ---------------------------------------------------------------------------------
+
+
+def _nulls_last(name: str, descending: bool = False):
+    expression = F(name)
+    return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+
+
+# Column -> ordering (ascending); "-column" reverses it. The id last keeps pages stable.
+SORTS = {
+    "priority": [
+        _nulls_last("triage__lane_rank"),
+        _nulls_last("triage__priority_score", descending=True),
+        _nulls_last("determination_deadline"),
+        F("received_date").asc(),
+    ],
+    "reference": [F("reference").asc()],
+    "address": [F("address").asc()],
+    "type": [F("application_type").asc()],
+    "lane": [_nulls_last("triage__lane_rank")],
+    "score": [_nulls_last("triage__priority_score")],
+    "days": [_nulls_last("determination_deadline")],
+    "officer": [_nulls_last("assigned_officer__username")],
+    "status": [_nulls_last("triage__latest_status")],
+    "received": [F("received_date").asc()],
+    "updated": [F("last_activity_at").asc()],
+    "decided": [_nulls_last("decision_date")],
+}
+
+
+def _reverse(ordering):
+    flipped = []
+    for expression in ordering:
+        flipped.append(
+            expression.expression.asc(nulls_last=True)
+            if expression.descending
+            else expression.expression.desc(nulls_last=True)
+        )
+    return flipped
+
+
+def ordering_for(sort: str) -> list:
+    descending = sort.startswith("-")
+    column = sort.lstrip("-")
+    ordering = SORTS.get(column, SORTS["priority"])
+    ordering = _reverse(ordering) if descending else list(ordering)
+    return [*ordering, F("id").desc() if descending else F("id").asc()]
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
+    return list(labels.items())
+
+
+class QueueFilter(django_filters.FilterSet):
+    """The queue's filters, from the query string. Within one filter the choices are
+    alternatives (any of them); different filters must all hold."""
+
+    q = django_filters.CharFilter(method="search", label="Search")
+    lane = django_filters.MultipleChoiceFilter(
+        choices=_choices(LANE_LABELS), method="by_lane", label="Lane"
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=_choices(STATUS_LABELS), field_name="status", label="Status"
+    )
+    type = django_filters.MultipleChoiceFilter(
+        field_name="application_type", label="Application type", choices=[]
+    )
+    category = django_filters.MultipleChoiceFilter(
+        choices=_choices(CATEGORY_LABELS), field_name="category", label="Category"
+    )
+    dataset = django_filters.MultipleChoiceFilter(
+        method="by_dataset", label="Constraint on the site", choices=[]
+    )
+    officer = django_filters.MultipleChoiceFilter(
+        method="by_officer", label="Case officer", choices=[]
+    )
+    deadline = django_filters.MultipleChoiceFilter(
+        choices=_choices(DEADLINE_LABELS), method="by_deadline", label="Deadline"
+    )
+
+    FACETS = ("lane", "status", "type", "category", "dataset", "officer", "deadline")
+
+    def __init__(self, *args, type_choices=(), dataset_choices=(), officer_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["type"].extra["choices"] = list(type_choices)
+        self.filters["dataset"].extra["choices"] = list(dataset_choices)
+        self.filters["officer"].extra["choices"] = [("none", "Unassigned"), *officer_choices]
+        for name in self.FACETS:
+            label = self.filters[name].label.lower()
+            self.filters[name].extra["error_messages"] = {
+                "invalid_choice": f"Select a {label} from the list"
+            }
+        self.filters["q"].extra["max_length"] = 200
+        self.filters["q"].extra["error_messages"] = {
+            "max_length": "Search for 200 characters or fewer"
+        }
+
+    def search(self, queryset, name, value):
+        words = value.strip()
+        if not words:
+            return queryset
+        query = (
+            Q(reference__icontains=words)
+            | Q(address__icontains=words)
+            | Q(description__icontains=words)
+        )
+        # A postcode typed without its space ("SE15 3AB" as "se153ab") still matches.
+        compact = words.replace(" ", "")
+        if 5 <= len(compact) <= 8 and compact.isalnum() and " " not in words:
+            spaced = f"{compact[:-3]} {compact[-3:]}"
+            query |= Q(address__icontains=spaced)
+        return queryset.filter(query)
+
+    def by_lane(self, queryset, name, values):
+        condition = Q(triage__lane__in=[value for value in values if value != "none"])
+        if "none" in values:
+            condition |= Q(triage__isnull=True) | Q(triage__lane="")
+        return queryset.filter(condition)
+
+    def by_dataset(self, queryset, name, values):
+        return queryset.filter(triage__constraint_datasets__overlap=list(values))
+
+    def by_officer(self, queryset, name, values):
+        ids = [int(value) for value in values if value.isdigit()]
+        condition = Q(assigned_officer_id__in=ids)
+        if "none" in values:
+            condition |= Q(assigned_officer__isnull=True)
+        return queryset.filter(condition)
+
+    def by_deadline(self, queryset, name, values):
+        today = timezone.localdate()
+        at_risk_until = today + datetime.timedelta(days=settings.AT_RISK_DAYS)
+        condition = Q()
+        if "overdue" in values:
+            condition |= OPEN & Q(determination_deadline__lt=today)
+        if "at-risk" in values:
+            condition |= OPEN & Q(
+                determination_deadline__gte=today, determination_deadline__lt=at_risk_until
+            )
+        if "not-valid" in values:
+            condition |= Q(valid_date__isnull=True)
+        return queryset.filter(condition)
+
+
+# --- the page's data ---------------------------------------------------------------------------
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption] = field(default_factory=list)
+
+    @property
+    def selected(self) -> list[FacetOption]:
+        return [option for option in self.options if option.selected]
+
+
+def tab_queryset(
+    applications: QuerySet[PlanningApplication], tab: str, user: User
+) -> QuerySet[PlanningApplication]:
+    """The applications a tab holds, from those the user may see (planning.access)."""
+    if tab == "mine":
+        return applications.filter(OPEN, assigned_officer=user)
+    if tab == "unassigned":
+        return applications.filter(OPEN, assigned_officer__isnull=True)
+    if tab == "open":
+        return applications.filter(OPEN)
+    if tab == "decided":
+        return applications.filter(CLOSED)
+    if tab == "recent":
+        since = timezone.now() - datetime.timedelta(days=14)
+        return applications.filter(last_activity_at__gte=since)
+    raise ValueError(f"No tab {tab!r}")
+
+
+def filter_choices(applications: QuerySet[PlanningApplication], council_officers) -> dict:
+    """The choices of the filters whose values come from the data."""
+    types = applications.order_by().values_list("application_type", flat=True).distinct()
+    return {
+        "type_choices": sorted(((t, type_label(t)) for t in types), key=lambda c: c[1]),
+        "dataset_choices": sorted(DATASET_LABELS.items(), key=lambda c: c[1]),
+        "officer_choices": [
+            (str(user.pk), user.get_full_name() or user.username) for user in council_officers
+        ],
+    }
+
+
+def facet_counts(
+    base: QuerySet[PlanningApplication], data, choices: dict
+) -> list[Facet]:
+    """Each filter's options with how many applications each would show, given every *other*
+    filter (and the search) as they are: choosing an option never hides its neighbours."""
+    facets = []
+    selected_data = data.copy()
+    for name in QueueFilter.FACETS:
+        others = data.copy()
+        others.pop(name, None)
+        others.pop("page", None)
+        narrowed = QueueFilter(others, queryset=base, **choices).qs
+        counts = _counts(narrowed, name)
+        probe = QueueFilter(selected_data, queryset=base, **choices)
+        field_choices = probe.filters[name].extra["choices"]
+        chosen = set(data.getlist(name)) if hasattr(data, "getlist") else set()
+        options = [
+            FacetOption(str(value), label, counts.get(str(value), 0), str(value) in chosen)
+            for value, label in field_choices
+        ]
+        # Only what has applications, or is chosen: an empty option helps nobody.
+        options = [option for option in options if option.count or option.selected]
+        facets.append(Facet(name, probe.filters[name].label, options))
+    return facets
+
+
+def _counts(queryset: QuerySet[PlanningApplication], name: str) -> dict[str, int]:
+    queryset = queryset.order_by()
+    if name == "lane":
+        rows = queryset.values_list("triage__lane").annotate(n=Count("id"))
+        counts: dict[str, int] = {}
+        for lane, n in rows:
+            key = lane or "none"
+            counts[key] = counts.get(key, 0) + n
+        return counts
+    if name == "status":
+        return dict(queryset.values_list("status").annotate(n=Count("id")))
+    if name == "type":
+        return dict(queryset.values_list("application_type").annotate(n=Count("id")))
+    if name == "category":
+        return dict(queryset.values_list("category").annotate(n=Count("id")))
+    if name == "officer":
+        rows = queryset.values_list("assigned_officer_id").annotate(n=Count("id"))
+        return {str(officer) if officer else "none": n for officer, n in rows}
+    if name == "deadline":
+        today = timezone.localdate()
+        at_risk_until = today + datetime.timedelta(days=settings.AT_RISK_DAYS)
+        totals = queryset.aggregate(
+            overdue=Count("id", filter=OPEN & Q(determination_deadline__lt=today)),
+            at_risk=Count(
+                "id",
+                filter=OPEN
+                & Q(determination_deadline__gte=today, determination_deadline__lt=at_risk_until),
+            ),
+            not_valid=Count("id", filter=Q(valid_date__isnull=True)),
+        )
+        return {
+            "overdue": totals["overdue"],
+            "at-risk": totals["at_risk"],
+            "not-valid": totals["not_valid"],
+        }
+    if name == "dataset":
+        return _dataset_counts(queryset)
+    raise ValueError(name)
+
+
+def _dataset_counts(queryset: QuerySet[PlanningApplication]) -> dict[str, int]:
+    ids_sql, params = queryset.values("id").query.sql_with_params()
+    sql = (
+        "SELECT dataset, count(*) FROM triage_triagesummary AS summary, "
+        "unnest(summary.constraint_datasets) AS dataset "
+        f"WHERE summary.application_id IN ({ids_sql}) GROUP BY dataset"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
+
+
+def days_left(application: PlanningApplication, today: datetime.date) -> int | None:
+    """Calendar days to the determination deadline; None before it is valid or once closed."""
+    if application.determination_deadline is None or not application.is_open:
+        return None
+    return (application.determination_deadline - today).days
+
+
+def form_errors(filterset: QueueFilter) -> list[tuple[str, str]]:
+    """(field id, message) for the error summary; invalid filters are then left out."""
+    form: forms.Form = filterset.form
+    if form.is_valid():
+        return []
+    return [
+        (f"filter-{name}", message)
+        for name, messages in form.errors.items()
+        for message in messages
+    ]

@@ -1,0 +1,119 @@
+"""The officers' queue: tabs, filters with counts, search, sort and pages."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from dashboard import queue
+from dashboard.views.common import council_officers, require_council_user
+from planning.access import application_for_user, applications_visible_to_user
+from planning.services import UpdateRefused, assign_application
+
+
+@login_required
+@require_council_user
+def queue_page(request):
+    user = request.user
+    tab = request.GET.get("tab") or ("mine" if user.assigned_applications.exists() else "open")
+    if tab not in queue.TAB_BY_SLUG:
+        raise Http404("No such tab.")
+    visible = applications_visible_to_user(user)
+    base = queue.tab_queryset(visible, tab, user)
+    officers = council_officers(user)
+    choices = queue.filter_choices(base, officers)
+    filterset = queue.QueueFilter(request.GET, queryset=base, **choices)
+    errors = queue.form_errors(filterset)
+    sort = request.GET.get("sort") or queue.TAB_BY_SLUG[tab].default_sort
+    if sort.lstrip("-") not in queue.SORTS:
+        sort = queue.TAB_BY_SLUG[tab].default_sort
+    applications = filterset.qs.select_related("triage", "assigned_officer").order_by(
+        *queue.ordering_for(sort)
+    )
+    paginator = Paginator(applications, settings.QUEUE_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [
+        {
+            "application": application,
+            "type": queue.type_label(application.application_type),
+            "days_left": queue.days_left(application, today),
+            "summary": getattr(application, "triage", None),
+        }
+        for application in page.object_list
+    ]
+    facets = queue.facet_counts(base, request.GET, choices)
+    tab_counts = {
+        slug: queue.tab_queryset(visible, slug, user).count()
+        for slug in ("mine", "unassigned", "open")
+    }
+    return render(
+        request,
+        "dashboard/queue.html",
+        {
+            "tab": queue.TAB_BY_SLUG[tab],
+            "tabs": queue.TABS,
+            "tab_counts": tab_counts,
+            "rows": rows,
+            "page": page,
+            "paginator": paginator,
+            "facets": facets,
+            "filterset": filterset,
+            "errors": errors,
+            "search": request.GET.get("q", ""),
+            "sort": sort,
+            "at_risk_days": settings.AT_RISK_DAYS,
+            "columns": COLUMNS,
+            "sort_label": _sort_label(sort),
+            "page_numbers": list(
+                paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+            ),
+        },
+    )
+
+
+# (sort key, heading) for the table; sortable by the server, so every page agrees.
+COLUMNS = [
+    ("reference", "Reference"),
+    ("address", "Address"),
+    ("type", "Type"),
+    ("lane", "Lane"),
+    ("score", "Score"),
+    ("days", "Days left"),
+    ("officer", "Officer"),
+    ("status", "Triage"),
+]
+
+
+def _sort_label(sort: str) -> str:
+    column = sort.lstrip("-")
+    if column == "priority":
+        return "lane, then score, then days left"
+    if column in ("updated", "decided"):
+        words = "latest change" if column == "updated" else "decision date"
+    else:
+        words = dict(COLUMNS).get(column, column).lower()
+    return f"{words}, {'descending' if sort.startswith('-') else 'ascending'}"
+
+
+@login_required
+@require_council_user
+@require_POST
+def assign_to_me(request, pk: int):
+    """An officer takes an unassigned application from the queue."""
+    application = application_for_user(request.user, pk)
+    try:
+        assign_application(application, request.user, by=request.user)
+    except UpdateRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"{application.reference} is now assigned to you.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "/"
+    return redirect(back or "/")
