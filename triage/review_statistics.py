@@ -17,14 +17,13 @@ Pure functions over a queryset of applications the caller has already limited to
 
 import dataclasses
 import datetime
-from typing import Any
 
 from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from planning import statistics as planning_statistics
 from planning.models import PlanningApplication
-from planning.statistics import BacklogGroup
+from planning.statistics import BacklogGroup, Figure
 from triage.models import (
     Finding,
     FindingReview,
@@ -194,10 +193,28 @@ def _days_to_first_review(
 def backlog_by_lane(
     applications: QuerySet[PlanningApplication], *, today: datetime.date | None = None
 ) -> list[BacklogGroup]:
-    """The open backlog per triage lane (planning.statistics.backlog_by on the lane). Decode
-    these figures' links with this module's FILTER_LOOKUPS."""
+    """The open backlog per triage lane (planning.statistics.backlog_by on the lane), with one
+    "Not triaged yet" group (key None) for applications without a lane: never triaged, or
+    whose first run has not succeeded. Decode these figures' links with FILTER_LOOKUPS."""
+    groups = planning_statistics.backlog_by(
+        applications, "triage__lane", today=today, label=lambda lane: LANE_LABELS.get(lane, "")
+    )
+    lanes = [group for group in groups if group.key]
+    untriaged = [group for group in groups if not group.key]
+    if untriaged:
 
-    def label(lane: Any) -> str:
-        return LANE_LABELS.get(lane, "Not triaged yet")
+        def merged(name: str) -> Figure:
+            figures = [getattr(group, name) for group in untriaged]
+            where = Q(*(figure.where for figure in figures), _connector=Q.OR)
+            return Figure(sum(figure.count for figure in figures), where)
 
-    return planning_statistics.backlog_by(applications, "triage__lane", today=today, label=label)
+        lanes.append(
+            BacklogGroup(
+                key=None,
+                label="Not triaged yet",
+                open=merged("open"),
+                overdue=merged("overdue"),
+                at_risk=merged("at_risk"),
+            )
+        )
+    return lanes
