@@ -51,7 +51,7 @@ class DateField(forms.MultiValueField):
 
     def __init__(self, *, name: str, **kwargs):
         self.name = name
-        parts = (forms.CharField(), forms.CharField(), forms.CharField())
+        parts = tuple(forms.CharField(required=False) for _ in range(3))
         super().__init__(parts, require_all_fields=False, **kwargs)
         self.error_messages["required"] = f"Enter the {name}"
 

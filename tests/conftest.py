@@ -1,6 +1,7 @@
 import pytest
 
 from tests.factories import CouncilFactory, UserFactory
+from tests.worker import queue  # noqa: F401  (a fixture: a Celery queue of the test's own)
 
 
 @pytest.fixture

@@ -211,6 +211,9 @@ def record_decision_view(request, pk: int):
 @require_POST
 def assign(request, pk: int):
     application = application_for_user(request.user, pk)
+    if not can_reassign(request.user):
+        message = "Only a manager can assign work to someone else."
+        return _render(request, application, status=403, errors=[("", message)])
     form = AssignForm(request.POST, officers=council_officers(request.user))
     if not form.is_valid():
         return _render(request, application, status=422, assign_form=form)
