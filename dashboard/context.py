@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from planning.access import is_manager
 
-
 # Pages for managers only: (label, URL name).
 MANAGER_PAGES: list[tuple[str, str]] = []
 

@@ -63,9 +63,7 @@ class DateField(forms.MultiValueField):
             word for word, part in (("day", day), ("month", month), ("year", year)) if not part
         ]
         if missing:
-            raise forms.ValidationError(
-                f"The {self.name} must include a {' and a '.join(missing)}"
-            )
+            raise forms.ValidationError(f"The {self.name} must include a {' and a '.join(missing)}")
         if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
             raise forms.ValidationError(
                 f"The {self.name} must be a real date, with a 4-digit year, like 27 3 2026"
@@ -87,9 +85,7 @@ class ValidDateForm(RevisionForm):
 
 
 class ExtensionForm(RevisionForm):
-    extension_of_time_until = DateField(
-        name="agreed date", label="Agreed determination date"
-    )
+    extension_of_time_until = DateField(name="agreed date", label="Agreed determination date")
     performance_agreement = forms.BooleanField(
         required=False, label="This date was set by a planning performance agreement"
     )

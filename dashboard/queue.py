@@ -310,9 +310,7 @@ def filter_choices(applications: QuerySet[PlanningApplication], council_officers
     }
 
 
-def facet_counts(
-    base: QuerySet[PlanningApplication], data, choices: dict
-) -> list[Facet]:
+def facet_counts(base: QuerySet[PlanningApplication], data, choices: dict) -> list[Facet]:
     """Each filter's options with how many applications each would show, given every *other*
     filter (and the search) as they are: choosing an option never hides its neighbours."""
     facets = []

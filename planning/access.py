@@ -40,6 +40,8 @@ def is_manager(user: User) -> bool:
 
 def works_on_applications(user: User) -> bool:
     """Officers, managers and administrators of a council all work on its applications."""
-    return user.is_authenticated and user.is_active and (
-        user.is_superuser or user.council_id is not None
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.council_id is not None)
     )

@@ -308,8 +308,7 @@ def rerun(request, pk: int):
     run = start_triage(application, trigger=f"re-run by {who}")
     messages.success(
         request,
-        f"Triage v{run.version} has started. Reviews of findings it finds again are carried "
-        "over.",
+        f"Triage v{run.version} has started. Reviews of findings it finds again are carried over.",
     )
     return redirect(_back(application, "triage-progress"))
 

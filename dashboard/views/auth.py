@@ -13,7 +13,12 @@ from dashboard.forms import SignInForm
 from dashboard.views.common import summary_errors
 from planning.models import Council
 
-LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+LOGO_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+}
 
 
 class SignInView(auth_views.LoginView):

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from planning.models import ApplicationEvent, ApplicationStatus
 from tests.dashboard.conftest import triage_now
-from tests.factories import PlanningApplicationFactory
 from triage.models import Finding, FindingReview, FindingSource
 
 
