@@ -88,6 +88,16 @@ class TimelineEntry:
     event: ApplicationEvent
     run: TriageRun | None
 
+    @property
+    def duration(self) -> str:
+        """How long the run took, in words an officer reads at a glance."""
+        if self.run is None or not (self.run.started_at and self.run.finished_at):
+            return ""
+        seconds = (self.run.finished_at - self.run.started_at).total_seconds()
+        if seconds < 60:
+            return f"{seconds:.1f} s"
+        return f"{seconds / 60:.0f} min"
+
 
 def timeline(application: PlanningApplication) -> list[TimelineEntry]:
     """Newest first. Triage events carry their run, for engine, duration and dropped quotes."""

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.browser import browser  # noqa: F401  (a fixture: the session's Chromium)
 from tests.factories import CouncilFactory, UserFactory
 from tests.worker import queue  # noqa: F401  (a fixture: a Celery queue of the test's own)
 
