@@ -15,7 +15,7 @@ from tests.browser import Visit, assert_accessible, screenshot
 from tests.dashboard.conftest import PASSWORD
 from tests.dashboard.test_queue import make
 from tests.factories import UserFactory
-from tests.worker import Worker, wait_for
+from tests.worker import Worker
 from triage.models import Finding, FindingReview, RunStatus
 
 pytestmark = pytest.mark.browser
