@@ -244,6 +244,8 @@ def update_application(
     """
     # Locked, so two updates at once see each other's result, not the same starting point.
     application = _lock(application, expected_revision)
+    if valid_date is None and extension_of_time_until is None and not withdrawn:
+        return application  # nothing asked of this verb (a decision alone, say)
     withdrawing_again = withdrawn and valid_date is None and extension_of_time_until is None
     if application.status == ApplicationStatus.WITHDRAWN and withdrawing_again:
         return application
