@@ -20,6 +20,8 @@ from django.db.models import Func, Value
 from geo.models import BNG_SRID, ConstraintFeature
 from geo.services import NEARBY, ConstraintHit, check_site
 
+LISTED_BUILDING = "listed-building"
+
 # Which of the demo layers' sources belongs to which demo council.
 COUNCIL_SOURCES = {"E09000028": "southwark", "E08000009": "trafford"}
 
@@ -378,12 +380,22 @@ class Places:
 
     def on_listed_building(self) -> Site:
         """The plot of a listed house or building: its outline, or a plot round its point."""
+        return self.on_building(LISTED_BUILDING, houses_only=True)
+
+    def on_building(self, dataset: str, *, names: str = "", houses_only: bool = False) -> Site:
+        """The plot of one building of `dataset` (a listed house, a pub with an Article 4
+        direction): its outline widened a little, or a plot round its point. Each building is
+        handed out once."""
         candidates = [
             f
-            for f in self.features.get("listed-building", [])
-            if f.id not in self.used_features and self._a_house(f)
+            for f in self.features.get(dataset, [])
+            if f.id not in self.used_features
+            and re.search(names, f.name, re.IGNORECASE)
+            and (self._a_house(f) or not houses_only)
         ]
         for _ in range(60):
+            if not candidates:
+                break
             feature = self.rng.choice(candidates)
             if feature.geometry.dims == 0:
                 x, y = feature.geometry.x, feature.geometry.y
@@ -391,20 +403,18 @@ class Places:
                 # The building stands towards the front of its plot, not in its middle.
                 shift = depth * self.rng.uniform(0.1, 0.3)
                 angle = self._angle()
-                dx, dy = (
-                    -shift * math.sin(math.radians(angle)),
-                    shift * math.cos(math.radians(angle)),
-                )
+                dx = -shift * math.sin(math.radians(angle))
+                dy = shift * math.cos(math.radians(angle))
                 outline = rectangle(x + dx, y + dy, width, depth, angle)
             else:
                 outline = feature.geometry.convex_hull.buffer(self.rng.uniform(1.5, 4), quadsegs=1)
                 if outline.geom_type != "Polygon":
                     continue
-            site = self._site(outline, "listed-building", feature)
-            if site and any(hit.feature_id == feature.id for hit in site.affecting()):
+            site = self._site(outline, f"{dataset}-on", feature)
+            if site and any(hit.feature_id == feature.id for hit in site.affecting(dataset)):
                 self.used_features.add(feature.id)
                 return site
-        raise SiteNotFound(f"No listed building found to build a site on ({self.source}).")
+        raise SiteNotFound(f"No building of {dataset} found to build a site on ({self.source}).")
 
     def next_to(self, dataset: str, width: float, depth: float, *, within: float = 45) -> Site:
         """A plot that does not touch a feature of `dataset` (a listed building, a monument)
