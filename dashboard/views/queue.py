@@ -25,20 +25,22 @@ def queue_page(request):
         raise Http404("No such tab.")
     visible = applications_visible_to_user(user)
     base = queue.tab_queryset(visible, tab, user)
-    officers = council_officers(user)
-    choices = queue.filter_choices(base, officers)
-    filterset = queue.QueueFilter(request.GET, queryset=base, **choices)
+    search = queue.QueueFilter({"q": request.GET.get("q", "")}, queryset=base, choices=_NO_CHOICES)
+    searched = search.qs if search.is_valid() else base
+    rows = queue.combinations(searched)
+    choices = queue.facet_choices(rows, council_officers(user))
+    filterset = queue.QueueFilter(request.GET, queryset=base, choices=choices)
     errors = queue.form_errors(filterset)
+    chosen = queue.chosen_filters(filterset)
+    facets, total = queue.facet_counts(rows, chosen, choices)
     sort = request.GET.get("sort") or queue.TAB_BY_SLUG[tab].default_sort
     if sort.lstrip("-") not in queue.SORTS:
         sort = queue.TAB_BY_SLUG[tab].default_sort
-    applications = filterset.qs.select_related("triage", "assigned_officer").order_by(
-        *queue.ordering_for(sort)
-    )
-    paginator = Paginator(applications, settings.QUEUE_PAGE_SIZE)
+    paginator = CountedPaginator(total, settings.QUEUE_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = queue.page_of(filterset.qs, sort, page.number, settings.QUEUE_PAGE_SIZE)
     today = timezone.localdate()
-    rows = [
+    table = [
         {
             "application": application,
             "type": queue.type_label(application.application_type),
@@ -47,19 +49,14 @@ def queue_page(request):
         }
         for application in page.object_list
     ]
-    facets = queue.facet_counts(base, request.GET, choices)
-    tab_counts = {
-        slug: queue.tab_queryset(visible, slug, user).count()
-        for slug in ("mine", "unassigned", "open")
-    }
     return render(
         request,
         "dashboard/queue.html",
         {
             "tab": queue.TAB_BY_SLUG[tab],
             "tabs": queue.TABS,
-            "tab_counts": tab_counts,
-            "rows": rows,
+            "tab_counts": queue.tab_counts(visible, user),
+            "rows": table,
             "page": page,
             "paginator": paginator,
             "facets": facets,
@@ -75,6 +72,18 @@ def queue_page(request):
             ),
         },
     )
+
+
+# The search alone needs no filter choices.
+_NO_CHOICES: dict[str, list] = {"type": [], "dataset": [], "officer": []}
+
+
+class CountedPaginator(Paginator):
+    """Pages over a count already known (from the filters' counts): no COUNT(*) query. The
+    page's rows are fetched by queue.page_of, which finds their ids first."""
+
+    def __init__(self, count: int, per_page: int):
+        super().__init__(range(count), per_page)
 
 
 # (sort key, heading) for the table; sortable by the server, so every page agrees.
