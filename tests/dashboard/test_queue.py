@@ -236,3 +236,37 @@ def test_an_officer_assigns_an_application_to_themselves_from_the_queue(
         f"/applications/{caseload['new'].pk}/assign-to-me", {"next": "https://example.org/"}
     )
     assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "tab=open",
+        "tab=open&lane=standard&lane=none",
+        "tab=open&deadline=overdue&deadline=not-valid",
+        "tab=open&dataset=conservation-area&dataset=listed-building",
+        "tab=open&officer=none&category=other",
+        "tab=open&status=valid&deadline=at-risk",
+        "tab=decided&lane=standard",
+        "tab=open&q=SE1&type=pp.full.householder",
+    ],
+)
+def test_the_count_and_every_option_count_agree_with_the_rows_shown(
+    signed_in, caseload, settings, query
+):
+    settings.QUEUE_PAGE_SIZE = 500
+    response = signed_in.get(f"/?{query}")
+    shown = len(references(response))
+    match = re.search(r"([\d,]+) applications?", response.content.decode())
+    assert int(match.group(1).replace(",", "")) == shown
+    # Choosing an option adds exactly as many rows as its count said (when nothing else of
+    # that filter is chosen).
+    for label, name, value in [
+        ("Needs attention", "lane", "needs-attention"),
+        ("Overdue", "deadline", "overdue"),
+        ("Listed building", "dataset", "listed-building"),
+    ]:
+        if f"{name}=" in query or label not in response.content.decode():
+            continue
+        narrowed = signed_in.get(f"/?{query}&{name}={value}")
+        assert len(references(narrowed)) == count_beside(response, label), (query, label)
