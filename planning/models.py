@@ -3,7 +3,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GinIndex
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -18,6 +19,11 @@ ONS_CODE_VALIDATOR = RegexValidator(
 BRAND_COLOUR_VALIDATOR = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", "Give the colour as # and six hexadecimal digits, e.g. #1d70b8."
 )
+
+
+def logo_not_too_large(logo) -> None:
+    if logo.size > 200 * 1024:
+        raise ValidationError("The logo must be 200 KB or smaller.")
 
 
 class Council(models.Model):
@@ -35,6 +41,10 @@ class Council(models.Model):
     logo = models.FileField(
         upload_to="council-logos/",
         blank=True,
+        validators=[
+            FileExtensionValidator(["png", "jpg", "jpeg", "svg"]),
+            logo_not_too_large,
+        ],
         help_text="A PNG, JPEG or SVG logo shown in the header (at most 200 KB).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
