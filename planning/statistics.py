@@ -128,7 +128,7 @@ PPA, EXTENSION, EIA, NO_AGREEMENT = "ppa", "extension", "eia", ""
 def at_risk_days() -> int:
     """Under this many days to the determination deadline an open application is at risk
     (the AT_RISK_DAYS setting the officers' queue also uses)."""
-    return int(getattr(settings, "AT_RISK_DAYS", 10))
+    return int(settings.AT_RISK_DAYS)
 
 
 def london_today() -> datetime.date:
