@@ -102,6 +102,24 @@ class Facts:
         return self.address.line.split(",")[0]
 
 
+TREE_SPECIES = [
+    "Sycamore", "Lime", "Oak", "Ash", "Silver birch", "Horse chestnut", "London plane",
+    "Norway maple", "Cherry", "Holly", "Beech", "Hawthorn",
+]  # fmt: skip
+
+# Works that add to a building, whose neighbours' light and outlook a statement addresses.
+EXTENSIONS = (
+    "rear extension",
+    "loft conversion",
+    "side extension",
+    "outbuilding",
+    "porch",
+    "basement",
+    "new homes",
+    "commercial",
+)
+
+
 def area_name(hit: ConstraintHit) -> str:
     """A conservation area's name as documents write it."""
     name = hit.name.strip()
@@ -116,7 +134,7 @@ def grade(hit: ConstraintHit) -> str:
 
 def building_name(hit: ConstraintHit) -> str:
     if hit.name:
-        return hit.name
+        return " ".join(hit.name.split())
     number, street = hit.attributes.get("street_number"), hit.attributes.get("street")
     return f"{number} {street}" if number and street else "the building"
 
@@ -155,14 +173,27 @@ class Writer:
             )
         return self.pick(
             "Policy L7 (Design) of the Trafford Core Strategy",
-            "Core Strategy Policy L7 and the design principles of the Trafford Design Code",
+            "Core Strategy Policy L7 and Policy JP-P1 of Places for Everyone",
             "Policy L7 of the Core Strategy (2012)",
         )
 
     def amenity_policies(self) -> str:
         if self.f.source == "southwark":
             return "Policy P56 (Protection of amenity) of the Southwark Plan 2022"
-        return "Policy L7 of the Core Strategy, which protects residential amenity"
+        if self.domestic:
+            return "the Council's guide to house extensions and alterations (SPD4)"
+        return "the Trafford Design Code"
+
+    @property
+    def domestic(self) -> bool:
+        """Works to a house (or a listed building), rather than a new development."""
+        return self.p.application_type in (
+            "pp.full.householder",
+            "ldc.proposed",
+            "ldc.existing",
+            "pa.part1.classA",
+            "listed",
+        )
 
     def heritage_policies(self) -> str:
         if self.f.source == "southwark":
@@ -207,16 +238,20 @@ class Writer:
         )
 
     def street_character(self) -> str:
-        return self.pick(
+        options = [
             f"{self.f.street} is a residential street of houses of similar age and form, with "
             "small front gardens and on-street parking.",
             f"The houses on this part of {self.f.street} share a consistent building line, and "
             "most have been extended to the rear over the years.",
-            f"{self.f.street} has a mix of house types; several neighbours have rear extensions "
-            "or dormers of a similar size to the one proposed.",
             f"The surrounding area is mainly residential. {self.f.street} is lined with street "
             "trees and the rear gardens back onto those of the next street.",
-        )
+        ]
+        if self.p.details.get("works") in EXTENSIONS:
+            options.append(
+                f"{self.f.street} has a mix of house types; several neighbours have rear "
+                "extensions or dormers of a similar size to the one proposed."
+            )
+        return self.pick(*options)
 
     def designation_sentences(self) -> list[str]:
         """What the application says about designations: the truth, a denial where the
@@ -262,8 +297,8 @@ class Writer:
             )
         elif near:
             out.append(
-                f"The house itself is not listed, although the nearby {building_name(near)} is "
-                f"listed at Grade {grade(near)}."
+                f"The building itself is not listed, although the nearby {building_name(near)} "
+                f"is listed at Grade {grade(near)}."
             )
         trees = f.trees
         if trees and TREES in f.deny:
@@ -274,10 +309,11 @@ class Writer:
                 )
             )
         elif trees:
-            species = str(trees.attributes.get("species") or "mature trees").lower()
+            species = " ".join(str(trees.attributes.get("species") or "mature trees").split())
+            species = species.lower()
             out.append(
                 self.pick(
-                    f"Trees in the garden are protected by Tree Preservation Order "
+                    f"Trees on the site are protected by Tree Preservation Order "
                     f"{trees.reference or trees.entity} ({species}).",
                     f"The site is covered by Tree Preservation Order "
                     f"{trees.reference or trees.entity}, which includes {species}.",
@@ -399,10 +435,37 @@ class Writer:
                 "works are limited to new partitions and services; no extension is proposed."
             )
         if works == "commercial":
-            return f"{p.description}. Materials match the existing building."
+            area = f" The new floor area is {p.floorspace_m2:.0f} m²." if p.floorspace_m2 else ""
+            return f"{p.description}.{area} Materials match the existing building."
+        if works == "major":
+            homes = ""
+            if p.dwellings:
+                affordable = self.rng.choice([25, 30, 35, 40])
+                homes = (
+                    f" It provides {p.dwellings} homes, {affordable}% of them affordable by "
+                    "habitable room, with a mix of one, two and three bedroom homes."
+                )
+            return (
+                f"{p.description}.{homes} The tallest part is {d.get('storeys', 6)} storeys. "
+                f"Cycle parking is provided for {self.rng.randint(60, 400)} bikes; car parking "
+                "is limited to accessible bays and servicing."
+            )
         return f"{p.description}."
 
     def amenity_paragraph(self) -> str:
+        works = self.p.details.get("works", "")
+        if self.p.major:
+            return self.pick(
+                "A daylight and sunlight assessment shows that the neighbouring homes keep "
+                "good levels of light, with minor reductions to a few windows.",
+                "Separation distances of at least 18 m are kept between facing windows, and "
+                "balconies are screened where they face existing gardens.",
+            )
+        if works not in EXTENSIONS:
+            return self.pick(
+                "The works have no effect on the neighbours' light, outlook or privacy.",
+                "Nothing proposed would affect the living conditions of the neighbours.",
+            )
         return self.pick(
             "The proposal keeps within a 45-degree line drawn from the neighbours' nearest "
             "habitable windows, so there is no material loss of daylight or outlook.",
@@ -446,27 +509,11 @@ class Writer:
             f"the application for {p.description[0].lower() + p.description[1:]}.",
             f"Prepared by {f.agent} on behalf of {f.applicant}. Proposal: {p.description}.",
         )
-        site = _paragraphs(
-            "## The site and surroundings",
-            f"The property is {self.house()}. {self.street_character()}",
-            " ".join(self.designation_sentences()),
-        )
-        proposal = _paragraphs("## The proposal", self.proposal_paragraph())
-        if p.details.get("works") in ("equipment", "replacement windows", "driveway"):
-            looks = self.pick(
-                "The change is small in scale and uses finishes that match the house.",
-                "The works are modest and leave the character of the house unchanged.",
-            )
+        if self.domestic:
+            site, design = self.house_and_design()
         else:
-            looks = self.pick(
-                "Materials match the existing building: facing brick, clay tiles and painted "
-                "timber. The form is simple and secondary to the main house.",
-                "The design is contemporary but restrained, using brick, dark-framed glazing "
-                "and a green roof, so the extension is clearly a later addition.",
-                "Detailing follows the host building: brick bond, window heads and eaves lines "
-                "are continued into the new work.",
-            )
-        design = _paragraphs("## Design and appearance", looks, self.amenity_paragraph())
+            site, design = self.development_and_design()
+        proposal = _paragraphs("## The proposal", self.proposal_paragraph())
         heritage = ""
         area = f.conservation_area
         if (area and CONSERVATION_AREA not in f.deny) or (f.listed and LISTED not in f.deny):
@@ -479,15 +526,21 @@ class Writer:
                     "building are kept.",
                 ),
             )
-        access = _paragraphs(
-            "## Access",
-            self.pick(
+        if self.domestic:
+            access_words = self.pick(
                 "Access to the property is unchanged. Refuse and cycle storage stay in the "
                 "front garden.",
                 "The existing entrance and level threshold are retained. There is no change to "
                 "parking or refuse arrangements.",
-            ),
-        )
+            )
+        else:
+            access_words = self.pick(
+                "Every entrance is step-free. Cycle parking is provided in a secure store, and "
+                "car parking is limited to accessible bays.",
+                "The site is reached from the street by a shared surface. Refuse stores are next "
+                "to the entrance for collection, and servicing takes place on site.",
+            )
+        access = _paragraphs("## Access", access_words)
         policy = _paragraphs(
             "## Planning policy",
             f"The proposal accords with {self.design_policies()}, with "
@@ -500,6 +553,94 @@ class Writer:
             "DAS.md",
         )
         return Doc(name, "designAndAccessStatement", text)
+
+    def house_and_design(self) -> tuple[str, str]:
+        site = _paragraphs(
+            "## The site and surroundings",
+            f"The property is {self.house()}. {self.street_character()}",
+            " ".join(self.designation_sentences()),
+        )
+        if self.p.details.get("works") == "listed building works":
+            looks = self.pick(
+                "The works are reversible where they meet historic fabric, and use traditional "
+                "materials and methods: lime mortar, timber and hand-made fittings.",
+                "Original joinery, plasterwork and floors are kept; new work is distinguishable "
+                "on close inspection but sympathetic in material and finish.",
+            )
+        elif self.p.details.get("works") not in EXTENSIONS:
+            looks = self.pick(
+                "The change is small in scale and uses finishes that match the building.",
+                "The works are modest and leave the character of the building unchanged.",
+            )
+        else:
+            looks = self.pick(
+                "Materials match the existing building: facing brick, clay tiles and painted "
+                "timber. The form is simple and secondary to the main house.",
+                "The design is contemporary but restrained, using brick, dark-framed glazing "
+                "and a green roof, so the extension is clearly a later addition.",
+                "Detailing follows the host building: brick bond, window heads and eaves lines "
+                "are continued into the new work.",
+            )
+        return site, _paragraphs("## Design and appearance", looks, self.amenity_paragraph())
+
+    def development_and_design(self) -> tuple[str, str]:
+        f, p = self.f, self.p
+        site = _paragraphs(
+            "## The site and surroundings",
+            f"The site is about {f.site.area_m2:,.0f} m² and is occupied by {self.existing()}. "
+            + self.pick(
+                f"{f.street} is a mixed street of terraces, shops and small workshops.",
+                f"The surroundings are mainly residential, with taller buildings along {f.street}.",
+                "Buildings around the site range from two to six storeys.",
+            ),
+            " ".join(self.designation_sentences()),
+        )
+        storeys = p.details.get("storeys", 3)
+        if p.major and storeys <= 3:
+            looks = self.pick(
+                "The buildings are low and long, clad in profiled metal in muted colours, with "
+                "offices and entrances on the street frontage and tree planting along it.",
+                "The layout keeps the service yard away from the nearest homes, behind the "
+                "buildings, with a landscaped buffer along the boundary.",
+            )
+        elif p.major:
+            looks = self.pick(
+                f"Building heights step up from four storeys at the street edge to {storeys} "
+                "storeys at the centre of the site, away from the nearest houses.",
+                f"The scheme is arranged as perimeter blocks of up to {storeys} storeys around "
+                "a landscaped courtyard open to the public during the day.",
+            )
+        else:
+            looks = self.pick(
+                "The building follows the height and building line of its neighbours, in brick "
+                "with a slate roof.",
+                "A simple brick building with deep window reveals, designed to sit quietly in "
+                "the street.",
+            )
+        return site, _paragraphs("## Design and appearance", looks, self.amenity_paragraph())
+
+    def existing(self) -> str:
+        """What is on a development site now."""
+        p = self.p
+        if p.major:
+            return self.pick(
+                "single storey industrial and storage buildings with a large yard",
+                "a vacant car showroom and its forecourt",
+                "former warehouse buildings and hardstanding",
+                "a cleared site used for temporary parking",
+            )
+        if p.kind == "new_homes":
+            return self.pick(
+                "a row of lock-up garages",
+                "part of the side garden of the existing house",
+                "a single storey commercial building",
+                "a vacant plot used for storage",
+            )
+        if p.kind == "advertisement":
+            return "a shop at ground floor with flats above"
+        return self.pick(
+            "an existing shop with a yard to the rear", "a two storey commercial building"
+        )
 
     def planning_statement(self) -> Doc:
         f, p = self.f, self.p
@@ -543,9 +684,14 @@ class Writer:
                 "are durable and in keeping.",
                 "The scale steps down towards the neighbouring houses, and the building line "
                 "of the street is respected.",
-            ),
+            )
+            if p.details.get("works") in EXTENSIONS or p.major
+            else "External changes are minor; the appearance of the building is unchanged.",
             self.amenity_paragraph(),
-            self.pick(
+            "Car parking is provided in line with the Council's standards, with charging "
+            "points for electric vehicles."
+            if "car parking" in p.description
+            else self.pick(
                 "The site has good access to public transport, and cycle parking is provided "
                 "in line with the standards.",
                 "No additional car parking is proposed; the site is close to bus routes and "
@@ -553,10 +699,14 @@ class Writer:
             ),
         )
         if p.dwellings:
+            homes = (
+                f"The {p.dwellings} new homes contribute"
+                if p.dwellings > 1
+                else ("The new home contributes")
+            )
             policy += _paragraphs(
-                f"The {p.dwellings} new home{'s' if p.dwellings > 1 else ''} contribute to the "
-                "borough's housing supply, to which paragraph 61 of the NPPF gives significant "
-                "weight."
+                f"{homes} to the borough's housing supply, to which paragraph 61 of the NPPF "
+                "gives significant weight."
             )
         conclusion = _paragraphs(
             "## 6. Conclusion",
@@ -637,28 +787,35 @@ class Writer:
     def tree_survey(self, *, works_to_trees: bool = False) -> Doc:
         f = self.f
         trees = f.trees
-        species = str(trees.attributes.get("species") if trees else "") or self.pick(
-            "Sycamore", "Lime", "Oak", "Ash"
-        )
+        species = " ".join(str(trees.attributes.get("species") if trees else "").split())
         names = [s.strip() for s in species.replace(" and ", ",").split(",") if s.strip()]
+        if not names or names[0].lower().startswith("mixed"):
+            names = self.rng.sample(TREE_SPECIES, 4)
+        felling = not works_to_trees and self.rng.random() < 0.3
+        count = self.rng.randint(3 if felling else 2, 4)
         rows = []
-        for number, name in enumerate((names * 3)[: self.rng.randint(2, 4)], start=1):
-            height = self.rng.randint(8, 22)
-            category = self.rng.choice(["A", "B", "B", "C"])
+        for number, name in enumerate((names * 4)[:count], start=1):
+            category = "C" if felling and number == 3 else self.rng.choice(["A", "B", "B", "C"])
             rows.append(
-                f"| T{number} | {name} | {height} m | {self.rng.randint(300, 900)} mm | "
-                f"{category} | {self.rng.choice([6.0, 7.2, 8.4, 9.6, 10.8])} m |"
+                f"| T{number} | {name.capitalize()} | {self.rng.randint(8, 22)} m | "
+                f"{self.rng.randint(300, 900)} mm | {category} | "
+                f"{self.rng.choice([6.0, 7.2, 8.4, 9.6, 10.8])} m |"
             )
-        works = self.pick(
-            "No trees are to be removed. The crown of T2 is lifted to 3 m to clear the scaffold.",
-            "No trees will be removed and no pruning is needed.",
-            "T3, a category C tree in poor condition, is to be felled and replaced with a "
-            "heavy standard elsewhere in the garden.",
-        )
         if works_to_trees:
             works = (
                 "Crown reduction of T1 by 2 m all round and removal of deadwood, to keep the "
                 "tree clear of the house and the neighbour's roof. No trees are to be felled."
+            )
+        elif felling:
+            works = (
+                "T3, a category C tree in poor condition, is to be felled and replaced with a "
+                "heavy standard elsewhere on the site."
+            )
+        else:
+            works = self.pick(
+                "No trees are to be removed. The crown of T2 is lifted to 3 m to clear the "
+                "scaffold.",
+                "No trees will be removed and no pruning is needed.",
             )
         order = (
             f"Tree Preservation Order {trees.reference or trees.entity} covers trees on the site."
@@ -730,19 +887,34 @@ class Writer:
         return Doc("BNG_Statement.md", "biodiversityNetGain", text)
 
     def sign_details(self) -> Doc:
-        d = self.p.details
+        p, d = self.p, self.p.details
         lit = (
-            f"Internally illuminated, maximum luminance {d.get('luminance', 300)} cd/m², static."
+            f"Illuminated, maximum luminance {d.get('luminance', 300)} cd/m², static."
             if d.get("illuminated")
             else "Not illuminated."
         )
+        fascia = (
+            f"Fascia sign: {self.rng.choice([3.2, 4.0, 4.8, 5.5])} m x 0.6 m, aluminium tray with "
+            f"cut letters, {self.rng.choice([2.6, 2.8, 3.0])} m above the pavement."
+        )
+        text = p.description.lower()
+        if "hoarding" in text:
+            signs = [
+                "Printed hoarding panels, 2.4 m high, along the site boundary, showing the "
+                "development and contact details for the contractor."
+            ]
+        elif "digital" in text:
+            signs = [
+                "Freestanding double-sided LED display, 6.0 m x 3.0 m, on a single steel leg; "
+                "top 6.5 m above ground. Static images changing no more often than every 10 "
+                "seconds, with no moving images or special effects."
+            ]
+        elif "projecting" in text or "hanging" in text:
+            signs = [fascia, "Projecting sign: 0.6 m x 0.6 m, 2.5 m clear of the pavement."]
+        else:
+            signs = [fascia, "Window vinyls: frosted band with lettering, 0.5 m high."]
         text = _paragraphs(
-            "ADVERTISEMENT DETAILS",
-            f"{self.f.address.line}\n{self.p.description}",
-            f"Fascia: {self.rng.choice([3.2, 4.0, 4.8, 5.5])} m x 0.6 m, aluminium tray with "
-            f"cut letters, {self.rng.choice([2.6, 2.8, 3.0])} m above the pavement.",
-            "Projecting sign: 0.6 m x 0.6 m, 2.5 m clear of the pavement.",
-            lit,
+            "ADVERTISEMENT DETAILS", f"{self.f.address.line}\n{p.description}", *signs, lit
         )
         return Doc("Advert_Details.txt", "otherDrawing", text)
 
@@ -763,14 +935,17 @@ class Writer:
                 "The works are permitted development under Schedule 2, Part 1 of the General "
                 "Permitted Development Order 2015. The house is a dwellinghouse in single "
                 "family occupation and its permitted development rights have not been removed.",
-                self.pick(
-                    f"The additional roof volume is {d.get('volume', 35)} cubic metres, within "
-                    "the limit for this type of house.",
-                    f"The extension projects {d.get('depth', 3.0):.1f} m from the original rear "
-                    "wall and is no higher than 4 m.",
-                    "The outbuilding is single storey, under 2.5 m high within 2 m of the "
-                    "boundary, and covers less than half the garden.",
-                ),
+                {
+                    "loft conversion": f"The additional roof volume is {d.get('volume', 35)} "
+                    "cubic metres, within the limit for this type of house, and no part of it "
+                    "faces the highway.",
+                    "rear extension": f"The extension projects {d.get('depth', 3.0):.1f} m "
+                    "from the original rear wall and is no higher than 4 m.",
+                    "outbuilding": "The outbuilding is single storey, under 2.5 m high within "
+                    "2 m of the boundary, and covers less than half the garden.",
+                    "solar panels": "The panels project no more than 0.2 m beyond the roof "
+                    "slope and sit below its highest part.",
+                }.get(d.get("works", ""), ""),
                 " ".join(self.designation_sentences()),
             ]
             title = "Statement in support of a Lawful Development Certificate (proposed)"

@@ -734,8 +734,8 @@ def advertisement(rng: random.Random, source: str) -> Proposal:
     )
 
 
-# Major schemes: (district to build in, description, project types, use, dwellings range or
-# None, floorspace range). Several per council; the two largest of each need an EIA.
+# Major schemes: (district to build in, description, project types, dwellings range or None,
+# floorspace range, storeys of the tallest part). The first two of each council need an EIA.
 MAJORS = {
     "southwark": [
         (
@@ -747,6 +747,7 @@ MAJORS = {
             ["demolish.full", "new.residential.dwelling"],
             (180, 320),
             (900, 2400),
+            14,
         ),
         (
             "Surrey Quays",
@@ -755,6 +756,7 @@ MAJORS = {
             ["demolish.full", "new.residential.dwelling"],
             (60, 140),
             (400, 700),
+            9,
         ),
         (
             "South Bermondsey",
@@ -763,6 +765,7 @@ MAJORS = {
             ["demolish.full", "new.office", "new.residential.dwelling"],
             (25, 60),
             (1500, 3500),
+            7,
         ),
         (
             "Peckham",
@@ -771,6 +774,7 @@ MAJORS = {
             ["extend"],
             None,
             (1800, 3200),
+            4,
         ),
         (
             "Walworth",
@@ -779,6 +783,7 @@ MAJORS = {
             ["new.other"],
             None,
             (4500, 8000),
+            6,
         ),
         (
             "Camberwell",
@@ -787,6 +792,7 @@ MAJORS = {
             ["demolish.full", "new.residential.dwelling"],
             (40, 90),
             (200, 450),
+            8,
         ),
     ],
     "trafford": [
@@ -797,6 +803,7 @@ MAJORS = {
             ["new.warehouse"],
             None,
             (9000, 24000),
+            2,
         ),
         (
             "Carrington",
@@ -805,6 +812,7 @@ MAJORS = {
             ["new.residential.dwelling"],
             (150, 260),
             (12000, 20000),
+            3,
         ),
         (
             "Stretford",
@@ -814,6 +822,7 @@ MAJORS = {
             ["demolish.full", "new.residential.dwelling"],
             (90, 180),
             (400, 900),
+            12,
         ),
         (
             "Altrincham",
@@ -822,6 +831,7 @@ MAJORS = {
             ["demolish.full", "new.residential.dwelling"],
             (30, 70),
             (200, 400),
+            6,
         ),
         (
             "Timperley",
@@ -830,6 +840,7 @@ MAJORS = {
             ["new.other"],
             None,
             (3200, 4200),
+            3,
         ),
         (
             "Broadheath",
@@ -838,13 +849,14 @@ MAJORS = {
             ["new.industrial"],
             None,
             (2500, 6000),
+            2,
         ),
     ],
 }
 
 
 def major(rng: random.Random, source: str, *, scheme: int, eia: bool) -> Proposal:
-    district, template, projects, dwelling_range, floor_range = MAJORS[source][
+    district, template, projects, dwelling_range, floor_range, storeys = MAJORS[source][
         scheme % len(MAJORS[source])
     ]
     dwellings = rng.randint(*dwelling_range) if dwelling_range else None
@@ -858,7 +870,7 @@ def major(rng: random.Random, source: str, *, scheme: int, eia: bool) -> Proposa
         dwellings=dwellings,
         floorspace_m2=float(floorspace),
         eia=eia,
-        details={"district": district, "works": "major", "storeys": rng.randint(4, 14)},
+        details={"district": district, "works": "major", "storeys": storeys},
     )
 
 

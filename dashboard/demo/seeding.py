@@ -132,8 +132,8 @@ SETTINGS = {
     },
     "trafford": {
         "home": [
-            ("plain", 48), ("conservation-area", 20), ("conservation-area-edge", 4),
-            ("woodland-edge", 8), ("greenspace-edge", 6), ("listed-near", 9), ("listed-on", 5),
+            ("plain", 44), ("conservation-area", 23), ("conservation-area-edge", 4),
+            ("woodland-edge", 8), ("greenspace-edge", 6), ("listed-near", 10), ("listed-on", 5),
         ],
         "permitted": [
             ("plain", 68), ("conservation-area", 12), ("woodland-edge", 6),
@@ -492,10 +492,10 @@ def _case(
     ]
     roll = rng.random()
     if not site.constrained and not major:
-        scenario = "missing" if roll < 0.2 else "clean"
-    elif roll < 0.22 and deniable:
+        scenario = "missing" if roll < 0.15 else "clean"
+    elif roll < 0.2 and deniable:
         scenario = "contradiction"
-    elif roll < 0.45:
+    elif roll < 0.38:
         scenario = "missing"
     else:
         scenario = "clean"

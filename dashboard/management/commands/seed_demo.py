@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from dashboard.demo.places import COUNCIL_SOURCES, SiteNotFound
-from dashboard.demo.seeding import GENERATED_PER_COUNCIL, seed_council
+from dashboard.demo.seeding import seed_council
 from planning.models import Council
 
 
@@ -57,7 +57,7 @@ class Command(BaseCommand):
                 f"{seeded.documents} documents.\n  Status: {statuses}.\n  Types: {types}.\n"
                 f"  Assigned: {officers}.\n  More officers (same demo password): {logins}."
             )
-        self.stdout.write(
-            f"Seeded {total} demo applications (at least {GENERATED_PER_COUNCIL} "
-            "per council on a first run); the worker will triage them."
-        )
+        if total:
+            self.stdout.write(f"Seeded {total} demo applications; the worker will triage them.")
+        else:
+            self.stdout.write("Seeded 0 demo applications: the demo data is already there.")
