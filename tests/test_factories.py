@@ -14,7 +14,11 @@ def test_it_builds_an_application_with_a_site_in_british_national_grid(db):
 
 def test_it_builds_a_user_who_can_log_in(db, client):
     user = UserFactory()
-    assert client.login(username=user.username, password="correct-horse-battery")
+    # Through the sign-in page, as a person would (django-axes needs the request).
+    response = client.post(
+        "/sign-in/", {"username": user.username, "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 302 and "_auth_user_id" in client.session
 
 
 def test_it_refuses_a_second_application_with_the_same_reference_in_one_council(db):

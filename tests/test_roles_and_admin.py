@@ -7,7 +7,8 @@ def test_it_loads_demo_users_for_each_role_idempotently(db, client):
     call_command("load_demo")
     call_command("load_demo")
     assert User.objects.filter(username__startswith="southwark-").count() == 3
-    assert client.login(username="southwark-admin", password="demo-password-123")
+    client.post("/sign-in/", {"username": "southwark-admin", "password": "demo-password-123"})
+    assert "_auth_user_id" in client.session
     assert client.get("/admin/").status_code == 200
 
 
@@ -33,5 +34,5 @@ def test_it_shows_a_council_admin_only_their_own_councils_applications(db, clien
 def test_it_keeps_officers_and_managers_out_of_the_admin(db, client):
     call_command("load_demo")
     for username in ("southwark-officer", "southwark-manager"):
-        client.login(username=username, password="demo-password-123")
+        client.post("/sign-in/", {"username": username, "password": "demo-password-123"})
         assert client.get("/admin/").status_code == 302
