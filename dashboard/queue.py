@@ -255,7 +255,7 @@ class QueueFilter(django_filters.FilterSet):
                 determination_deadline__gte=today, determination_deadline__lt=at_risk_until
             )
         if "not-valid" in values:
-            condition |= Q(valid_date__isnull=True)
+            condition |= OPEN & Q(valid_date__isnull=True)
         return queryset.filter(condition)
 
 
@@ -327,8 +327,8 @@ def combinations(base: QuerySet[PlanningApplication]) -> list[Combination]:
     today = timezone.localdate()
     at_risk_until = today + datetime.timedelta(days=settings.AT_RISK_DAYS)
     bucket = Case(
-        When(valid_date__isnull=True, then=Value("not-valid")),
         When(CLOSED, then=Value("closed")),
+        When(valid_date__isnull=True, then=Value("not-valid")),
         When(determination_deadline__lt=today, then=Value("overdue")),
         When(determination_deadline__lt=at_risk_until, then=Value("at-risk")),
         default=Value("later"),
@@ -370,10 +370,8 @@ def _holds(combination: Combination, name: str, values: set[str]) -> bool:
     if name == "dataset":
         return bool(values.intersection(combination.datasets))
     if name == "deadline":
-        open_bucket = combination.deadline in ("overdue", "at-risk")
-        return (open_bucket and combination.deadline in values) or (
-            "not-valid" in values and combination.deadline == "not-valid"
-        )
+        # Buckets are exclusive and only open applications have these three.
+        return combination.deadline in values
     return getattr(combination, name) in values
 
 
