@@ -264,6 +264,11 @@ def review(request, pk: int, finding_id: int):
             request, application, status=422, review_form=form, review_finding_id=finding.pk
         )
     except reviews.ReviewConflict as conflict:
+        # The officer has now seen the other review: sending the form again overrides it.
+        seen = request.POST.copy()
+        seen[form.add_prefix("expected_review")] = str(conflict.current.pk)
+        form = ReviewForm(seen, prefix=f"f{finding.pk}")
+        form.is_valid()
         form.add_error(None, str(conflict))
         return _render(
             request, application, status=409, review_form=form, review_finding_id=finding.pk

@@ -131,6 +131,16 @@ def test_a_second_officer_reviewing_at_once_is_told_and_nothing_is_overwritten(
     assert list(FindingReview.objects.filter(finding=claim).values_list("decision", flat=True)) == [
         "accepted"
     ]
+    # Having read the other review, the officer can send theirs again, on purpose.
+    seen = re.search(
+        rf'name="f{claim.pk}-expected_review" value="(\d+)"', response.content.decode()
+    ).group(1)
+    again = client.post(
+        url(triaged, f"findings/{claim.pk}/review"),
+        review_data(claim, "rejected", reason="The map is out of date", expected=seen),
+    )
+    assert again.status_code == 302
+    assert FindingReview.objects.filter(finding=claim).latest("id").decision == "rejected"
 
 
 def test_a_re_run_carries_reviews_over_to_the_same_findings(officer_client, triaged):
