@@ -613,7 +613,7 @@ def _history(case: Case, source: str, today: datetime.date, rng: random.Random) 
     valid = case.received + datetime.timedelta(days=lag)
     if valid <= today and rng.random() < chance_valid:
         case.valid_date = valid
-    withdrawn = rng.random() < 0.035
+    withdrawn = rng.random() < 0.025
     if case.valid_date and not withdrawn:
         low, high = DECISION_DAYS.get(p.application_type, (40, 100))
         if p.eia:
@@ -630,7 +630,7 @@ def _history(case: Case, source: str, today: datetime.date, rng: random.Random) 
         if decided <= today and rng.random() < 0.8:
             refused = 0.25 if case.scenario != "clean" else 0.1
             outcome = "refused" if rng.random() < refused else "granted"
-            committee = (p.major and rng.random() < 0.85) or rng.random() < 0.05
+            committee = (p.major and rng.random() < 0.85) or rng.random() < 0.08
             case.decision = (outcome, decided, "committee" if committee else "delegated")
     case.withdrawn = withdrawn
     # Work is assigned once valid (or decided); a few new arrivals already have an officer.
