@@ -66,11 +66,21 @@ def ensure_council(code: str, name: str) -> Council:
     return council
 
 
-def ensure_user(username: str, *, council: Council, role: str, password: str) -> User:
+def ensure_user(
+    username: str,
+    *,
+    council: Council,
+    role: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
     """Create or reset a council user in the group of their role. Admins get the Django admin."""
     user, _ = User.objects.get_or_create(username=username, defaults={"council": council})
     user.council = council
     user.role = role
+    if first_name or last_name:
+        user.first_name, user.last_name = first_name, last_name
     user.is_staff = role == Role.ADMIN
     user.set_password(password)
     user.save()

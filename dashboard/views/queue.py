@@ -60,6 +60,7 @@ def queue_page(request):
             "page": page,
             "paginator": paginator,
             "facets": facets,
+            "any_selected": any(facet.selected for facet in facets),
             "filterset": filterset,
             "errors": errors,
             "search": request.GET.get("q", ""),

@@ -8,6 +8,15 @@ DEMO_COUNCILS = [
     ("E08000009", "Trafford Council", "trafford"),
 ]
 DEMO_PASSWORD = "demo-password-123"
+# Names the pages show for the demo people (their logins stay as printed).
+DEMO_NAMES = {
+    "southwark-officer": ("Sam", "Adeyemi"),
+    "southwark-manager": ("Ruth", "Mensah"),
+    "southwark-admin": ("Dev", "Shah"),
+    "trafford-officer": ("Kate", "Hughes"),
+    "trafford-manager": ("Owen", "Pritchard"),
+    "trafford-admin": ("Lena", "Novak"),
+}
 
 
 class Command(BaseCommand):
@@ -19,7 +28,15 @@ class Command(BaseCommand):
             council = ensure_council(code, name)
             for role in Role:
                 username = f"{slug}-{role.value}"
-                ensure_user(username, council=council, role=role.value, password=DEMO_PASSWORD)
+                first, last = DEMO_NAMES.get(username, ("", ""))
+                ensure_user(
+                    username,
+                    council=council,
+                    role=role.value,
+                    password=DEMO_PASSWORD,
+                    first_name=first,
+                    last_name=last,
+                )
                 rows.append((username, role.label, council.name))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, council in rows:
