@@ -140,6 +140,21 @@ def test_it_seeds_a_full_queue_for_each_council_once(db):
     assert ApplicationEvent.objects.filter(kind="decided").count() == (
         PlanningApplication.objects.exclude(decision_date=None).count()
     )
+    # The history is dated on its business days, so "recently updated" reads like a council's.
+    assert not ApplicationEvent.objects.filter(at__gt=timezone.now()).exists()
+    for event in ApplicationEvent.objects.filter(kind__in=["submitted", "decided"]).select_related(
+        "application"
+    )[:50]:
+        day = timezone.localtime(event.at).date()
+        application = event.application
+        expected = (
+            application.received_date if event.kind == "submitted" else (application.decision_date)
+        )
+        assert day == expected, (event.kind, application.reference)
+    recent = PlanningApplication.objects.filter(
+        last_activity_at__gte=timezone.now() - datetime.timedelta(days=14)
+    ).count()
+    assert recent < PlanningApplication.objects.count() / 2
 
     # A second run adds nothing.
     count = PlanningApplication.objects.count()

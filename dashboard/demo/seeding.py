@@ -321,7 +321,46 @@ def _carry_out(
             )
         if case.withdrawn:
             application = update_application(application, withdrawn=True, actor=actor)
+        _backdate(application, case)
     return application
+
+
+def _backdate(application: PlanningApplication, case: Case) -> None:
+    """The services stamp what they record "now"; a demo caseload happened over months. Put
+    each event on the day it stands for, so the timeline and the "recently updated" tab read
+    as a real council's would. (Demo data only: nothing else rewrites history.)"""
+    last_day = case.decision[1] if case.decision else case.valid_date or case.received
+    if case.withdrawn:
+        withdrawn_on = min(last_day + datetime.timedelta(days=21), timezone.localdate())
+        PlanningApplication.objects.filter(pk=application.pk).update(withdrawn_date=withdrawn_on)
+        last_day = withdrawn_on
+    agreed_on = None
+    if case.extension_until and case.valid_date:
+        agreed_on = min(case.valid_date + datetime.timedelta(days=35), timezone.localdate())
+    days = {
+        "submitted": (case.received, 9),
+        "document_added": (case.received, 9),
+        "assigned": (case.valid_date or case.received, 11),
+        "valid_date": (case.valid_date, 10),
+        "extension_of_time": (agreed_on, 15),
+        "decided": (case.decision[1] if case.decision else None, 16),
+        "withdrawn": (last_day, 12),
+    }
+    zone = timezone.get_current_timezone()
+    latest = None
+    for event in ApplicationEvent.objects.filter(application=application):
+        day, hour = days.get(event.kind, (None, 0))
+        if day is None:
+            continue
+        stamped = datetime.datetime.combine(day, datetime.time(hour, 0), tzinfo=zone)
+        event.at = min(stamped, timezone.now())
+        event.save(update_fields=["at"])
+        if latest is None or event.at > latest.at:
+            latest = event
+    if latest is not None:
+        PlanningApplication.objects.filter(pk=application.pk).update(
+            last_activity_at=latest.at, last_activity=latest.summary
+        )
 
 
 # --- The plan --------------------------------------------------------------------------------
