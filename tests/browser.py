@@ -57,9 +57,9 @@ class Visit:
         self.console_errors: list[str] = []
         self.page.on(
             "console",
-            lambda message: self.console_errors.append(message.text)
-            if message.type == "error"
-            else None,
+            lambda message: (
+                self.console_errors.append(message.text) if message.type == "error" else None
+            ),
         )
 
     def go(self, path: str):
