@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
@@ -15,8 +14,5 @@ urlpatterns = [
     re_path(r"^api/", not_found),
     path("", include("dashboard.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Stored documents are never served from a public path: only through the access-checked
+# view behind the application page's document links, for someone who may see the application.

@@ -95,3 +95,10 @@ def test_a_platform_superuser_without_a_council_sees_every_council(client, triag
     platform = UserFactory(username="platform", council=None, is_superuser=True, is_staff=True)
     client.force_login(platform)
     assert "26/AP/0100" in client.get("/?tab=open").content.decode()
+
+
+def test_stored_documents_have_no_public_path(client, triaged, people):
+    document = triaged.documents.get()
+    client.force_login(people["officer"])
+    assert client.get(f"/media/{document.file.name}").status_code == 404
+    assert client.get(f"/applications/{triaged.pk}/documents/{document.pk}/file").status_code == 200
