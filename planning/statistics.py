@@ -348,6 +348,11 @@ def as_data(value: Any) -> Any:
 # --- quarters ----------------------------------------------------------------------------------
 
 
+# The financial years a quarter read from a link or a query string may fall in: wide enough
+# for any return, narrow enough that every quarter of the periods around it has real dates.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 @dataclasses.dataclass(frozen=True, order=True)
 class Quarter:
     """A quarter of the financial year, as the PS1/PS2 returns use: Q1 is April to June.
@@ -368,10 +373,14 @@ class Quarter:
 
     @classmethod
     def from_slug(cls, slug: str) -> "Quarter":
-        """A quarter from its slug, e.g. "2026-q3". Raises ValueError."""
+        """A quarter from its slug, e.g. "2026-q3". Raises ValueError, also for a year outside
+        FIRST_YEAR..LAST_YEAR: "9999-q4" or "0000-q1" would otherwise parse and then fail
+        when a page asks for its dates (no such day as 1 January 10000)."""
         year, _, number = slug.lower().partition("-q")
         if not (year.isdigit() and len(year) == 4 and number in ("1", "2", "3", "4")):
             raise ValueError(f"{slug!r} is not a quarter such as 2026-q3.")
+        if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+            raise ValueError(f"{slug!r} is not a quarter from {FIRST_YEAR} to {LAST_YEAR}.")
         return cls(int(year), int(number))
 
     @property
