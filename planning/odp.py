@@ -14,7 +14,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from planning.submission import (
     PLANNING_SYSTEM_STARTED,
     ApplicationSubmission,
-    ReportedConstraint,
     SiteGeoJson,
 )
 
@@ -223,12 +222,14 @@ class OdpApplication(_Odp):
             "proposed_dwellings": data.proposal.dwellings(),
             "floorspace_m2": data.proposal.new_floorspace_m2(),
             "project_types": data.proposal.project_types(),
+            # Plain data, checked by as_submission as ReportedConstraint: building the model
+            # here would raise outside that check, and a bad dataset name would be a 500.
             "reported_constraints": [
-                ReportedConstraint(
-                    dataset=designation.value,
-                    intersects=designation.intersects,
-                    names=[entity.name for entity in designation.entities if entity.name],
-                ).model_dump()
+                {
+                    "dataset": designation.value,
+                    "intersects": designation.intersects,
+                    "names": [entity.name for entity in designation.entities if entity.name],
+                }
                 for designation in designations
                 if designation.intersects
             ],

@@ -112,3 +112,13 @@ def test_it_checks_the_odp_site_as_strictly_as_a_native_one(southwark_api):
     # The pointer leads into the ODP document, not into our own shape.
     errors = errors_at(problem(response, 400))
     assert "[longitude, latitude]" in errors["/data/proposal/boundary/site/geometry/coordinates"]
+
+
+def test_it_refuses_a_designation_name_it_cannot_keep(southwark_api):
+    odp = example("fullHouseholderInConservationArea")
+    # Found by fuzzing: a designation value outside the dataset pattern used to be a 500.
+    odp["data"]["property"]["planning"]["designations"] = [{"value": "¿", "intersects": True}]
+
+    response = southwark_api.post(URL, odp, format="json")
+
+    assert "/data/property/planning/designations" in errors_at(problem(response, 400))
