@@ -9,6 +9,8 @@ admin.site.site_header = "Planning triage administration"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Triage's statistics CSVs sit beside planning's (planning cannot import triage).
+    path("api/v1/statistics/", include("triage.api.urls")),
     path("api/v1/", include("planning.api.urls")),
     # Another version or a mistyped path under /api/ is a problem document, not an HTML page.
     re_path(r"^api/", not_found),

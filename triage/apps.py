@@ -7,9 +7,12 @@ class TriageConfig(AppConfig):
 
     def ready(self) -> None:
         from planning.api.extensions import register_detail_section, register_list_filter
+        from planning.exports import register_application_column
         from triage import receivers
         from triage.api.sections import filter_by_lane, triage_section
+        from triage.exports import LANE_COLUMN
 
         receivers.connect()
         register_detail_section("triage", triage_section)
         register_list_filter("lane", filter_by_lane)
+        register_application_column(LANE_COLUMN)

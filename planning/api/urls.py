@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from planning.api import problems, views
+from planning.api import problems, statistics, views
 
 app_name = "api"
 
@@ -16,6 +16,10 @@ urlpatterns = [
         views.DocumentListView.as_view(),
         name="application-documents",
     ),
+    path("statistics/backlog.csv", statistics.BacklogCsvView.as_view(), name="statistics-backlog"),
+    path("statistics/ps1.csv", statistics.Ps1CsvView.as_view(), name="statistics-ps1"),
+    path("statistics/ps2.csv", statistics.Ps2CsvView.as_view(), name="statistics-ps2"),
+    path("statistics/speed.csv", statistics.SpeedCsvView.as_view(), name="statistics-speed"),
     path("problems/<slug:slug>", problems.problem_type_view, name="problem-type"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
