@@ -7,7 +7,7 @@ from django.urls import reverse
 from planning.access import is_manager
 
 # Pages for managers only: (label, URL name).
-MANAGER_PAGES: list[tuple[str, str]] = []
+MANAGER_PAGES: list[tuple[str, str]] = [("Statistics", "dashboard:statistics")]
 
 
 def service(request: HttpRequest) -> dict:

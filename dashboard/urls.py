@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboard.views import application, auth, documents, queue
+from dashboard.views import application, auth, documents, queue, statistics
 
 app_name = "dashboard"
 
@@ -33,5 +33,21 @@ urlpatterns = [
         "applications/<int:pk>/documents/<int:document_id>/file",
         documents.document_file,
         name="document-file",
+    ),
+    path("statistics/", statistics.statistics_home, name="statistics"),
+    path("statistics/backlog/", statistics.backlog_page, name="statistics-backlog"),
+    path("statistics/speed/", statistics.speed_page, name="statistics-speed"),
+    path("statistics/ps1/", statistics.ps1_page, name="statistics-ps1"),
+    path("statistics/ps2/", statistics.ps2_page, name="statistics-ps2"),
+    path("statistics/reviews/", statistics.reviews_page, name="statistics-reviews"),
+    path(
+        "statistics/applications/",
+        statistics.figure_applications,
+        name="statistics-applications",
+    ),
+    path(
+        "statistics/<slug:name>.<slug:file_format>",
+        statistics.download,
+        name="statistics-download",
     ),
 ]
