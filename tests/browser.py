@@ -53,7 +53,7 @@ class Visit:
         self.requested: list[str] = []
         self.failed: list[str] = []
         self.page.on("request", lambda request: self.requested.append(request.url))
-        self.page.on("requestfailed", lambda request: self.failed.append(request.url))
+        self.page.on("requestfailed", self._failed)
         self.console_errors: list[str] = []
         self.page.on(
             "console",
@@ -61,6 +61,12 @@ class Visit:
                 self.console_errors.append(message.text) if message.type == "error" else None
             ),
         )
+
+    def _failed(self, request) -> None:
+        # A request cut short because the page moved on (a favicon still loading when a
+        # link is followed) is the browser's choice, not a failure of the server.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.failed.append(f"{request.url} ({request.failure})")
 
     def go(self, path: str):
         self.page.goto(self.base_url + path)
