@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 # Room around the plot for the value axis on the left and the labels below.
 LEFT, RIGHT, TOP, BOTTOM = 48.0, 8.0, 12.0, 28.0
+THRESHOLD_LABELS = 100.0  # room on the right for the names of threshold lines
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,7 +92,9 @@ def bar_chart(
         top, step = nice_ceiling(largest)
     else:
         top, step = maximum, maximum / 5
-    plot_width = width - LEFT - RIGHT
+    # Threshold lines are named beside the plot, never over its bars.
+    right = RIGHT + (THRESHOLD_LABELS if thresholds else 0)
+    plot_width = width - LEFT - right
     plot_height = height - TOP - BOTTOM
     bottom = TOP + plot_height
 
@@ -129,7 +132,7 @@ def bar_chart(
         width=width,
         height=height,
         plot_left=_f(LEFT),
-        plot_right=_f(width - RIGHT),
+        plot_right=_f(width - right),
         plot_bottom=_f(bottom),
         label_y=_f(bottom + 18),
         bars=bars,

@@ -124,7 +124,7 @@ def backlog_context(backlog: Backlog, lanes: list[BacklogGroup], queue_officers:
     return {
         "today": summary.today,
         "headline": [
-            ("Open applications", to_queue(summary.open)),
+            ("All open", to_queue(summary.open)),
             ("Overdue", to_queue(summary.overdue, deadline="overdue")),
             (f"At risk (under {at_risk} days left)", to_queue(summary.at_risk, deadline="at-risk")),
             ("Without a valid date", to_queue(summary.without_valid_date, deadline="not-valid")),

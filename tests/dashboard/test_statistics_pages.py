@@ -88,7 +88,7 @@ def test_it_counts_the_backlog_as_planning_statistics_does(manager, made, southw
     page = text(manager.get("/statistics/backlog/"))
     summary = statistics.backlog_summary(PlanningApplication.objects.filter(council=southwark))
 
-    assert row_numbers(page, "headline", "Open applications") == [summary.open.count] == [5]
+    assert row_numbers(page, "headline", "All open") == [summary.open.count] == [5]
     assert row_numbers(page, "headline", "Overdue") == [2]
     assert row_numbers(page, "headline", "At risk (under 10 days left)") == [1]
     assert row_numbers(page, "headline", "Without a valid date") == [1]
@@ -255,7 +255,7 @@ def test_it_never_shows_another_councils_applications(client, people, made):
         for reference in SOUTHWARK_REFERENCES:
             assert reference not in page
     backlog = text(client.get("/statistics/backlog/"))
-    assert row_numbers(backlog, "headline", "Open applications") == [1]
+    assert row_numbers(backlog, "headline", "All open") == [1]
 
 
 def test_a_link_from_one_council_shows_another_only_its_own(client, people, made):
