@@ -164,11 +164,8 @@ def _page_lines(page: PageText) -> list[_Line]:
 
 
 def _wrap_width(lines: list[_Line]) -> int:
-    """The column at which the document's lines wrap (long lines are wrapped paragraphs)."""
-    lengths = sorted(len(line.text) for line in lines if len(line.text) > 30)
-    if not lengths:
-        return 80
-    return max(40, lengths[int(len(lengths) * 0.9)])
+    """The column at which the document's lines wrap: its longest line."""
+    return max((len(line.text) for line in lines), default=80)
 
 
 def _is_heading_text(text: str) -> bool:
@@ -191,6 +188,8 @@ def _is_heading_text(text: str) -> bool:
     numbered = bool(_NUMBERED.match(text))
     if numbered and words[0][0].isupper() and len(words) <= 8:
         return True
+    if len(words) <= 3 and words[0][0].isupper() and not re.search(r"\d", body):
+        return True  # "Proposal", "Site", "Planning history"
     return len(capitalised) >= max(2, len(significant) - 1) and len(words) <= 10
 
 
@@ -205,7 +204,16 @@ def _starts_block(line: _Line) -> bool:
     )
 
 
-def _continues(previous: _Line, line: _Line, width: int, blank_between: bool) -> bool:
+_JOINING_WORD = re.compile(
+    r"\b(?:the|a|an|of|to|and|or|for|in|on|at|with|by|from|as|is|are|be|that|which|any|your|"
+    r"their|its|this|these|than|under|over|into|within|including)$",
+    re.IGNORECASE,
+)
+
+
+def _continues(
+    previous: _Line, line: _Line, width: int, blank_between: bool, form: bool = False
+) -> bool:
     """Whether `line` continues the paragraph that `previous` is part of (a wrapped line)."""
     if blank_between or line.page != previous.page:
         return False
@@ -219,9 +227,15 @@ def _continues(previous: _Line, line: _Line, width: int, blank_between: bool) ->
         return False
     if _COLUMN_GAP.search(previous.text) or _COLUMN_GAP.search(line.text):
         return False
-    long_line = len(previous.text) >= 0.8 * width
+    # A line was wrapped when the next line's first word would not have fitted on it.
+    first_word = line.text.split(maxsplit=1)[0] if line.text.split() else ""
+    long_line = len(previous.text) + 1 + len(first_word) > width and len(previous.text) >= 40
     ends = bool(_TERMINAL.search(previous.text)) and not _ABBREVIATION_END.search(previous.text)
     if ends:
+        return False
+    if form and line.text[:1].isupper() and not _JOINING_WORD.search(previous.text):
+        # A form's prompt ("Please describe ... any change of use") is followed by the
+        # applicant's answer on the next line, which starts a new block.
         return False
     if long_line:
         return True
@@ -339,8 +353,7 @@ _SECTION_PATTERNS: list[tuple[Section, re.Pattern]] = [
     (
         Section.PROPOSAL,
         re.compile(
-            r"propos|the scheme|development|works|design|scale|layout|amount|recommend|"
-            r"description"
+            r"propos|the scheme|design|scale|layout|amount|recommend|description|accommodation"
         ),
     ),
 ]
@@ -362,7 +375,9 @@ def _is_strong_heading(text: str) -> bool:
 # --- Putting it together --------------------------------------------------------------------
 
 
-def _group_lines(lines_by_page: list[list[_Line]], texts: dict[int, str]) -> list[list[_Line]]:
+def _group_lines(
+    lines_by_page: list[list[_Line]], texts: dict[int, str], form: bool
+) -> list[list[_Line]]:
     """Lines into paragraphs, list items, rows and tick boxes; furniture dropped."""
     furniture = _furniture(lines_by_page)
     width = _wrap_width([line for lines in lines_by_page for line in lines])
@@ -376,7 +391,7 @@ def _group_lines(lines_by_page: list[list[_Line]], texts: dict[int, str]) -> lis
             if id(line) in edges and _PAGE_NUMBER_LINE.match(line.text):
                 continue
             gap = previous is not None and "\n\n" in texts[line.page][previous.end : line.start]
-            if previous is not None and groups and _continues(previous, line, width, gap):
+            if previous is not None and groups and _continues(previous, line, width, gap, form):
                 groups[-1].append(line)
             elif (
                 previous is not None
@@ -490,10 +505,9 @@ def document_blocks(pages: list[PageText]) -> list[Block]:
     """The document's blocks in reading order, furniture dropped."""
     texts = {page.number: page.text for page in pages}
     lines_by_page = [_page_lines(page) for page in pages]
-    groups = _group_lines(lines_by_page, texts)
-    if _is_form([line for lines in lines_by_page for line in lines]):
-        return _form_blocks(groups, texts)
-    return _prose_blocks(groups, texts)
+    form = _is_form([line for lines in lines_by_page for line in lines])
+    groups = _group_lines(lines_by_page, texts, form)
+    return _form_blocks(groups, texts) if form else _prose_blocks(groups, texts)
 
 
 def block_containing(blocks: list[Block], page: int, quote_start: int) -> Block | None:

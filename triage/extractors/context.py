@@ -40,18 +40,27 @@ class ContextRule:
     pattern: re.Pattern[str]
     direction: Direction = "forward"
     window: int = 6  # words between the modifier and the target; -1: the whole clause
+    # Where this rule's scope also stops (ConText lets each modifier name its own terminators):
+    # "a warehouse built in 1898, into nine new homes" - the date is the warehouse's.
+    stops_at: re.Pattern[str] | None = None
 
     @classmethod
     def of(
-        cls, category: Modifier, pattern: str, direction: Direction = "forward", window: int = 6
+        cls,
+        category: Modifier,
+        pattern: str,
+        direction: Direction = "forward",
+        window: int = 6,
+        stops_at: str | None = None,
     ) -> "ContextRule":
-        return cls(category, re.compile(pattern, re.IGNORECASE), direction, window)
+        stop = re.compile(stops_at, re.IGNORECASE) if stops_at else None
+        return cls(category, re.compile(pattern, re.IGNORECASE), direction, window, stop)
 
 
 # Scope stops here, as in ConText: "the house is not listed, but the terrace opposite is".
 TERMINATOR = re.compile(
     r";|\b(?:but|however|although|though|whereas|whilst|while|except|save for|apart from|"
-    r"other than)\b|\.\s",
+    r"other than)\b|\.\s|,\s*(?:which|who|whose)\b",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[\w'\u2019*-]+")
@@ -94,9 +103,9 @@ class Scoper:
             between = self.text[end : hit.start]
         else:
             return False
-        if rule.window < 0:
-            return not TERMINATOR.search(between)
-        return len(_WORD.findall(between)) <= rule.window and not TERMINATOR.search(between)
+        if TERMINATOR.search(between) or (rule.stops_at and rule.stops_at.search(between)):
+            return False
+        return rule.window < 0 or len(_WORD.findall(between)) <= rule.window
 
     def modifiers(self, start: int, end: int) -> set[Modifier]:
         return {hit.rule.category for hit in self.hits if self._reaches(hit, start, end)}

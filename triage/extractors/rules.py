@@ -27,6 +27,7 @@ from triage.extractors.base import (
 )
 from triage.extractors.spans import sentences
 from triage.extractors.specs import (
+    NPPF_NAME,
     SPECS,
     Candidate,
     DocumentFacts,
@@ -52,7 +53,6 @@ _SITE_ADDRESS = re.compile(
     + r"\b",
     re.IGNORECASE,
 )
-_NPPF_NAME = re.compile(r"\bNPPF\b|National Planning Policy Framework|\bthe Framework\b")
 # Where a document names its site: its first lines, as a title page or letter heading does.
 SITE_HEADER_CHARS = 500
 
@@ -94,7 +94,7 @@ class RulesExtractor(Extractor):
     ) -> list[FindingDraft]:
         facts = DocumentFacts(
             site_numbers=site_numbers(application, document) if application else frozenset(),
-            mentions_nppf=any(_NPPF_NAME.search(page.text) for page in document.pages),
+            mentions_nppf=any(NPPF_NAME.search(page.text) for page in document.pages),
             gazetteer=self.gazetteer,
         )
         candidates = list(self.candidates(document_blocks(document.pages), facts))
@@ -116,7 +116,8 @@ class RulesExtractor(Extractor):
                 continue
             for sentence in sentences(block.text, block.start):
                 order += 1
-                reading = Reading(block, sentence, blank(sentence.text), order, facts, previous)
+                text = blank(sentence.text).replace("\n", " ")
+                reading = Reading(block, sentence, text, order, facts, previous)
                 for spec, read in readers:
                     if read is spec.read and not spec.may_read(reading.text):
                         continue

@@ -23,7 +23,7 @@ from functools import cached_property
 
 from triage.extractors.context import ContextRule, Modifier, Scoper, scoper_for
 from triage.extractors.spans import NUMBER, Span, clauses, to_number
-from triage.structure import Block, Role
+from triage.structure import Block, Role, Section
 from triage.vocabulary import ABSENT, PRESENT, FindingCode
 
 M = Modifier
@@ -65,6 +65,12 @@ class Reading:
     order: int
     facts: DocumentFacts
     previous: str = ""  # the sentence before, in the same block
+
+    @cached_property
+    def plain(self) -> str:
+        """The sentence with its line breaks as spaces (same length): PDF text breaks lines
+        inside names ("National Planning\nPolicy Framework")."""
+        return self.sentence.text.replace("\n", " ")
 
     def candidate(
         self, code: FindingCode, value: object, start: int, end: int, **attributes
@@ -120,7 +126,7 @@ _NAMES = re.compile(
     r"Planning \(Listed Buildings and Conservation Areas\) Act(?: 1990)?"
     r"|\b(?:conservation area|article 4)\s+(?:character\s+)?(?:appraisals?|management plans?|"
     r"guidance|SPDs?|design guides?|officers?|advisory committees?|schedules?)"
-    r"|\b[A-Z][\w' ]{2,40} Conservation Area (?:Appraisal|Management Plan)\b"
+    r"|(?-i:\b(?:[A-Z][\w']+ ){1,4}Conservation Area (?:Appraisal|Management Plan)\b)"
     r"|\blisted building consents?\b(?! (?:is|are|was|has been) (?:required|needed|sought))"
     r"|\bBS\s?\d{4}(?::\d{4})?(?:\s*:\s*[A-Z][^.;\n]{0,90}?(?=[.;'\u2019)]|\n|$))?"
     r"|\bTrees in relation to design, demolition and construction\b"
@@ -145,7 +151,7 @@ def blank(text: str) -> str:
 _NEGATION = (
     rule(M.NEGATED, r"\b(?:not|n't|never)\b", window=4),
     rule(M.NEGATED, r"\b(?:outside|beyond)\b", window=6),
-    rule(M.NEGATED, r"\bno\b", window=2),
+    rule(M.NEGATED, r"\bno\b(?!\.?\s*\d)", window=2),
     rule(M.NEGATED, r"\b(?:none|neither)\b", window=8),
     rule(M.NEGATED, r"\bnor\b", window=4),
     rule(M.NEGATED, r"\bfree (?:of|from)\b", window=3),
@@ -189,8 +195,9 @@ _OTHER_SUBJECT = rule(
     r"\b(?:nearby|neighbour\w*|neighbor\w*|adjacent|adjoining|next door|opposite|faces|facing|"
     r"further along|further south|further north|surrounding|nearest|other|elsewhere|across|"
     r"close to|near|vicinity|study area|wider area|beyond|away)\b"
-    r"|\b\d+(?:\.\d+)?\s*(?:m|metres|meters|km|kilometres|miles?)\b(?!\s*(?:high|tall|deep|wide))"
-    r"|\bto the (?:north|south|east|west)",
+    r"|\b\d+(?:\.\d+)?\s*(?:m|metres|meters|km|kilometres|miles?)\s+(?:to the|away|north|south|"
+    r"east|west|beyond|from the (?:site|application site|property|boundary))\b"
+    r"|\bwithin \d+(?:\.\d+)?\s*(?:m|metres|meters|km)\b|\bto the (?:north|south|east|west)",
     "both",
     -1,
 )
@@ -243,7 +250,7 @@ def _grade(text: str) -> str:
     return value.replace("2", "II").replace("1", "I")
 
 
-def _subject(text: str, start: int, site_numbers: frozenset[str]) -> str:
+def _subject(text: str, start: int, site_numbers: frozenset[str], end: int | None = None) -> str:
     """ "site", "other" or "" (cannot tell): who the clause says the mention at `start` is about.
     The subject is the text before the clause's first verb; a designation that is itself the
     subject ("the X Conservation Area lies 150 m to the south") is about that area."""
@@ -251,7 +258,7 @@ def _subject(text: str, start: int, site_numbers: frozenset[str]) -> str:
     if anchor is None:
         return ""
     subject = text[: anchor.start()]
-    if start < anchor.start():
+    if (end if end is not None else start + 1) <= anchor.start():
         return "site" if _SITE_WORDS.search(subject[:start]) else "other"
     numbers = set()
     for match in _HOUSE_NUMBER.finditer(subject):
@@ -284,15 +291,16 @@ def _name_for(spec: Spec, text: str, gazetteer: dict[str, list[str]]) -> str:
     return ""
 
 
-def _constraint_from_row(spec: Spec, reading: Reading) -> list[Candidate]:
+def _constraint_from_row(spec: Spec, reading: Reading) -> list[Candidate] | None:
     """A designations table or checklist row: "Listed building   No", "| Conservation area |
-    Dulwich Village |", "Statutory listed buildings in vicinity: None"."""
+    Dulwich Village |", "Statutory listed buildings in vicinity: None". None when the sentence
+    is not such a row; a row that says nothing about the site gives []."""
     if spec.table_label is None:
-        return []
+        return None
     text = reading.text.strip().strip("|").strip()
     match = spec.table_label.match(text)
-    if not match or len(text.split()) > 14:
-        return []
+    if not match or len(text.split()) > 14 or re.search(r"[.;]\s*$", text):
+        return None
     label, rest = match.group(0), text[match.end() :].strip(" |:-\u2013\t")
     start = reading.sentence.text.find(label.strip()[:8])
     start = max(start, 0)
@@ -325,7 +333,7 @@ def read_constraint(spec: Spec, reading: Reading) -> list[Candidate]:
     subject or by a placing verb, and not about another building, the past, a hypothesis, or
     such things in general."""
     rows = _constraint_from_row(spec, reading)
-    if rows:
+    if rows is not None:
         return rows
     found: list[Candidate] = []
     for clause, text in reading.clause_readings:
@@ -379,7 +387,7 @@ def read_constraint(spec: Spec, reading: Reading) -> list[Candidate]:
         modifiers = scoped(match)
         if M.GENERIC in modifiers:
             continue
-        subject = _subject(text, match.start(), reading.facts.site_numbers)
+        subject = _subject(text, match.start(), reading.facts.site_numbers, match.end())
         if subject == "other":
             continue
         if subject == "" and (M.OTHER in modifiers or _PLURAL_GENERIC.search(match.group(0))):
@@ -471,17 +479,33 @@ def read_title(spec: Spec, reading: Reading) -> list[Candidate]:
 
 # --- Proposal facts: shared scope -------------------------------------------------------------
 
-_PROPOSAL_HISTORY = rule(
-    M.HISTORIC,
-    r"\b(?:was|were|been) (?:refused|granted|withdrawn|approved|dismissed|allowed|permitted|"
-    r"built|added|erected|constructed|converted|subdivided|divided|demolished|taken down|"
-    r"extended|rebuilt|formed|used|let)\b"
-    r"|\b(?:in|by|until|since|before|after|from|about|around|circa|c\.)\s*(?:the\s+)?"
-    r"(?:1[6-9]\d\d|20[01]\d|202[0-5])s?\b"
-    r"|\b(?:refused|withdrawn|dismissed|lapsed)\b|\b(?:previous|earlier|former|original) "
-    r"(?:application|scheme|proposal|permission|consent)s?\b|\bappeal\b",
-    "both",
-    -1,
+# A past event modifies the words near it, up to a comma: "a three-storey warehouse built in
+# 1898, into nine new homes" dates the warehouse, not the homes.
+_PROPOSAL_HISTORY = (
+    rule(
+        M.HISTORIC,
+        r"\b(?:was|were|been|had) (?:\w+ )?(?:refused|granted|withdrawn|approved|dismissed|"
+        r"allowed|permitted|built|added|erected|constructed|converted|subdivided|divided|"
+        r"demolished|taken down|extended|rebuilt|formed|used|let|removed)\b",
+        "both",
+        8,
+        stops_at=",",
+    ),
+    rule(
+        M.HISTORIC,
+        r"\b(?:in|by|until|since|before|after|from|about|around|circa|c\.)\s*(?:the\s+)?"
+        r"(?:1[6-9]\d\d|20[01]\d|202[0-5])s?\b",
+        "both",
+        6,
+        stops_at=",",
+    ),
+    rule(
+        M.HISTORIC,
+        r"\b(?:refused|withdrawn|dismissed|lapsed)\b|\b(?:previous|earlier|former) "
+        r"(?:application|scheme|proposal|permission|consent)s?\b|\bappeal\b",
+        "both",
+        -1,
+    ),
 )
 _PROPOSAL_HEDGE = rule(
     M.HEDGED,
@@ -500,7 +524,11 @@ _PROPOSAL_GENERIC = rule(
 # --- Yes/no facts ------------------------------------------------------------------------------
 
 _YES_NO_NEGATION = re.compile(
-    r"\b(?:no|not|n't|without|nor|neither|nothing|none)\b(?:\W+\w+){0,7}\W*$", re.IGNORECASE
+    r"\b(?:no(?!\.?\s*\d)|not|n't|without|nor|neither|nothing|none)\b(?:\W+\w+){0,7}\W*$",
+    re.IGNORECASE,
+)
+_CLOSE_NEGATION = re.compile(
+    r"\b(?:no(?!\.?\s*\d)|not|n't|without|nor|neither)\b(?:\W+\w+){0,3}\W*$", re.I
 )
 _YES_NO_NEGATION_AFTER = re.compile(
     r"\s+(?:is|are|will|would)\s+not\s+(?:be\s+)?(?:proposed|required|needed|included|involved|"
@@ -514,13 +542,19 @@ _NEGATED_OTHER_VERB = re.compile(
     r"\b(?:reach\w*|affect\w*|extend\w*|harm\w*|impact\w*|encroach\w*|undermin\w*)\b", re.I
 )
 # "No part of the building will be demolished other than a modern fire escape": something is.
-_EXCEPT = re.compile(r"\b(?:other than|except|apart from|save for|beyond)\b", re.I)
+_EXCEPT = re.compile(r"\b(?:other than|except|apart from|save for)\b", re.I)
 # Sentences about planning rights or directions name works in general, not the proposal's.
 _RIGHTS_CONTEXT = re.compile(r"\bpermitted development rights?\b|\bdirection\b", re.IGNORECASE)
 _EXISTING_BASEMENT = re.compile(
     r"\bexisting\s+(?:\w+\s+)?basement\b|\b(?:over|above|and|including|has|had|with) (?:a |its )?"
     r"(?:half-)?basements?\b(?![^.;]{0,30}\b(?:propos|new|excavat|will|would|form|creat|add)\w*)",
     re.IGNORECASE,
+)
+
+
+# "No works are proposed to the front elevation, the basement or ...": a place, not a proposal.
+_WORKS_DENIED_AT = re.compile(
+    r"\bno (?:works|alterations|changes)\b[^.;]{0,20}\b(?:to|at|in|within)\b[^.;]*$", re.I
 )
 
 
@@ -551,11 +585,17 @@ def read_yes_no(spec: Spec, reading: Reading) -> list[Candidate]:
         ]
         if not mentions:
             continue
-        if spec.code == FindingCode.BASEMENT and _EXISTING_BASEMENT.search(text):
+        if spec.code == FindingCode.BASEMENT and (
+            _EXISTING_BASEMENT.search(text) or _WORKS_DENIED_AT.search(text[: mentions[0].start()])
+        ):
             continue
         if spec.code != FindingCode.BASEMENT and _RIGHTS_CONTEXT.search(text):
             continue
-        denied = [m for m in mentions if _denies(text, m) and not _EXCEPT.search(text)]
+        denied = [
+            m
+            for m in mentions
+            if _denies(text, m) and not _EXCEPT.search(text[m.end() : m.end() + 40])
+        ]
         mention = denied[0] if denied else mentions[0]
         attributes = {}
         if spec.code == FindingCode.CHANGE_OF_USE and not denied:
@@ -600,6 +640,7 @@ _TREE_WORKS_NO = re.compile(
     r"|\b(?:all|existing) trees (?:will|are to) be retained",
     re.IGNORECASE,
 )
+_PARTIAL_DENIAL = re.compile(r"\b(?:to|of) (?:it|them|this tree|these trees)\b|\brequired\b", re.I)
 # Only felling is denied ("No tree is to be felled"): other works may still be proposed.
 _ONLY_FELLING_DENIED = re.compile(r"\bno trees? (?:is|are|will be) (?:to be )?felled\b", re.I)
 _TREE_WORKS_YES = re.compile(
@@ -617,14 +658,18 @@ def read_tree_works(spec: Spec, reading: Reading) -> list[Candidate]:
     if _TREE_MENTION.search(text):
         no_works = _TREE_WORKS_NO.search(text)
         if no_works and not scoper.modifiers(no_works.start(), no_works.end()) & spec.voided_by:
-            rank = 0 if _ONLY_FELLING_DENIED.search(text) else 1
+            # "No trees will be affected" denies all tree works; "no works to it", "no works
+            # required" (of one tree in a schedule), "no tree is to be felled" deny only some.
+            following = text[no_works.start() : no_works.end() + 25]
+            partial = _ONLY_FELLING_DENIED.search(text) or _PARTIAL_DENIAL.search(following)
+            rank = 0 if partial else 2
             return [
                 reading.candidate(spec.code, "no", no_works.start(), no_works.end(), _rank=rank)
             ]
         works = _TREE_WORKS_YES.search(text)
         if (
             works
-            and not _YES_NO_NEGATION.search(text[: works.start()])
+            and not _CLOSE_NEGATION.search(text[: works.start()])
             and not scoper.modifiers(works.start(), works.end()) & spec.voided_by
         ):
             return [reading.candidate(spec.code, "yes", works.start(), works.end(), _rank=1)]
@@ -656,7 +701,7 @@ _THRESHOLD_AFTER = re.compile(
     r"fewer|less|more)\b",
     re.I,
 )
-NUMBER_SCOPE = (_PROPOSAL_HISTORY, _PROPOSAL_HEDGE, _PROPOSAL_GENERIC)
+NUMBER_SCOPE = (*_PROPOSAL_HISTORY, _PROPOSAL_HEDGE, _PROPOSAL_GENERIC)
 
 _DWELLING_NOUN = (
     r"(?:dwellings?|dwellinghouses?|houses?|homes?|flats?|apartments?|maisonettes?|bungalows?|"
@@ -726,6 +771,10 @@ def read_dwellings(spec: Spec, reading: Reading) -> list[Candidate]:
             continue
         if _THRESHOLD_BEFORE.search(text[: match.start()]):
             continue
+        if match.group(1).lower() == "single" and re.search(
+            r"\b(?:a|as a|the)\s*$", text[: match.start()], re.I
+        ):
+            continue  # "remain a single dwelling", "use as a single dwellinghouse": a kind of use
         rank = 1 if _DWELLINGS_TOTAL.search(text[max(0, match.start() - 30) : match.end()]) else 0
         if "affordable" in adjectives or _DWELLINGS_PART.search(text[match.end() :]):
             rank = -1
@@ -755,7 +804,7 @@ def read_form_field(spec: Spec, reading: Reading) -> list[Candidate]:
 _STOREYS = re.compile(r"\b(" + NUMBER + r")(?:\s*|-)(?:storeys?|stories|story)\b", re.IGNORECASE)
 _PROPOSAL_CUE = re.compile(
     r"\b(?:propos\w*|new|erect\w*|extension|will|would|construct\w*|build|brings|rising|rises|"
-    r"comprise\w*|provid\w*|replacement|add\w*|creat\w*|stepping)\b",
+    r"comprise\w*|provid\w*|replacement|add\w*|creat\w*|stepping|application for)\b",
     re.IGNORECASE,
 )
 # What the storeys describe, read from the words after the number: another building's height.
@@ -766,9 +815,29 @@ _STOREYS_OF_OTHERS = re.compile(
 )
 
 
+_STRONG_PROPOSAL_CUE = re.compile(
+    r"\b(?:propos\w*|will|would|new|erect\w*|to be|is to|are to|replacement)\b", re.I
+)
+_STOREYS_ROW = re.compile(r"^\W*(?:number of |proposed )?(?:storeys|height in storeys)\b", re.I)
+
+
+def about_proposal(reading: Reading) -> bool:
+    """Whether a sentence speaks of the proposal: a proposal's words, or a place in the
+    proposal's own section. In the site's description only plain proposal words count
+    ("comprises" there describes what stands on the site)."""
+    block = reading.block
+    if block.section == Section.PROPOSAL or (
+        block.role == Role.TABLE_ROW and _STOREYS_ROW.match(reading.text)
+    ):
+        return True
+    if block.section == Section.SITE:
+        return bool(_STRONG_PROPOSAL_CUE.search(reading.text))
+    return bool(_PROPOSAL_CUE.search(reading.text))
+
+
 def read_storeys(spec: Spec, reading: Reading) -> list[Candidate]:
     text = reading.text
-    if not _PROPOSAL_CUE.search(text):
+    if not about_proposal(reading):
         return []
     scoper = scoper_for(text, spec.scope)
     found = []
@@ -851,7 +920,8 @@ def read_floorspace(spec: Spec, reading: Reading) -> list[Candidate]:
         previous_end = match.end()
         if scoper.modifiers(match.start(), match.end()) & spec.voided_by:
             continue
-        if _EXISTING_BEFORE.search(before) or _AREA_SKIP_BEFORE.search(before[-40:]):
+        own_phrase = re.split(r"[,;(]", before)[-1]
+        if _EXISTING_BEFORE.search(own_phrase) or _AREA_SKIP_BEFORE.search(own_phrase[-40:]):
             continue
         if _AREA_SKIP_AFTER.search(after) or re.search(r"\b(?:each|per)\b", before, re.I):
             continue  # a threshold, or the size of one of several units
@@ -867,7 +937,7 @@ def read_floorspace(spec: Spec, reading: Reading) -> list[Candidate]:
             rank = 2
         elif floorspace_sentence:
             rank = 1 if _NEW_CUE.search(text) else 0
-        elif _BUILT_OF.search(before) and _PROPOSAL_CUE.search(text):
+        elif _BUILT_OF.search(before) and about_proposal(reading):
             rank = -1
         else:
             continue
@@ -895,7 +965,7 @@ def settle_all(candidates: list[Candidate]) -> list[Candidate]:
 
 # --- Policies -------------------------------------------------------------------------------
 
-_NPPF_NAME = re.compile(r"\bNPPF\b|National Planning Policy Framework|\bthe Framework\b")
+NPPF_NAME = re.compile(r"\bNPPF\b|National Planning Policy Framework|\bthe Framework\b")
 _PARAGRAPHS = re.compile(
     r"\b(?:paragraphs?|paras?\.?|\u00b6)\s*(\d{1,3}(?:\s*\([a-z]\))?(?:\s*(?:,|and|&|or)\s*\d{1,3}"
     r"(?:\s*\([a-z]\))?)*)(?!\d|\.\d)",
@@ -910,10 +980,9 @@ _OTHER_DOCUMENT = re.compile(
 def read_nppf(spec: Spec, reading: Reading) -> list[Candidate]:
     """Named with the Framework, or in a document that cites the Framework and the sentence
     names no other document."""
-    text = reading.sentence.text
+    text = reading.plain
     if not (
-        _NPPF_NAME.search(text)
-        or (reading.facts.mentions_nppf and not _OTHER_DOCUMENT.search(text))
+        NPPF_NAME.search(text) or (reading.facts.mentions_nppf and not _OTHER_DOCUMENT.search(text))
     ):
         return []
     found = []
@@ -933,7 +1002,7 @@ _POSTCODE = re.compile(r"^\s*\d[A-Z]{2}\b")
 
 def read_local_policy(spec: Spec, reading: Reading) -> list[Candidate]:
     """References like P13, SP12, L7 in a sentence about policies."""
-    text = reading.sentence.text
+    text = reading.plain
     if not _POLICY_CONTEXT.search(text):
         return []
     found = []
@@ -1066,7 +1135,14 @@ _ALL_CONSTRAINT_TRIGGERS = [
     for spec in (CONSERVATION_AREA, LISTED_BUILDING, TREE_PRESERVATION_ORDER, GREEN_BELT, ARTICLE_4)
 ] + [_FLOOD_ZONE]
 
-_PROPOSAL_SCOPE = (_PROPOSAL_HISTORY, _PROPOSAL_HEDGE, _PROPOSAL_GENERIC, _OTHER_SUBJECT)
+# For the proposal, another subject is a neighbour's ("No. 12 had a basement added").
+_NEIGHBOUR = rule(
+    M.OTHER,
+    r"\b(?:nearby|neighbour\w*|neighbor\w*|adjacent|adjoining|next door|opposite)\b",
+    "both",
+    -1,
+)
+_PROPOSAL_SCOPE = (*_PROPOSAL_HISTORY, _PROPOSAL_HEDGE, _PROPOSAL_GENERIC, _NEIGHBOUR)
 
 
 def _yes_no(code: FindingCode, trigger: re.Pattern[str], **options) -> Spec:
@@ -1097,8 +1173,8 @@ TREE_WORKS = Spec(
     read=read_tree_works,
     settle=settle_tree_works,
     prefilter=re.compile(_TREE_MENTION.pattern + "|" + _TREE_WORKS_LATER.pattern, re.I),
-    scope=(_PROPOSAL_HISTORY, _PROPOSAL_HEDGE, _PROPOSAL_GENERIC),
-    voided_by=_PROPOSAL_VOIDS,
+    scope=(*_PROPOSAL_HISTORY, _PROPOSAL_HEDGE, _PROPOSAL_GENERIC, _NEIGHBOUR),
+    voided_by=_PROPOSAL_VOIDS | {M.OTHER},
 )
 DWELLINGS = Spec(
     code=FindingCode.DWELLINGS,
