@@ -25,7 +25,7 @@ from triage.extractors.base import (
     keep_verified,
     merge_findings,
 )
-from triage.extractors.spans import sentences
+from triage.extractors.spans import Span, sentences
 from triage.extractors.specs import (
     NPPF_NAME,
     SPECS,
@@ -53,6 +53,8 @@ _SITE_ADDRESS = re.compile(
     + r"\b",
     re.IGNORECASE,
 )
+# A row of a list of policies ("P13 Design of places") looks like a heading.
+_LIST_ROW = re.compile(r"[-\u2022 ]*[A-Z]{1,4}\d{1,3}[a-z]?\b")
 # Where a document names its site: its first lines, as a title page or letter heading does.
 SITE_HEADER_CHARS = 500
 
@@ -102,8 +104,15 @@ class RulesExtractor(Extractor):
 
     def candidates(self, blocks: list[Block], facts: DocumentFacts) -> Iterable[Candidate]:
         order = 0
-        previous = ""
+        lead_in = ""
         for block in blocks:
+            previous: Span | None = None
+            if block.role == Role.HEADING and not _LIST_ROW.match(block.text):
+                lead_in = ""
+            elif block.text.rstrip().endswith(":"):
+                lead_in = block.text
+            elif block.role not in (Role.LIST_ITEM, Role.TABLE_ROW) and len(block.text) > 80:
+                lead_in = ""
             specs = [spec for spec in SPECS if spec.reads(block)]
             if block.role == Role.TITLE:
                 specs_for_block = [spec for spec in SPECS if spec.title_claim]
@@ -117,12 +126,12 @@ class RulesExtractor(Extractor):
             for sentence in sentences(block.text, block.start):
                 order += 1
                 text = blank(sentence.text).replace("\n", " ")
-                reading = Reading(block, sentence, text, order, facts, previous)
+                reading = Reading(block, sentence, text, order, facts, previous, lead_in)
                 for spec, read in readers:
                     if read is spec.read and not spec.may_read(reading.text):
                         continue
                     yield from read(spec, reading)
-                previous = sentence.text
+                previous = sentence
 
     def _draft(self, document: DocumentInput, candidate: Candidate) -> FindingDraft:
         attributes = {k: v for k, v in candidate.attributes.items() if not k.startswith("_") and v}

@@ -68,6 +68,10 @@ class Span:
     text: str
     start: int  # offset in the page text
 
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
     def quote_around(self, start: int, end: int) -> str:
         """The span itself, or a window of it around [start, end) when it is long. Always a
         verbatim substring of the page."""

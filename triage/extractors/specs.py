@@ -64,7 +64,12 @@ class Reading:
     text: str
     order: int
     facts: DocumentFacts
-    previous: str = ""  # the sentence before, in the same block
+    previous: Span | None = None  # the sentence before, in the same block
+    lead_in: str = ""  # the paragraph that introduced this list ("The policies are:")
+
+    @property
+    def previous_text(self) -> str:
+        return self.previous.text if self.previous else ""
 
     @cached_property
     def plain(self) -> str:
@@ -215,13 +220,13 @@ _NOT_A_PLACE = re.compile(r"\bin (?:accordance|line|respect|relation|terms|view)
 _SITE_WORDS = re.compile(
     r"\b(?:(?:application |appeal )?site|property|properties|premises|land|plot|building|house|"
     r"dwelling\w*|cottage|barn|bungalow|flat|pub|public house|villa|unit|warehouse|garage|shop|"
-    r"office|yard|curtilage|garden|it|which|both|neither|none|pair|houses)\b",
+    r"office|yard|curtilage|garden|it|which|both|neither|none|pair|houses|trees?|T\d+|oak|ash|"
+    r"beech|lime|sycamore|willow|birch|chestnut|yew|plane|hornbeam|maple|pine|walnut)\b",
     re.IGNORECASE,
 )
 _SUBJECT_OTHER = re.compile(
-    r"\b(?:church|hall|statue|lodges?|terrace|square|street|road|lane|avenue|estate|village|"
-    r"hamlet|town|park|inn|library|buildings|villas|assets|monuments?|area)\b"
-    r"|\bnos?\.?\s*\d+",
+    r"\b(?:church|hall|statue|lodges?|park|inn|library|buildings|villas|assets|monuments?|"
+    r"area)\b|\bnos?\.?\s*\d+",
     re.IGNORECASE,
 )
 _VERB_ANCHOR = re.compile(
@@ -673,9 +678,29 @@ def read_tree_works(spec: Spec, reading: Reading) -> list[Candidate]:
             and not scoper.modifiers(works.start(), works.end()) & spec.voided_by
         ):
             return [reading.candidate(spec.code, "yes", works.start(), works.end(), _rank=1)]
-    elif _TREE_MENTION.search(reading.previous) and (no_works := _TREE_WORKS_LATER.search(text)):
-        # "A protected oak stands by the boundary. No works to it are proposed."
-        return [reading.candidate(spec.code, "no", no_works.start(), no_works.end(), _rank=1)]
+    elif (
+        reading.previous is not None
+        and _TREE_MENTION.search(reading.previous.text)
+        and (no_works := _TREE_WORKS_LATER.search(text))
+    ):
+        # "A protected oak stands by the boundary. No works to it are proposed." The quote
+        # takes both sentences, so that it names the tree it is about.
+        block = reading.block
+        both = Span(
+            block.text[reading.previous.start - block.start : reading.sentence.end - block.start],
+            reading.previous.start,
+        )
+        offset = reading.sentence.start - reading.previous.start
+        return [
+            Candidate(
+                spec.code,
+                "no",
+                block.page,
+                both.quote_around(offset + no_works.start(), offset + no_works.end()),
+                {"_rank": 2},
+                reading.order,
+            )
+        ]
     return []
 
 
@@ -692,7 +717,7 @@ _EXISTING_BEFORE = re.compile(r"\b(?:existing|current|original)\b(?:\W+\w+){0,2}
 # "fewer than seven storeys", "18 metres or 7 storeys", "two storeys lower": a threshold or a
 # comparison, not the proposal's size.
 _THRESHOLD_BEFORE = re.compile(
-    r"\b(?:fewer|more|less|greater|higher|taller|lower|over|under|than|up to|at least|exceed\w*|"
+    r"\b(?:fewer|more|less|greater|higher|taller|lower|over|under|than|at least|exceed\w*|"
     r"maximum|minimum|or|limit of|no more|above|below)\s*$",
     re.I,
 )
@@ -809,8 +834,8 @@ _PROPOSAL_CUE = re.compile(
 )
 # What the storeys describe, read from the words after the number: another building's height.
 _STOREYS_OF_OTHERS = re.compile(
-    r"^[\w\s-]{0,25}?\b(?:office (?:building|block)|block|terraces?|towers?|mews houses|"
-    r"buildings|houses|villas|dwellings on|properties)\b",
+    r"^[\w\s-]{0,25}?\b(?:office (?:building|block)|tower block|terraces|towers|mews houses|"
+    r"dwellings on|properties)\b",
     re.I,
 )
 
@@ -853,6 +878,13 @@ def read_storeys(spec: Spec, reading: Reading) -> list[Candidate]:
             r"\bthan (?:the |a |an )?$", before[-12:]
         ):
             continue
+        anchor = _VERB_ANCHOR.search(text)
+        if (
+            anchor is not None
+            and anchor.end() <= match.start()
+            and _subject(text, match.start(), reading.facts.site_numbers, match.end()) == "other"
+        ):
+            continue  # "Buildings on this street are two to three storeys"
         number = to_number(match.group(1))
         if number and number <= 60:
             found.append(reading.candidate(spec.code, number, *match.span()))
@@ -996,14 +1028,24 @@ def read_nppf(spec: Spec, reading: Reading) -> list[Candidate]:
 _POLICY_CONTEXT = re.compile(r"\bpolic(?:y|ies)\b", re.IGNORECASE)
 _POLICY_TOKEN = re.compile(r"(?<![\w(/-])([A-Z]{1,4})[ .]?(\d{1,3})([a-z]?)(?![\w(/:-]|\.\d)")
 _NOT_POLICY_BEFORE = re.compile(r"\b(?:class(?:es)?|BS|category|flat|unit|no\.?)\s*$", re.I)
+# A use class named in a sentence about policy: "no policy protection for a vacant B2 unit".
+_NOT_POLICY_AFTER = re.compile(
+    r"^\s*(?:units?|uses?|floorspace|premises|warehouses?|workshops?|space|use class)\b", re.I
+)
 _NOT_POLICY_PREFIX = {"NPPF", "BS", "ISO", "EN", "GIA", "SE", "SW", "NW", "EC", "WC", "M", "WA"}
 _POSTCODE = re.compile(r"^\s*\d[A-Z]{2}\b")
 
 
 def read_local_policy(spec: Spec, reading: Reading) -> list[Candidate]:
-    """References like P13, SP12, L7 in a sentence about policies."""
+    """References like P13, SP12, L7 in a sentence about policies, or in a list of them
+    ("The relevant policies are:" then "P13 Design of places" ...)."""
     text = reading.plain
-    if not _POLICY_CONTEXT.search(text):
+    in_policy_list = _POLICY_CONTEXT.search(reading.lead_in) and _POLICY_TOKEN.match(
+        text.lstrip("-\u2022 ")
+    )
+    if not (
+        _POLICY_CONTEXT.search(text) or in_policy_list or reading.block.section == Section.POLICY
+    ):
         return []
     found = []
     for match in spec.trigger.finditer(text):
@@ -1011,6 +1053,8 @@ def read_local_policy(spec: Spec, reading: Reading) -> list[Candidate]:
         if prefix in _NOT_POLICY_PREFIX or _NOT_POLICY_BEFORE.search(text[: match.start()]):
             continue
         if _POSTCODE.match(text[match.end() : match.end() + 5]):
+            continue
+        if _NOT_POLICY_AFTER.match(text[match.end() :]):
             continue
         value = f"{prefix}{digits}{suffix.lower()}".upper()
         found.append(reading.candidate(spec.code, value, *match.span()))
