@@ -353,7 +353,8 @@ _SECTION_PATTERNS: list[tuple[Section, re.Pattern]] = [
     (
         Section.PROPOSAL,
         re.compile(
-            r"propos|the scheme|design|scale|layout|amount|recommend|description|accommodation"
+            r"propos|the scheme|design|scale|layout|amount|recommend|accommodation|"
+            r"description of (?:the )?(?:development|works|scheme)"
         ),
     ),
 ]

@@ -33,6 +33,7 @@ from triage.extractors.specs import (
     DocumentFacts,
     Reading,
     blank,
+    building_kinds,
     read_form_field,
     read_title,
     settle,
@@ -98,6 +99,9 @@ class RulesExtractor(Extractor):
             site_numbers=site_numbers(application, document) if application else frozenset(),
             mentions_nppf=any(NPPF_NAME.search(page.text) for page in document.pages),
             gazetteer=self.gazetteer,
+            # The house is always a kind of site: an extension's description names what is
+            # built, not the house it is added to.
+            site_kinds=building_kinds(application.description if application else "") | {"house"},
         )
         candidates = list(self.candidates(document_blocks(document.pages), facts))
         return [self._draft(document, candidate) for candidate in settle(candidates)]

@@ -51,6 +51,48 @@ class DocumentFacts:
     site_numbers: frozenset[str]  # house numbers of the site ("14" for "14 Grove Lane")
     mentions_nppf: bool
     gazetteer: dict[str, list[str]]
+    # Kinds of building the application is about ("barn" for a barn conversion): a subject
+    # naming another kind ("the farmhouse ... is grade II listed") is another building.
+    site_kinds: frozenset[str] = frozenset()
+
+
+# Kinds of building, each with the words that name it.
+BUILDING_KINDS: dict[str, tuple[str, ...]] = {
+    "house": (
+        "house",
+        "houses",
+        "dwelling",
+        "dwellings",
+        "dwellinghouse",
+        "home",
+        "cottage",
+        "villa",
+        "bungalow",
+        "flat",
+        "flats",
+        "maisonette",
+    ),
+    "farmhouse": ("farmhouse",),
+    "barn": ("barn", "agricultural building"),
+    "outbuilding": ("outbuilding", "shed", "stable", "stables", "workshop"),
+    "garage": ("garage",),
+    "pub": ("pub", "public house", "inn"),
+    "church": ("church", "chapel"),
+    "hall": ("hall",),
+    "lodge": ("lodge", "lodges"),
+    "warehouse": ("warehouse",),
+    "office": ("office", "offices"),
+    "shop": ("shop",),
+    "mill": ("mill",),
+}
+_KIND_WORDS = {word: kind for kind, words in BUILDING_KINDS.items() for word in words}
+_KIND_PATTERN = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _KIND_WORDS), key=len, reverse=True)) + r")\b", re.I
+)
+
+
+def building_kinds(text: str) -> frozenset[str]:
+    return frozenset(_KIND_WORDS[word.lower()] for word in _KIND_PATTERN.findall(text))
 
 
 @dataclass(frozen=True)
@@ -232,9 +274,10 @@ _SUBJECT_OTHER = re.compile(
 _VERB_ANCHOR = re.compile(
     r"\b(?:is|are|was|were|lies|lie|sits|sit|stands|stand|falls|fall|forms|form|has|have|"
     r"remains?|contains?|located|situated|designated|protected|covered|included|benefits?|"
-    r"falls|appears|lies)\b",
+    r"appears|covers?|applies|includes?|extends|washes)\b",
     re.IGNORECASE,
 )
+_GENERIC_SITE = re.compile(r"\b(?:site|property|premises|application|it)\b", re.I)
 _HOUSE_NUMBER = re.compile(r"\bnos?\.?\s*(\d+)(?:\s*(?:-|to|and)\s*(\d+))?", re.IGNORECASE)
 _GRADE = re.compile(r"\bgrade\s*(II\*|II|I|2\*|2|1|Il\*|Il|11\*|11)(?![\w*])", re.IGNORECASE)
 _NAME_STOPWORDS = {"The", "A", "An", "This", "That", "Its", "Our", "By", "Within", "In", "Of"}
@@ -243,7 +286,28 @@ _NO_HERITAGE_ASSETS = re.compile(
     r"(?:or non-designated\s+)?heritage assets?\b",
     re.IGNORECASE,
 )
-_PLURAL_GENERIC = re.compile(r"\b(?:listed buildings|conservation areas|green belts)\b", re.I)
+_PLURAL_GENERIC = re.compile(
+    r"(?:(?:statutorily )?listed buildings|conservation areas|green belts|protected trees)\b", re.I
+)
+# "a grade I or II* listed building", "any tree protected by ...": one of a kind, not the site.
+_INDEFINITE_BEFORE = re.compile(
+    r"(?<!\bin )(?<!\bwithin )(?<!\binside )(?<!\bby )(?<!\bto )(?<!\bis )(?<!\bare )"
+    r"(?<!\bof )\b(?:a|an|any|every|each)\s+(?:[\w*-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
+_ANY_SUCH = re.compile(
+    r"\b(?:any|all|every|each|such)\b"
+    r"|\b(?:works|development|alterations?|changes?|applications?|proposals?|demolition)\s+"
+    r"(?:to|affecting|(?:which|that)\s+affects?|in|within|for|of)\s+(?:a|an|any)\b",
+    re.IGNORECASE,
+)
+# Two designations offered as alternatives, none denied: a condition or a rule, not a claim.
+_ALTERNATIVES = re.compile(
+    r"\b(?:conservation areas?|listed(?: buildings?)?|green belt|tree preservation orders?|"
+    r"article 4)\b[^.;]{0,40}?\bor\b[^.;]{0,25}?\b(?:conservation areas?|listed|green belt|"
+    r"tree preservation orders?|article 4)\b",
+    re.IGNORECASE,
+)
 _COORDINATED = re.compile(r"^[^.;]{0,40}?\b(?:or|nor)\b[\w\s-]{0,30}$", re.IGNORECASE)
 
 
@@ -255,7 +319,22 @@ def _grade(text: str) -> str:
     return value.replace("2", "II").replace("1", "I")
 
 
-def _subject(text: str, start: int, site_numbers: frozenset[str], end: int | None = None) -> str:
+# "An Article 4 Direction covers the estate": the designation as subject, placing the site.
+_COVERS = re.compile(
+    r"\s*(?:covers?|applies (?:to|across|at)|includes?|extends (?:over|across)|washes over)\b"
+    r"[^.;]{0,60}\b(?:site|property|house|building|estate|area|street|road|terrace|square|"
+    r"village|land)\b",
+    re.IGNORECASE,
+)
+
+
+def _subject(
+    text: str,
+    start: int,
+    site_numbers: frozenset[str],
+    end: int | None = None,
+    site_kinds: frozenset[str] = frozenset(),
+) -> str:
     """ "site", "other" or "" (cannot tell): who the clause says the mention at `start` is about.
     The subject is the text before the clause's first verb; a designation that is itself the
     subject ("the X Conservation Area lies 150 m to the south") is about that area."""
@@ -264,7 +343,9 @@ def _subject(text: str, start: int, site_numbers: frozenset[str], end: int | Non
         return ""
     subject = text[: anchor.start()]
     if (end if end is not None else start + 1) <= anchor.start():
-        return "site" if _SITE_WORDS.search(subject[:start]) else "other"
+        if _SITE_WORDS.search(subject[:start]) or _COVERS.match(text, anchor.start()):
+            return "site"
+        return "other"
     numbers = set()
     for match in _HOUSE_NUMBER.finditer(subject):
         numbers.add(match.group(1))
@@ -272,6 +353,9 @@ def _subject(text: str, start: int, site_numbers: frozenset[str], end: int | Non
         return "other"
     if numbers & site_numbers:
         return "site"
+    kinds = building_kinds(subject)
+    if site_kinds and kinds and not kinds & site_kinds and not _GENERIC_SITE.search(subject):
+        return "other"  # the bat survey's "Building B3, the farmhouse" beside a barn
     if _SUBJECT_OTHER.search(subject) and not re.search(
         r"\b(?:site|property|premises|application)\b", subject, re.I
     ):
@@ -392,11 +476,21 @@ def read_constraint(spec: Spec, reading: Reading) -> list[Candidate]:
         modifiers = scoped(match)
         if M.GENERIC in modifiers:
             continue
-        subject = _subject(text, match.start(), reading.facts.site_numbers, match.end())
+        subject = _subject(
+            text, match.start(), reading.facts.site_numbers, match.end(), reading.facts.site_kinds
+        )
         if subject == "other":
             continue
-        if subject == "" and (M.OTHER in modifiers or _PLURAL_GENERIC.search(match.group(0))):
+        if subject == "" and M.OTHER in modifiers:
             continue
+        if (
+            _PLURAL_GENERIC.match(text, match.start())
+            or (subject != "site" and _INDEFINITE_BEFORE.search(text[: match.start()]))
+            or _ANY_SUCH.search(text[: match.start()])
+        ):
+            continue  # "listed buildings", "works to a tree protected by a TPO": in general
+        if _ALTERNATIVES.search(text):
+            continue  # "in a conservation area or affects a listed building": a condition
         if subject == "site" and M.OTHER in modifiers and M.OTHER in spec.voided_by:
             # "The site lies within 150 m of the X Conservation Area": the place is elsewhere.
             continue
@@ -504,6 +598,7 @@ _PROPOSAL_HISTORY = (
         6,
         stops_at=",",
     ),
+    rule(M.HISTORIC, r"\b(?:now|already) (?:converted|used|occupied|in use)\b", "both", 6),
     rule(
         M.HISTORIC,
         r"\b(?:refused|withdrawn|dismissed|lapsed)\b|\b(?:previous|earlier|former) "
@@ -1182,7 +1277,9 @@ _ALL_CONSTRAINT_TRIGGERS = [
 # For the proposal, another subject is a neighbour's ("No. 12 had a basement added").
 _NEIGHBOUR = rule(
     M.OTHER,
-    r"\b(?:nearby|neighbour\w*|neighbor\w*|adjacent|adjoining|next door|opposite)\b",
+    r"\b(?:nearby|neighbour\w*|neighbor\w*|adjacent|adjoining|next door|opposite)\b"
+    r"|\bto the (?:north|south|east|west)(?:-\w+)?\b(?!\s+(?:elevation|side|wall|of the "
+    r"(?:house|building|property|site)))",
     "both",
     -1,
 )
@@ -1197,7 +1294,7 @@ def _yes_no(code: FindingCode, trigger: re.Pattern[str], **options) -> Spec:
         read=read_yes_no,
         settle=settle_by_vote,
         scope=_PROPOSAL_SCOPE,
-        voided_by=_PROPOSAL_VOIDS | frozenset({M.OTHER} if options.get("others") else ()),
+        voided_by=_PROPOSAL_VOIDS | {M.OTHER},
         options=options,
         title_claim=(re.compile(r"demolition in a conservation area", re.I), "yes")
         if code == FindingCode.DEMOLITION
@@ -1207,9 +1304,7 @@ def _yes_no(code: FindingCode, trigger: re.Pattern[str], **options) -> Spec:
 
 DEMOLITION = _yes_no(FindingCode.DEMOLITION, _DEMOLITION)
 CHANGE_OF_USE = _yes_no(FindingCode.CHANGE_OF_USE, _CHANGE_OF_USE)
-BASEMENT = _yes_no(
-    FindingCode.BASEMENT, _BASEMENT, proposal_cue=_BASEMENT_PROPOSAL_CUE, others=True
-)
+BASEMENT = _yes_no(FindingCode.BASEMENT, _BASEMENT, proposal_cue=_BASEMENT_PROPOSAL_CUE)
 TREE_WORKS = Spec(
     code=FindingCode.TREE_WORKS,
     reads=_states_proposal,
