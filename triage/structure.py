@@ -22,6 +22,7 @@ from enum import StrEnum
 from itertools import pairwise
 
 from triage.text import PageText
+from triage.vocabulary import CONSTRAINT_CODES, FindingCode
 
 
 class Role(StrEnum):
@@ -58,6 +59,11 @@ CONTEXT_SECTIONS = frozenset({Section.HISTORY, Section.METHODOLOGY, Section.APPE
 # A form's title states only the consent types chosen; a rule reads those from it directly.
 CLAIM_ROLES = frozenset({Role.HEADING, Role.PARAGRAPH, Role.LIST_ITEM, Role.TABLE_ROW, Role.ANSWER})
 MAX_QUOTATION_BLOCKS = 8
+POLICY_CODES = frozenset({FindingCode.NPPF_PARAGRAPH, FindingCode.LOCAL_POLICY})
+# A form's title names consent types: listed building consent, demolition in a conservation area.
+TITLE_CODES = frozenset(
+    {FindingCode.LISTED_BUILDING, FindingCode.CONSERVATION_AREA, FindingCode.DEMOLITION}
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,18 @@ class Block:
         """Policies cited anywhere count (docs/evaluation-set.md), except in a form's own text."""
         return self.role in CLAIM_ROLES or self.role == Role.QUOTATION
 
+    def may_state(self, code: str) -> bool:
+        """Whether a finding of `code` may be quoted from this block."""
+        if code in POLICY_CODES:
+            return self.cites_policy
+        if self.role == Role.TITLE:
+            return code in TITLE_CODES
+        if self.role == Role.FIELD:
+            return code == FindingCode.DWELLINGS
+        if code in CONSTRAINT_CODES:
+            return self.states_claims
+        return self.states_proposal
+
 
 @dataclass(frozen=True)
 class _Line:
@@ -100,6 +118,7 @@ _PAGE_NUMBER_LINE = re.compile(
     r"^\s*(?:\[?\s*page\s+\d+(?:\s+of\s+\d+)?\s*\]?|-\s*\d+\s*-|\d{1,3})\s*$", re.I
 )
 _DIGITS = re.compile(r"\d+")
+MAX_FURNITURE_CHARS = 120
 
 
 def _furniture_key(text: str) -> str:
@@ -126,8 +145,13 @@ def _furniture(lines_by_page: list[list[_Line]]) -> set[str]:
     for key, count in anywhere.items():
         if count >= 3:
             keys.add(key)
-    # Short repeated lines ("Yes", "No", "Type:") are a form's fields, not furniture.
-    return {key for key in keys if len(key.split()) >= 3 or "page" in key}
+    # Short repeated lines ("Yes", "No", "Type:") are a form's fields, and long ones are
+    # content (a repeated condition or disclaimer), not furniture.
+    return {
+        key
+        for key in keys
+        if (len(key.split()) >= 3 or "page" in key) and len(key) <= MAX_FURNITURE_CHARS
+    }
 
 
 # --- Lines into blocks ----------------------------------------------------------------------
@@ -253,7 +277,9 @@ _TICK_OPTION = re.compile(
 )
 _FORM_MARKERS = re.compile(
     r"publication of applications on planning authority websites|planning portal|"
-    r"ownership certificates?|certificate of ownership|i / we hereby apply|i/we hereby apply",
+    r"ownership certificates?|certificate of ownership|i / we hereby apply|i/we hereby apply|"
+    r"^(?:householder )?application for (?:a |an )?(?:householder|planning|listed|tree|prior|"
+    r"lawful|full|outline|advertisement|consent|relevant)",
     re.I,
 )
 _GUIDANCE_START = re.compile(
@@ -482,6 +508,10 @@ def _prose_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Bloc
             # A quotation runs on over its lettered clauses until the closing quote mark.
             quoted_blocks = quoted_blocks + 1 if quoting else 1
             quoting = not _CLOSE_QUOTE.search(text) and quoted_blocks < MAX_QUOTATION_BLOCKS
+        elif text.rstrip().endswith("?"):
+            role = Role.QUESTION  # a screening question is not a claim, whatever its answer
+        elif _TICK_OPTION.match(text) and blocks and blocks[-1].role == Role.QUESTION:
+            role = Role.TICK_BOXES
         elif (
             _TABLE_PIPE.match(first_line)
             or _COLUMN_GAP.search(first_line)

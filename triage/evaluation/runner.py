@@ -28,6 +28,7 @@ class CaseResult:
     pages: int
     unreadable: list[str] = field(default_factory=list)
     dropped_quotes: int = 0
+    out_of_scope: int = 0
     # Predicted keys whose evidence fails, with the reason.
     evidence_failures: dict[Key, str] = field(default_factory=dict)
 
@@ -148,6 +149,7 @@ def evaluate(root: Path, extractor: Extractor) -> Evaluation:
                 pages=result.pages_read,
                 unreadable=unreadable,
                 dropped_quotes=result.dropped_quotes,
+                out_of_scope=result.out_of_scope,
                 evidence_failures=failures,
             )
         )

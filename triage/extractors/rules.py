@@ -31,7 +31,9 @@ from triage.extractors.specs import (
     SPECS,
     Candidate,
     DocumentFacts,
+    Reader,
     Reading,
+    Spec,
     blank,
     building_kinds,
     read_form_field,
@@ -118,6 +120,7 @@ class RulesExtractor(Extractor):
             elif block.role not in (Role.LIST_ITEM, Role.TABLE_ROW) and len(block.text) > 80:
                 lead_in = ""
             specs = [spec for spec in SPECS if spec.reads(block)]
+            readers: list[tuple[Spec, Reader]]
             if block.role == Role.TITLE:
                 specs_for_block = [spec for spec in SPECS if spec.title_claim]
                 readers = [(spec, read_title) for spec in specs_for_block]

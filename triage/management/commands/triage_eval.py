@@ -67,6 +67,7 @@ class Command(BaseCommand):
             f"recall={unchecked.recall:.3f} f1={unchecked.f1:.3f}"
         )
         dropped = sum(case.dropped_quotes for case in evaluation.cases)
+        out_of_scope = sum(case.out_of_scope for case in evaluation.cases)
         engine_rate = (
             evaluation.pages / evaluation.engine_seconds if evaluation.engine_seconds else 0
         )
@@ -74,7 +75,8 @@ class Command(BaseCommand):
         total_rate = evaluation.pages / total_seconds if total_seconds else 0
         write(
             f"engine={engine} applications={len(evaluation.cases)} "
-            f"documents={evaluation.documents} pages={evaluation.pages} dropped_quotes={dropped}"
+            f"documents={evaluation.documents} pages={evaluation.pages} dropped_quotes={dropped} "
+            f"out_of_scope={out_of_scope}"
         )
         write(
             f"throughput: {engine_rate:.1f} pages/second (engine), "
