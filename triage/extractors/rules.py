@@ -62,6 +62,14 @@ _LIST_ROW = re.compile(r"[-\u2022 ]*[A-Z]{1,4}\d{1,3}[a-z]?\b")
 SITE_HEADER_CHARS = 500
 
 
+def site_kinds(description: str) -> frozenset[str]:
+    """The kinds of building the description names, and the house: an extension's description
+    names what is built, not the house it is added to. Empty when it names none (an
+    advertisement), so that no subject is ruled out by its kind."""
+    kinds = building_kinds(description)
+    return kinds | {"house"} if kinds else frozenset()
+
+
 def site_numbers(application: ApplicationFacts, document: DocumentInput) -> frozenset[str]:
     """House numbers of the application site ("14" in "14 Grove Lane"), so that "No. 14 is not
     listed" is read as a claim about the site and "Nos. 16-22 are listed" as one about others."""
@@ -101,9 +109,7 @@ class RulesExtractor(Extractor):
             site_numbers=site_numbers(application, document) if application else frozenset(),
             mentions_nppf=any(NPPF_NAME.search(page.text) for page in document.pages),
             gazetteer=self.gazetteer,
-            # The house is always a kind of site: an extension's description names what is
-            # built, not the house it is added to.
-            site_kinds=building_kinds(application.description if application else "") | {"house"},
+            site_kinds=site_kinds(application.description if application else ""),
         )
         candidates = list(self.candidates(document_blocks(document.pages), facts))
         return [self._draft(document, candidate) for candidate in settle(candidates)]

@@ -175,6 +175,7 @@ _NAMES = re.compile(
     r"guidance|SPDs?|design guides?|officers?|advisory committees?|schedules?)"
     r"|(?-i:\b(?:[A-Z][\w']+ ){1,4}Conservation Area (?:Appraisal|Management Plan)\b)"
     r"|\blisted building consents?\b(?! (?:is|are|was|has been) (?:required|needed|sought))"
+    r"|\blocally listed\b|\blocal list\b"
     r"|\bBS\s?\d{4}(?::\d{4})?(?:\s*:\s*[A-Z][^.;\n]{0,90}?(?=[.;'\u2019)]|\n|$))?"
     r"|\bTrees in relation to design, demolition and construction\b"
     r"|\bTown and Country Planning \([^)]{3,60}\) (?:Order|Regulations)(?: \d{4})?"
@@ -277,6 +278,16 @@ _VERB_ANCHOR = re.compile(
     r"appears|covers?|applies|includes?|extends|washes)\b",
     re.IGNORECASE,
 )
+_POLICY_SUBJECT = re.compile(
+    r"\b(?:polic(?:y|ies)|paragraph|the (?:NPPF|Framework|Act|Order|Regulations|guidance|SPD)|"
+    r"section \d+)\b",
+    re.IGNORECASE,
+)
+_IN_WHICH_THE_SITE = re.compile(
+    r"[^.;]{0,30}?,?\s*(?:in|within) which (?:the |this )?(?:application )?(?:site|property|"
+    r"house|building|land|premises|dwelling)\b",
+    re.IGNORECASE,
+)
 _GENERIC_SITE = re.compile(r"\b(?:site|property|premises|application|it)\b", re.I)
 _HOUSE_NUMBER = re.compile(r"\bnos?\.?\s*(\d+)(?:\s*(?:-|to|and)\s*(\d+))?", re.IGNORECASE)
 _GRADE = re.compile(r"\bgrade\s*(II\*|II|I|2\*|2|1|Il\*|Il|11\*|11)(?![\w*])", re.IGNORECASE)
@@ -306,6 +317,11 @@ _ALTERNATIVES = re.compile(
     r"\b(?:conservation areas?|listed(?: buildings?)?|green belt|tree preservation orders?|"
     r"article 4)\b[^.;]{0,40}?\bor\b[^.;]{0,25}?\b(?:conservation areas?|listed|green belt|"
     r"tree preservation orders?|article 4)\b",
+    re.IGNORECASE,
+)
+_WORKS_AFTER = re.compile(
+    r"\s*(?:\w+\s+){0,2}?(?:will|would|is|are|need|needs|shall)\b[^.;]{0,20}?\b(?:removed|felled|"
+    r"pruned|lopped|affected|harmed|lost|damaged|cut)\b",
     re.IGNORECASE,
 )
 _COORDINATED = re.compile(r"^[^.;]{0,40}?\b(?:or|nor)\b[\w\s-]{0,30}$", re.IGNORECASE)
@@ -342,6 +358,10 @@ def _subject(
     if anchor is None:
         return ""
     subject = text[: anchor.start()]
+    if _POLICY_SUBJECT.search(subject):
+        return "other"  # "Policy R2 expects trees of value to be protected": a rule, not a fact
+    if _IN_WHICH_THE_SITE.match(text, end if end is not None else start):
+        return "site"  # "the Bowdon Conservation Area, in which the property lies"
     if (end if end is not None else start + 1) <= anchor.start():
         if _SITE_WORDS.search(subject[:start]) or _COVERS.match(text, anchor.start()):
             return "site"
@@ -460,6 +480,11 @@ def read_constraint(spec: Spec, reading: Reading) -> list[Candidate]:
                             earlier.start(), earlier.end()
                         ) and _COORDINATED.match(text[earlier.end() : match.start()]):
                             denied.append(match)
+        if spec.code == FindingCode.TREE_PRESERVATION_ORDER:
+            # "No protected tree will be removed": a denial of works, not of the order.
+            denied = [m for m in denied if not _WORKS_AFTER.match(text, m.end())]
+            if not denied and all(M.NEGATED in scoped(m) for m in usable):
+                continue
         if denied:
             match = denied[0]
             if _subject(text, match.start(), reading.facts.site_numbers) == "other" and not (
@@ -646,7 +671,7 @@ _EXCEPT = re.compile(r"\b(?:other than|except|apart from|save for)\b", re.I)
 # Sentences about planning rights or directions name works in general, not the proposal's.
 _RIGHTS_CONTEXT = re.compile(r"\bpermitted development rights?\b|\bdirection\b", re.IGNORECASE)
 _EXISTING_BASEMENT = re.compile(
-    r"\bexisting\s+(?:\w+\s+)?basement\b|\b(?:over|above|and|including|has|had|with) (?:a |its )?"
+    r"\bexisting\s+(?:\w+\s+)?basement\b|\b(?:over|above|including|has|had) (?:a |its )?"
     r"(?:half-)?basements?\b(?![^.;]{0,30}\b(?:propos|new|excavat|will|would|form|creat|add)\w*)",
     re.IGNORECASE,
 )
@@ -705,9 +730,10 @@ def read_yes_no(spec: Spec, reading: Reading) -> list[Candidate]:
         if (
             spec.code == FindingCode.BASEMENT
             and not denied
+            and reading.block.section == Section.SITE
             and not spec.options["proposal_cue"].search(text)
         ):
-            continue
+            continue  # the site's description: "a half-basement", "over a basement"
         found.append(
             reading.candidate(
                 spec.code,
@@ -860,6 +886,13 @@ _A_NEW_DWELLING = re.compile(
     r"self-contained|[a-z]+-bed(?:room)?)\s+){0,2}(?:dwelling|dwellinghouse|house|home|bungalow)\b",
     re.IGNORECASE,
 )
+# "to create a one-bedroom flat": one new home, written with its size rather than "new".
+_CREATES_ONE_HOME = re.compile(
+    r"\b(?:creat|provid|form|add|erect|construct)\w*\s+an?\s+(?:new\s+)?"
+    r"(?:(?:one|two|three|four|\d)[- ]bed(?:room)?(?:ed)?\s+)(?:self-contained\s+)?"
+    r"(?:flat|apartment|maisonette|house|home|dwelling|bungalow)\b",
+    re.IGNORECASE,
+)
 # Homes that are some of the total ("9 of them affordable"), or elsewhere.
 _DWELLINGS_PART = re.compile(
     r"^\W*(?:\(|of which|of them)|^\s*(?:\w+\s+){0,3}(?:will be |are |is )?(?:affordable|for "
@@ -904,6 +937,8 @@ def read_dwellings(spec: Spec, reading: Reading) -> list[Candidate]:
         and not _EXISTING_BEFORE.search(text[: one.start()])
         and usable(*one.span())
     ):
+        found.append(reading.candidate(spec.code, 1, *one.span(), _rank=-1))
+    if (one := _CREATES_ONE_HOME.search(text)) and usable(*one.span()):
         found.append(reading.candidate(spec.code, 1, *one.span(), _rank=-1))
     if (net_zero := _NO_NET_DWELLINGS.search(text)) and usable(*net_zero.span()):
         # A replacement or a conversion that adds no home outranks the homes it counts.
@@ -1013,7 +1048,8 @@ _AREA_SKIP_AFTER = re.compile(
 )
 _BUILT_OF = re.compile(
     r"\b(?:extensions?|house|houses|dwellings?|bungalows?|buildings?|outbuildings?|garden room|"
-    r"annexe|stables?|(?:stable )?block|footprint|home)\b[^.;:]{0,80}?\bof\s+"
+    r"annexe|stables?|(?:stable )?block|footprint|home|flats?|apartments?|maisonettes?)\b"
+    r"[^.;:]{0,80}?\bof\s+"
     r"(?:about\s+|approximately\s+|around\s+|some\s+)?$",
     re.I,
 )
@@ -1047,7 +1083,7 @@ def read_floorspace(spec: Spec, reading: Reading) -> list[Candidate]:
         previous_end = match.end()
         if scoper.modifiers(match.start(), match.end()) & spec.voided_by:
             continue
-        own_phrase = re.split(r"[,;(]", before)[-1]
+        own_phrase = re.split(r"[,;]", before)[-1]
         if _EXISTING_BEFORE.search(own_phrase) or _AREA_SKIP_BEFORE.search(own_phrase[-40:]):
             continue
         if _AREA_SKIP_AFTER.search(after) or re.search(r"\b(?:each|per)\b", before, re.I):
@@ -1064,8 +1100,12 @@ def read_floorspace(spec: Spec, reading: Reading) -> list[Candidate]:
             rank = 2
         elif floorspace_sentence:
             rank = 1 if _NEW_CUE.search(text) else 0
-        elif _BUILT_OF.search(before) and about_proposal(reading):
-            rank = -1
+        elif (
+            _BUILT_OF.search(before)
+            and about_proposal(reading)
+            and not re.search(r"\bconver\w*|\bchange of use\b", own_phrase, re.I)
+        ):
+            rank = -1  # the size of what is built; a converted unit's size is not new
         else:
             continue
         amount = float(match.group(1).replace(",", ""))
@@ -1240,7 +1280,7 @@ LISTED_BUILDING = _constraint(
     FindingCode.LISTED_BUILDING,
     r"\b(?:statutorily\s+)?listed(?!\s+(?:below|above|in|on|at\s+appendix|overleaf))\b"
     r"|\bstatutory list\b",
-    r"(?:statutory(?:ily)? )?listed(?: building)?s?(?: status)?(?: in (?:the )?vicinity)?\b"
+    r"(?:statutor(?:y|ily) )?listed(?: building)?s?(?: status)?(?: in (?:the )?vicinity)?\b"
     r"|listed building\b",
     title_claim=(r"\blisted building consent\b", PRESENT),
     prefilter=r"listed|statutory list|heritage assets?",
