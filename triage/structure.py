@@ -119,6 +119,8 @@ _PAGE_NUMBER_LINE = re.compile(
 )
 _DIGITS = re.compile(r"\d+")
 MAX_FURNITURE_CHARS = 120
+MIN_WRAPPED_LINES = 3
+_PAGE_KEY = re.compile(r"\bpage #(?: of #)?\b")
 
 
 def _furniture_key(text: str) -> str:
@@ -150,7 +152,9 @@ def _furniture(lines_by_page: list[list[_Line]]) -> set[str]:
     return {
         key
         for key in keys
-        if (len(key.split()) >= 3 or "page" in key) and len(key) <= MAX_FURNITURE_CHARS
+        if (len(key.split()) >= 3 or _PAGE_KEY.search(key))
+        and len(key) <= MAX_FURNITURE_CHARS
+        and (not key.endswith(".") or _PAGE_KEY.search(key))
     }
 
 
@@ -188,8 +192,12 @@ def _page_lines(page: PageText) -> list[_Line]:
 
 
 def _wrap_width(lines: list[_Line]) -> int:
-    """The column at which the document's lines wrap: its longest line."""
-    return max((len(line.text) for line in lines), default=80)
+    """The column at which the document's lines wrap: its longest line, when several lines come
+    close to it (a wrapped text); otherwise the text is not wrapped and no line is "long"."""
+    lengths = [len(line.text) for line in lines]
+    longest = max(lengths, default=0)
+    near = sum(1 for length in lengths if length >= 0.9 * longest)
+    return longest if near >= MIN_WRAPPED_LINES else 10**6
 
 
 def _is_heading_text(text: str) -> bool:
@@ -225,6 +233,7 @@ def _starts_block(line: _Line) -> bool:
         or _TABLE_PIPE.match(text)
         or text.startswith("#")
         or _APPLICATION_REFERENCE.match(text)
+        or re.match(r"(?:appendix|annex)\b", text, re.I)
     )
 
 
@@ -323,6 +332,8 @@ def _form_role(text: str, is_first: bool) -> Role:
         return Role.TICK_BOXES
     if re.search(r"\((?:square metres|sq\.? ?m|numeric|hectares|if known)[^)]*\)\s*$", text, re.I):
         return Role.LABEL
+    if re.search(r"\b(?:Act|Order|Regulations) \d{4}\s*$", text):
+        return Role.LABEL  # the statutes a form is made under
     if _GUIDANCE_START.match(text) or _SECOND_PERSON.search(text):
         return Role.GUIDANCE
     # The applicant's own words: a sentence, or a description of development. Field names
@@ -415,8 +426,8 @@ def _group_lines(
         for line in lines:
             if _furniture_key(line.text) in furniture:
                 continue
-            if id(line) in edges and _PAGE_NUMBER_LINE.match(line.text):
-                continue
+            if id(line) in edges and not form and _PAGE_NUMBER_LINE.match(line.text):
+                continue  # a page number (a form's bare number is a field's value)
             gap = previous is not None and "\n\n" in texts[line.page][previous.end : line.start]
             if previous is not None and groups and _continues(previous, line, width, gap, form):
                 groups[-1].append(line)

@@ -269,7 +269,7 @@ _SITE_WORDS = re.compile(
 )
 _SUBJECT_OTHER = re.compile(
     r"\b(?:church|hall|statue|lodges?|park|inn|library|buildings|villas|assets|monuments?|"
-    r"area)\b|\bnos?\.?\s*\d+",
+    r"area)\b",
     re.IGNORECASE,
 )
 _VERB_ANCHOR = re.compile(
@@ -369,7 +369,7 @@ def _subject(
     numbers = set()
     for match in _HOUSE_NUMBER.finditer(subject):
         numbers.add(match.group(1))
-    if numbers and not numbers & site_numbers:
+    if numbers and site_numbers and not numbers & site_numbers:
         return "other"
     if numbers & site_numbers:
         return "site"
