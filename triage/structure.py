@@ -295,7 +295,7 @@ _GUIDANCE_START = re.compile(
     r"^(?:if\b|please\b|you\b|your\b|note\b|notes\b|guidance\b|disclaimer\b|where\b|when\b|"
     r"it is an important|information provided|i certify|i / we|i/we|the applicant certifies|"
     r"for the purposes|height is measured|works to trees|a certificate|this form|"
-    r"to assist|having referred|and/or|or:|once submitted|our system|tell us)",
+    r"to assist|having referred|and/or|or:|once submitted|our system|tell us|publication of)",
     re.I,
 )
 _SECOND_PERSON = re.compile(r"\b(?:you|your)\b", re.I)
@@ -315,11 +315,16 @@ _DEVELOPMENT_START = re.compile(
 )
 
 
+_INLINE_TICKS = re.compile(r"\?\s*(?:yes\s+no|yes|no)\s*$", re.IGNORECASE)
+
+
 def _is_form(lines: list[_Line]) -> bool:
+    """A form shows its tick boxes: "Yes" then "No" on lines of their own, or after the
+    question on the same line ("... site? Yes No")."""
     texts = [line.text for line in lines]
     lost_ticks = sum(
         1 for first, second in pairwise(texts) if first.lower() == "yes" and second.lower() == "no"
-    )
+    ) + sum(1 for text in texts if _INLINE_TICKS.search(text))
     return lost_ticks >= 3 or (lost_ticks >= 1 and any(_FORM_MARKERS.search(t) for t in texts))
 
 
@@ -519,7 +524,7 @@ def _prose_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Bloc
             # A quotation runs on over its lettered clauses until the closing quote mark.
             quoted_blocks = quoted_blocks + 1 if quoting else 1
             quoting = not _CLOSE_QUOTE.search(text) and quoted_blocks < MAX_QUOTATION_BLOCKS
-        elif text.rstrip().endswith("?"):
+        elif text.rstrip().endswith("?") or _INLINE_TICKS.search(text):
             role = Role.QUESTION  # a screening question is not a claim, whatever its answer
         elif _TICK_OPTION.match(text) and blocks and blocks[-1].role == Role.QUESTION:
             role = Role.TICK_BOXES

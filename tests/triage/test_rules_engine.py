@@ -289,3 +289,29 @@ def test_a_forms_residential_units_field_gives_the_net_gain():
         "Declaration\n"
     )
     assert codes(extract(form)) == {("dwellings", "8")}
+
+
+def test_a_form_with_its_tick_boxes_on_the_questions_line_says_nothing_there():
+    form = (
+        "Application for Planning Permission. Town and Country Planning Act 1990\n"
+        "Publication of applications on planning authority websites\n"
+        "Will any trees or hedges need to be removed or pruned in order to carry out your "
+        "proposal? Yes No\n"
+        "Is the site within an area at risk of flooding? (Refer to the Environment Agency's "
+        "Flood Map showing flood zones 2 and 3) Yes No\n"
+        "Is the site within a conservation area? Yes\n"
+        "Does the proposal include a basement? No\n"
+        "Description of proposal: Erection of a two storey side extension following demolition "
+        "of the detached garage.\n"
+    )
+    assert codes(extract(form)) == {("storeys", "2"), ("demolition", "yes")}
+
+
+def test_denials_of_works_and_harm_are_not_denials_of_the_designation():
+    assert codes(extract("No protected tree will be removed or pruned.")) == {("tree_works", "no")}
+    assert codes(extract("The property is not affected by an Article 4 Direction.")) == {
+        ("article_4", "absent")
+    }
+    assert codes(extract("The trees on the site are not protected.")) == {
+        ("tree_preservation_order", "absent")
+    }

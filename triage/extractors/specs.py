@@ -205,7 +205,9 @@ _NEGATION = (
     rule(M.NEGATED, r"\bfree (?:of|from)\b", window=3),
     rule(M.NEGATED, r"\b(?:un|non-)(?=\w)", window=0),
     rule(M.NEGATED, r"\b(?:none|n/a)\b|(?<=:)\s*no\b|\b(?:is|are) not\b", "backward", 0),
-    rule(M.PSEUDO, r"\bnot only\b|\bno (?:doubt|net)\b|\bnot (?:affect|harm)\w*\b"),
+    # "does not affect the setting of a listed building" denies harm, not the designation;
+    # "is not affected by an Article 4 direction" denies the designation.
+    rule(M.PSEUDO, r"\bnot only\b|\bno (?:doubt|net)\b|\bnot (?:affect|harm|impact)(?:s|ing)?\b"),
 )
 _CONSTRAINT_HEDGE = (
     rule(
@@ -256,7 +258,7 @@ CONSTRAINT_SCOPE = (*_NEGATION, *_CONSTRAINT_HEDGE, *_CONSTRAINT_HISTORY, *_GENE
 _PLACES_SITE = re.compile(
     r"\b(?:in|within|inside|part of|subject to|covered by|covers|affected by|designat\w*|lies|"
     r"falls|sits|located|situated|listed at|is listed|are listed|grade\s*(?:I|II|2|1|Il|11)\b|"
-    r"protected by|protected|applies|withdrawn|places|shows)\b",
+    r"protected by|protected|applies|withdrawn|places|shows|washed over)\b",
     re.IGNORECASE,
 )
 _NOT_A_PLACE = re.compile(r"\bin (?:accordance|line|respect|relation|terms|view)\b", re.IGNORECASE)
@@ -406,7 +408,7 @@ def _constraint_from_row(spec: Spec, reading: Reading) -> list[Candidate] | None
     is not such a row; a row that says nothing about the site gives []."""
     if spec.table_label is None:
         return None
-    text = reading.text.strip().strip("|").strip()
+    text = reading.text.strip().strip("|").strip().lstrip("-*\u2022\u25aa\u25cf ")
     match = spec.table_label.match(text)
     if not match or len(text.split()) > 14 or re.search(r"[.;]\s*$", text):
         return None
@@ -469,7 +471,10 @@ def read_constraint(spec: Spec, reading: Reading) -> list[Candidate]:
             continue
         if not usable:
             continue
-        denied = [m for m in usable if M.NEGATED in scoped(m)]
+        # A denial inside the mention counts too: "the trees ... are not protected".
+        denied = [
+            m for m in usable if M.NEGATED in scoped(m) or re.search(r"\bnot\b|n't", m.group(0))
+        ]
         # "not in a conservation area or listed": the denial carries over "or" and "nor".
         if not denied:
             for match in usable:
@@ -487,7 +492,11 @@ def read_constraint(spec: Spec, reading: Reading) -> list[Candidate]:
                 continue
         if denied:
             match = denied[0]
-            if _subject(text, match.start(), reading.facts.site_numbers) == "other" and not (
+            facts = reading.facts
+            subject = _subject(
+                text, match.start(), facts.site_numbers, match.end(), facts.site_kinds
+            )
+            if subject == "other" and not (
                 re.search(r"\b(?:neither|none|no)\b", text[: match.start()], re.I)
             ):
                 continue
@@ -759,20 +768,24 @@ _TREE_WORKS_NO = re.compile(
     r"\bno\s+(?:trees?\s+)?(?:works|pruning|felling|removal)\b"
     r"|\b(?:no|not|nor|n't)\b(?:\W+\w+){0,4}?\W+(?:works?|pruning|felling|removal) (?:to|of) "
     r"(?:any |the )?trees?\b"
-    r"|\bno trees?(?: or hedges?)? (?:will|would|are|is|need|needs)(?: to)? (?:be )?"
-    r"(?:pruned|removed|felled|lost|cut|affected|harmed)"
+    r"|\bno (?:protected |other |existing )?trees?(?: or hedges?)? (?:will|would|are|is|need|needs)"
+    r"(?: \w+){0,2}?(?: to)? "
+    r"(?:be )?(?:pruned|removed|felled|lost|cut|affected|harmed)"
     r"|\bnot (?:require|involve|propose|include)\w* (?:any )?(?:tree|the (?:removal|felling))"
     r"|\bwithout (?:the )?(?:loss|removal|felling) of (?:any )?trees?"
     r"|\b(?:all|existing) trees (?:will|are to) be retained",
     re.IGNORECASE,
 )
-_PARTIAL_DENIAL = re.compile(r"\b(?:to|of) (?:it|them|this tree|these trees)\b|\brequired\b", re.I)
+_PARTIAL_DENIAL = re.compile(
+    r"\b(?:to|of) (?:it|them|this tree|these trees)\b|\brequired\b|^no other\b", re.I
+)
 # Only felling is denied ("No tree is to be felled"): other works may still be proposed.
 _ONLY_FELLING_DENIED = re.compile(r"\bno trees? (?:is|are|will be) (?:to be )?felled\b", re.I)
 _TREE_WORKS_YES = re.compile(
     r"\b(?:fell(?:ing|ed)?|remov(?:e|ed|al of)|loss of)\b(?=[^.;]{0,60}" + _TREE_WORD + r")"
     r"|" + _TREE_WORD + r"(?![^.;]{0,12}\b(?:retained|kept)\b)[^.;]{0,60}\b(?:felled|removed)\b"
     r"|\b(?:removal|loss) of (?:\w+\s+){0,3}trees?\b|\btree (?:removal|works)\b"
+    r"|" + _TREE_WORD + r"[^.;]{0,60}\b(?:proposed|scheduled|recommended) for (?:removal|felling)\b"
     r"|\b(?:crown (?:reduction|reduce|lift\w*|thin\w*)|pollard\w*|pruning|prune)\b",
     re.IGNORECASE,
 )
