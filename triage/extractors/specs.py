@@ -638,8 +638,17 @@ _PROPOSAL_HISTORY = (
         r"\b(?:refused|withdrawn|dismissed|lapsed)\b|\b(?:previous|earlier|former) "
         r"(?:application|scheme|proposal|permission|consent)s?\b|\bappeal\b",
         "both",
-        -1,
+        10,
+        stops_at=",",
     ),
+)
+# What stands today: "the building is four storeys today; with the extension it becomes five".
+_EXISTING_NOW = rule(
+    M.EXISTING,
+    r"\b(?:today|currently|at present|as existing|existing)\b",
+    "both",
+    4,
+    stops_at=",",
 )
 _PROPOSAL_HEDGE = rule(
     M.HEDGED,
@@ -860,7 +869,7 @@ _THRESHOLD_AFTER = re.compile(
     r"fewer|less|more)\b",
     re.I,
 )
-NUMBER_SCOPE = (*_PROPOSAL_HISTORY, _PROPOSAL_HEDGE, _PROPOSAL_GENERIC)
+NUMBER_SCOPE = (*_PROPOSAL_HISTORY, _PROPOSAL_HEDGE, _PROPOSAL_GENERIC, _EXISTING_NOW)
 
 _DWELLING_NOUN = (
     r"(?:dwellings?|dwellinghouses?|houses?|homes?|flats?|apartments?|maisonettes?|bungalows?|"
@@ -972,7 +981,8 @@ def read_form_field(spec: Spec, reading: Reading) -> list[Candidate]:
 _STOREYS = re.compile(r"\b(" + NUMBER + r")(?:\s*|-)(?:storeys?|stories|story)\b", re.IGNORECASE)
 _PROPOSAL_CUE = re.compile(
     r"\b(?:propos\w*|new|erect\w*|extension|will|would|construct\w*|build|brings|rising|rises|"
-    r"comprise\w*|provid\w*|replacement|add\w*|creat\w*|stepping|application for)\b",
+    r"comprise\w*|provid\w*|replacement|add\w*|creat\w*|stepping|application for|becomes|"
+    r"making|bringing)\b",
     re.IGNORECASE,
 )
 # What the storeys describe, read from the words after the number: another building's height.
@@ -1388,7 +1398,7 @@ STOREYS = Spec(
     read=read_storeys,
     settle=settle_largest,
     scope=NUMBER_SCOPE,
-    voided_by=_PROPOSAL_VOIDS,
+    voided_by=_PROPOSAL_VOIDS | {M.EXISTING},
 )
 FLOORSPACE = Spec(
     code=FindingCode.FLOORSPACE,
