@@ -110,6 +110,9 @@ class RulesExtractor(Extractor):
             mentions_nppf=any(NPPF_NAME.search(page.text) for page in document.pages),
             gazetteer=self.gazetteer,
             site_kinds=site_kinds(application.description if application else ""),
+            header=(document.pages[0].text[:SITE_HEADER_CHARS] if document.pages else "")
+            + " "
+            + (application.description if application else ""),
         )
         candidates = list(self.candidates(document_blocks(document.pages), facts))
         return [self._draft(document, candidate) for candidate in settle(candidates)]

@@ -54,6 +54,8 @@ class DocumentFacts:
     # Kinds of building the application is about ("barn" for a barn conversion): a subject
     # naming another kind ("the farmhouse ... is grade II listed") is another building.
     site_kinds: frozenset[str] = frozenset()
+    # The document's opening lines, where it names its site ("Rose Cottage, 7 Woodhouse Lane").
+    header: str = ""
 
 
 # Kinds of building, each with the words that name it.
@@ -244,12 +246,17 @@ _OTHER_SUBJECT = rule(
     M.OTHER,
     r"\b(?:nearby|neighbour\w*|neighbor\w*|adjacent|adjoining|next door|opposite|faces|facing|"
     r"further along|further south|further north|surrounding|nearest|other|elsewhere|across|"
-    r"close to|near|vicinity|study area|wider area|beyond|away)\b"
+    r"close to|near|vicinity|study area|wider area|beyond|away|setting of)\b"
     r"|\b\d+(?:\.\d+)?\s*(?:m|metres|meters|km|kilometres|miles?)\s+(?:to the|away|north|south|"
     r"east|west|beyond|from the (?:site|application site|property|boundary))\b"
     r"|\bwithin \d+(?:\.\d+)?\s*(?:m|metres|meters|km)\b|\bto the (?:north|south|east|west)",
     "both",
     -1,
+)
+_NEAR_SCOPE = (
+    ContextRule(
+        M.OTHER, _OTHER_SUBJECT.pattern, "both", 8, re.compile(r",|\band\b", re.IGNORECASE)
+    ),
 )
 CONSTRAINT_SCOPE = (*_NEGATION, *_CONSTRAINT_HEDGE, *_CONSTRAINT_HISTORY, *_GENERIC, _OTHER_SUBJECT)
 
@@ -290,6 +297,10 @@ _IN_WHICH_THE_SITE = re.compile(
     r"house|building|land|premises|dwelling)\b",
     re.IGNORECASE,
 )
+_NAMED_BUILDING = re.compile(
+    r"\b(?:[A-Z][a-z]+ ){1,3}(?:House|Hall|Farm|Farmhouse|Cottage|Lodge|Court|Manor|Church|"
+    r"Chapel|Inn|Arms|Mill|Villa|Works|Priory|Abbey)\b"
+)
 _GENERIC_SITE = re.compile(r"\b(?:site|property|premises|application|it)\b", re.I)
 _HOUSE_NUMBER = re.compile(r"\bnos?\.?\s*(\d+)(?:\s*(?:-|to|and)\s*(\d+))?", re.IGNORECASE)
 _GRADE = re.compile(r"\bgrade\s*(II\*|II|I|2\*|2|1|Il\*|Il|11\*|11)(?![\w*])", re.IGNORECASE)
@@ -300,7 +311,9 @@ _NO_HERITAGE_ASSETS = re.compile(
     re.IGNORECASE,
 )
 _PLURAL_GENERIC = re.compile(
-    r"(?:(?:statutorily )?listed buildings|conservation areas|green belts|protected trees)\b", re.I
+    r"(?:(?:statutorily )?listed (?:buildings|structures|assets|houses|terraces|walls)|"
+    r"conservation areas|green belts|protected trees)\b",
+    re.I,
 )
 # "a grade I or II* listed building", "any tree protected by ...": one of a kind, not the site.
 _INDEFINITE_BEFORE = re.compile(
@@ -352,6 +365,7 @@ def _subject(
     site_numbers: frozenset[str],
     end: int | None = None,
     site_kinds: frozenset[str] = frozenset(),
+    header: str = "",
 ) -> str:
     """ "site", "other" or "" (cannot tell): who the clause says the mention at `start` is about.
     The subject is the text before the clause's first verb; a designation that is itself the
@@ -375,6 +389,9 @@ def _subject(
         return "other"
     if numbers & site_numbers:
         return "site"
+    named = _NAMED_BUILDING.search(subject)
+    if named and header and named.group(0).lower() not in header.lower():
+        return "other"  # "Flixton House ... is listed at Grade II", beside a plot in its garden
     kinds = building_kinds(subject)
     if site_kinds and kinds and not kinds & site_kinds and not _GENERIC_SITE.search(subject):
         return "other"  # the bat survey's "Building B3, the farmhouse" beside a barn
@@ -385,6 +402,19 @@ def _subject(
     if _SITE_WORDS.search(subject):
         return "site"
     return ""
+
+
+def _denied_by_subject(text: str, start: int) -> bool:
+    """ "No trees on or adjoining the site are covered by a tree preservation order": a subject
+    quantified by "no" denies what its verb says."""
+    anchor = _VERB_ANCHOR.search(text)
+    return bool(
+        anchor is not None
+        and anchor.end() <= start
+        and re.match(
+            r"\W*(?:no(?!\.?\s*\d)|none of (?:the|its)|neither)\b", text[: anchor.start()], re.I
+        )
+    )
 
 
 def _name_for(spec: Spec, text: str, gazetteer: dict[str, list[str]]) -> str:
@@ -473,7 +503,11 @@ def read_constraint(spec: Spec, reading: Reading) -> list[Candidate]:
             continue
         # A denial inside the mention counts too: "the trees ... are not protected".
         denied = [
-            m for m in usable if M.NEGATED in scoped(m) or re.search(r"\bnot\b|n't", m.group(0))
+            m
+            for m in usable
+            if M.NEGATED in scoped(m)
+            or re.search(r"\bnot\b|n't", m.group(0))
+            or _denied_by_subject(text, m.start())
         ]
         # "not in a conservation area or listed": the denial carries over "or" and "nor".
         if not denied:
@@ -510,8 +544,9 @@ def read_constraint(spec: Spec, reading: Reading) -> list[Candidate]:
         modifiers = scoped(match)
         if M.GENERIC in modifiers:
             continue
+        facts = reading.facts
         subject = _subject(
-            text, match.start(), reading.facts.site_numbers, match.end(), reading.facts.site_kinds
+            text, match.start(), facts.site_numbers, match.end(), facts.site_kinds, facts.header
         )
         if subject == "other":
             continue
@@ -525,8 +560,12 @@ def read_constraint(spec: Spec, reading: Reading) -> list[Candidate]:
             continue  # "listed buildings", "works to a tree protected by a TPO": in general
         if _ALTERNATIVES.search(text):
             continue  # "in a conservation area or affects a listed building": a condition
-        if subject == "site" and M.OTHER in modifiers and M.OTHER in spec.voided_by:
-            # "The site lies within 150 m of the X Conservation Area": the place is elsewhere.
+        if subject == "site" and M.OTHER in scoper_for(text, _NEAR_SCOPE).modifiers(
+            match.start(), match.end()
+        ):
+            # "The site lies within 150 m of the X Conservation Area": the place is elsewhere;
+            # but in "a semi within the X Conservation Area, near the listed church" the
+            # neighbour is the church's, past the comma.
             continue
         if not _PLACES_SITE.search(_NOT_A_PLACE.sub("", text)):
             continue
