@@ -315,6 +315,12 @@ _DEVELOPMENT_START = re.compile(
 )
 
 
+TITLE_SEARCH_BLOCKS = 4
+_FORM_TITLE = re.compile(
+    r"(?:householder )?application for|prior approval|notification of|(?:lawful development "
+    r")?certificate",
+    re.IGNORECASE,
+)
 _INLINE_TICKS = re.compile(r"\?\s*(?:yes\s+no|yes|no)\s*$", re.IGNORECASE)
 
 
@@ -456,11 +462,21 @@ def _form_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Block
     blocks: list[Block] = []
     label = ""
     after_question = False
+    # The title is the form's name, normally its first line; a council's stamp or a portal
+    # reference may come before it.
+    title = next(
+        (
+            i
+            for i, group in enumerate(groups[:TITLE_SEARCH_BLOCKS])
+            if _FORM_TITLE.match(group[0].text)
+        ),
+        0,
+    )
     index = 0
     while index < len(groups):
         group = groups[index]
         page, start, end = group[0].page, group[0].start, group[-1].end
-        role = _form_role(texts[page][start:end], is_first=index == 0)
+        role = _form_role(texts[page][start:end], is_first=index == title)
         following = groups[index + 1] if index + 1 < len(groups) else None
         if (
             role in (Role.LABEL, Role.ANSWER)

@@ -147,3 +147,18 @@ def test_quoted_law_and_policy_are_quotations_until_the_closing_quote():
         "QUOTATION",
         "PARAGRAPH",
     ]
+
+
+def test_a_forms_title_is_found_below_a_councils_stamp():
+    form = (
+        "Planning Portal Reference: PP-14022391\n"
+        "Application for Listed Building Consent for alteration, extension or demolition of a "
+        "listed building.\n"
+        "Publication of applications on planning authority websites.\n"
+        "Has the work already been started without consent?\nYes\nNo\n"
+        "Does the proposal include the partial or total demolition of a listed building?\n"
+        "Yes\nNo\n"
+    )
+    blocks = blocks_of(form)
+
+    assert [block.role for block in blocks[:2]] == [Role.LABEL, Role.TITLE]
