@@ -142,9 +142,10 @@ class RulesExtractor(Extractor):
             for sentence in sentences(block.text, block.start):
                 order += 1
                 text = blank(sentence.text).replace("\n", " ")
+                lowered = text.lower()
                 reading = Reading(block, sentence, text, order, facts, previous, lead_in)
                 for spec, read in readers:
-                    if read is spec.read and not spec.may_read(reading.text):
+                    if read is spec.read and not spec.may_read(text, lowered):
                         continue
                     yield from read(spec, reading)
                 previous = sentence

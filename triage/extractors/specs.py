@@ -161,11 +161,15 @@ class Spec:
     table_label: re.Pattern[str] | None = None  # "Conservation area: Dulwich Village"
     title_claim: tuple[re.Pattern[str], str] | None = None  # a form title's consent type
     form_field: re.Pattern[str] | None = None  # "Total net gain ... units\n5"
-    # A sentence without any of these words cannot hold a mention: skipped cheaply.
+    # A sentence without any of these words cannot hold a mention: skipped cheaply, first by
+    # plain substrings of the lower-cased text, then by the pattern.
+    keywords: tuple[str, ...] = ()
     prefilter: re.Pattern[str] | None = None
     options: dict = field(default_factory=dict)
 
-    def may_read(self, text: str) -> bool:
+    def may_read(self, text: str, lowered: str = "") -> bool:
+        if self.keywords and not any(word in lowered for word in self.keywords):
+            return False
         return bool((self.prefilter or self.trigger).search(text))
 
 
@@ -1314,6 +1318,7 @@ def _constraint(
     name_before: re.Pattern[str] | None = None,
     title_claim: tuple[str, str] | None = None,
     prefilter: str | None = None,
+    keywords: tuple[str, ...] = (),
     read: Reader = read_constraint,
 ) -> Spec:
     return Spec(
@@ -1328,6 +1333,7 @@ def _constraint(
         table_label=re.compile(table_label, re.IGNORECASE),
         title_claim=(re.compile(title_claim[0], re.I), title_claim[1]) if title_claim else None,
         prefilter=re.compile(prefilter, re.IGNORECASE) if prefilter else None,
+        keywords=keywords,
     )
 
 
@@ -1337,6 +1343,7 @@ CONSERVATION_AREA = _constraint(
     r"(?:within (?:a |the )?)?conservation area(?:\s*\(CA\))?\b",
     name_before=_NAME_BEFORE_CA,
     title_claim=(r"demolition in a conservation area", PRESENT),
+    keywords=("conservation",),
 )
 LISTED_BUILDING = _constraint(
     FindingCode.LISTED_BUILDING,
@@ -1346,21 +1353,27 @@ LISTED_BUILDING = _constraint(
     r"|listed building\b",
     title_claim=(r"\blisted building consent\b", PRESENT),
     prefilter=r"listed|statutory list|heritage assets?",
+    keywords=("listed", "statutory list", "heritage asset"),
 )
 TREE_PRESERVATION_ORDER = _constraint(
     FindingCode.TREE_PRESERVATION_ORDER,
     r"\btree preservation orders?\b|\bTPOs?\b|\bprotected trees?\b"
     r"|\btrees?\b[^.;]{0,40}?\bprotected\b",
     r"(?:tree preservation orders?|TPOs?)\b",
+    keywords=("tree", "tpo", "protected", "preservation"),
 )
 GREEN_BELT = _constraint(
-    FindingCode.GREEN_BELT, r"\bgreen\s*belt\b", r"(?:within (?:the )?)?green\s*belt\b"
+    FindingCode.GREEN_BELT,
+    r"\bgreen\s*belt\b",
+    r"(?:within (?:the )?)?green\s*belt\b",
+    keywords=("green",),
 )
 ARTICLE_4 = _constraint(
     FindingCode.ARTICLE_4,
     r"\barticle\s*(?:4|four)\b",
     r"article\s*4(?: direction)?s?\b",
     name_before=_NAME_BEFORE_A4,
+    keywords=("article",),
 )
 FLOOD_ZONE = Spec(
     code=FindingCode.FLOOD_ZONE,
@@ -1370,6 +1383,7 @@ FLOOD_ZONE = Spec(
     settle=settle_by_vote,
     scope=CONSTRAINT_SCOPE,
     voided_by=frozenset({M.HEDGED, M.HISTORIC, M.GENERIC, M.OTHER}),
+    keywords=("flood",),
 )
 _ALL_CONSTRAINT_TRIGGERS = [
     spec.trigger
@@ -1388,8 +1402,11 @@ _NEIGHBOUR = rule(
 _PROPOSAL_SCOPE = (*_PROPOSAL_HISTORY, _PROPOSAL_HEDGE, _PROPOSAL_GENERIC, _NEIGHBOUR)
 
 
-def _yes_no(code: FindingCode, trigger: re.Pattern[str], **options) -> Spec:
+def _yes_no(
+    code: FindingCode, trigger: re.Pattern[str], keywords: tuple[str, ...], **options
+) -> Spec:
     return Spec(
+        keywords=keywords,
         code=code,
         reads=_states_proposal,
         trigger=trigger,
@@ -1404,9 +1421,11 @@ def _yes_no(code: FindingCode, trigger: re.Pattern[str], **options) -> Spec:
     )
 
 
-DEMOLITION = _yes_no(FindingCode.DEMOLITION, _DEMOLITION)
-CHANGE_OF_USE = _yes_no(FindingCode.CHANGE_OF_USE, _CHANGE_OF_USE)
-BASEMENT = _yes_no(FindingCode.BASEMENT, _BASEMENT, proposal_cue=_BASEMENT_PROPOSAL_CUE)
+DEMOLITION = _yes_no(FindingCode.DEMOLITION, _DEMOLITION, keywords=("demoli", "down"))
+CHANGE_OF_USE = _yes_no(FindingCode.CHANGE_OF_USE, _CHANGE_OF_USE, keywords=("use", "conver"))
+BASEMENT = _yes_no(
+    FindingCode.BASEMENT, _BASEMENT, keywords=("basement",), proposal_cue=_BASEMENT_PROPOSAL_CUE
+)
 TREE_WORKS = Spec(
     code=FindingCode.TREE_WORKS,
     reads=_states_proposal,
@@ -1429,6 +1448,18 @@ DWELLINGS = Spec(
     prefilter=re.compile(
         r"dwelling|house|home|flat|apartment|maisonette|bungalow|unit|one[- ]for[- ]one", re.I
     ),
+    keywords=(
+        "dwelling",
+        "house",
+        "home",
+        "flat",
+        "apartment",
+        "maisonette",
+        "bungalow",
+        "unit",
+        "one-for-one",
+        "one for one",
+    ),
 )
 STOREYS = Spec(
     code=FindingCode.STOREYS,
@@ -1438,6 +1469,7 @@ STOREYS = Spec(
     settle=settle_largest,
     scope=NUMBER_SCOPE,
     voided_by=_PROPOSAL_VOIDS | {M.EXISTING},
+    keywords=("storey", "stories", "story"),
 )
 FLOORSPACE = Spec(
     code=FindingCode.FLOORSPACE,
@@ -1448,6 +1480,7 @@ FLOORSPACE = Spec(
     prefilter=re.compile(_AREA.pattern + "|" + _NO_NEW_FLOORSPACE.pattern, re.I),
     scope=NUMBER_SCOPE,
     voided_by=_PROPOSAL_VOIDS,
+    keywords=("m2", "m\u00b2", "sq", "square", "floor"),
 )
 NPPF_PARAGRAPH = Spec(
     code=FindingCode.NPPF_PARAGRAPH,
@@ -1455,6 +1488,7 @@ NPPF_PARAGRAPH = Spec(
     trigger=_PARAGRAPHS,
     read=read_nppf,
     settle=settle_all,
+    keywords=("para", "\u00b6"),
 )
 LOCAL_POLICY = Spec(
     code=FindingCode.LOCAL_POLICY,
