@@ -150,7 +150,6 @@ Settler = Callable[[list[Candidate]], list[Candidate]]
 @dataclass(frozen=True)
 class Spec:
     code: FindingCode
-    reads: Callable[[Block], bool]  # which blocks can state this fact
     trigger: re.Pattern[str]  # what a mention looks like
     read: Reader  # the value parser
     settle: Settler  # many candidates in one document into its findings
@@ -166,6 +165,10 @@ class Spec:
     keywords: tuple[str, ...] = ()
     prefilter: re.Pattern[str] | None = None
     options: dict = field(default_factory=dict)
+
+    def reads(self, block: Block) -> bool:
+        """Which blocks can state this fact: one rule for both engines (Block.may_state)."""
+        return block.may_state(self.code)
 
     def may_read(self, text: str, lowered: str = "") -> bool:
         if self.keywords and not any(word in lowered for word in self.keywords):
@@ -1265,26 +1268,6 @@ def read_local_policy(spec: Spec, reading: Reading) -> list[Candidate]:
 # --- The specs ------------------------------------------------------------------------------
 
 
-def _states_claims(block: Block) -> bool:
-    return block.states_claims
-
-
-def _states_proposal(block: Block) -> bool:
-    return block.states_proposal
-
-
-def _cites_policy(block: Block) -> bool:
-    return block.cites_policy
-
-
-def _is_title(block: Block) -> bool:
-    return block.role == Role.TITLE
-
-
-def _is_field(block: Block) -> bool:
-    return block.role == Role.FIELD
-
-
 _CONSTRAINT_VOIDS = frozenset({M.HEDGED, M.HISTORIC, M.GENERIC, M.OTHER})
 _PROPOSAL_VOIDS = frozenset({M.HEDGED, M.HISTORIC, M.GENERIC})
 _DEMOLITION = re.compile(
@@ -1323,7 +1306,6 @@ def _constraint(
 ) -> Spec:
     return Spec(
         code=code,
-        reads=_states_claims,
         trigger=re.compile(trigger, re.IGNORECASE),
         read=read,
         settle=settle_by_vote,
@@ -1377,7 +1359,6 @@ ARTICLE_4 = _constraint(
 )
 FLOOD_ZONE = Spec(
     code=FindingCode.FLOOD_ZONE,
-    reads=_states_claims,
     trigger=_FLOOD_ZONE,
     read=read_flood_zone,
     settle=settle_by_vote,
@@ -1408,7 +1389,6 @@ def _yes_no(
     return Spec(
         keywords=keywords,
         code=code,
-        reads=_states_proposal,
         trigger=trigger,
         read=read_yes_no,
         settle=settle_by_vote,
@@ -1428,7 +1408,6 @@ BASEMENT = _yes_no(
 )
 TREE_WORKS = Spec(
     code=FindingCode.TREE_WORKS,
-    reads=_states_proposal,
     trigger=_TREE_MENTION,
     read=read_tree_works,
     settle=settle_tree_works,
@@ -1438,7 +1417,6 @@ TREE_WORKS = Spec(
 )
 DWELLINGS = Spec(
     code=FindingCode.DWELLINGS,
-    reads=_states_proposal,
     trigger=_DWELLINGS,
     read=read_dwellings,
     settle=settle_largest,
@@ -1463,7 +1441,6 @@ DWELLINGS = Spec(
 )
 STOREYS = Spec(
     code=FindingCode.STOREYS,
-    reads=_states_proposal,
     trigger=_STOREYS,
     read=read_storeys,
     settle=settle_largest,
@@ -1473,7 +1450,6 @@ STOREYS = Spec(
 )
 FLOORSPACE = Spec(
     code=FindingCode.FLOORSPACE,
-    reads=_states_proposal,
     trigger=_AREA,
     read=read_floorspace,
     settle=settle_first_best,
@@ -1484,7 +1460,6 @@ FLOORSPACE = Spec(
 )
 NPPF_PARAGRAPH = Spec(
     code=FindingCode.NPPF_PARAGRAPH,
-    reads=_cites_policy,
     trigger=_PARAGRAPHS,
     read=read_nppf,
     settle=settle_all,
@@ -1492,7 +1467,6 @@ NPPF_PARAGRAPH = Spec(
 )
 LOCAL_POLICY = Spec(
     code=FindingCode.LOCAL_POLICY,
-    reads=_cites_policy,
     trigger=_POLICY_TOKEN,
     read=read_local_policy,
     settle=settle_all,
