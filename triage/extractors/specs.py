@@ -1384,24 +1384,31 @@ _PROPOSAL_SCOPE = (*_PROPOSAL_HISTORY, _PROPOSAL_HEDGE, _PROPOSAL_GENERIC, _NEIG
 
 
 def _yes_no(
-    code: FindingCode, trigger: re.Pattern[str], keywords: tuple[str, ...], **options
+    code: FindingCode,
+    trigger: re.Pattern[str],
+    keywords: tuple[str, ...],
+    title_claim: tuple[str, str] | None = None,
+    **options,
 ) -> Spec:
     return Spec(
-        keywords=keywords,
         code=code,
         trigger=trigger,
         read=read_yes_no,
         settle=settle_by_vote,
         scope=_PROPOSAL_SCOPE,
         voided_by=_PROPOSAL_VOIDS | {M.OTHER},
+        title_claim=(re.compile(title_claim[0], re.I), title_claim[1]) if title_claim else None,
+        keywords=keywords,
         options=options,
-        title_claim=(re.compile(r"demolition in a conservation area", re.I), "yes")
-        if code == FindingCode.DEMOLITION
-        else None,
     )
 
 
-DEMOLITION = _yes_no(FindingCode.DEMOLITION, _DEMOLITION, keywords=("demoli", "down"))
+DEMOLITION = _yes_no(
+    FindingCode.DEMOLITION,
+    _DEMOLITION,
+    keywords=("demoli", "down"),
+    title_claim=(r"demolition in a conservation area", "yes"),
+)
 CHANGE_OF_USE = _yes_no(FindingCode.CHANGE_OF_USE, _CHANGE_OF_USE, keywords=("use", "conver"))
 BASEMENT = _yes_no(
     FindingCode.BASEMENT, _BASEMENT, keywords=("basement",), proposal_cue=_BASEMENT_PROPOSAL_CUE
