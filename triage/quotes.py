@@ -6,6 +6,7 @@ when the quote, with whitespace normalised, is a substring of the cited page's t
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WHITESPACE = re.compile(r"\s+")
 # PDF text layers and word processors swap these freely; a quote differing only here is the same.
@@ -28,13 +29,19 @@ def normalise(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=64)
+def _normalised_page(page_text: str) -> str:
+    # A page is checked once per finding quoted from it: normalise it once.
+    return normalise(page_text)
+
+
 def quote_on_page(quote: str, page_text: str) -> bool:
     """True when `quote` (at least a few characters) appears verbatim in `page_text`, ignoring
     differences of whitespace and typographic quotes/dashes only."""
     wanted = normalise(quote)
     if len(wanted) < MIN_QUOTE_CHARS:
         return False
-    return wanted in normalise(page_text)
+    return wanted in _normalised_page(page_text)
 
 
 def quote_span(quote: str, page_text: str) -> tuple[int, int] | None:

@@ -199,3 +199,82 @@ def test_long_documents_are_split_by_page_and_merged(model_server, settings, db)
     # Replies citing a page outside their part are not evidence; duplicates merge into one.
     assert run.findings.filter(code="proposal.storeys").count() == 1
     assert 0 < run.dropped_quotes < len(model_server.requests)
+
+
+class ScriptedClient:
+    """Stands in for the model server at the extractor's own interface: returns one reply per
+    request and keeps the messages it was sent."""
+
+    model = "scripted"
+
+    def __init__(self, *replies: dict):
+        self.replies = list(replies)
+        self.messages: list[str] = []
+
+    def complete_json(self, *, system: str, user: str, schema_name: str, schema: dict) -> dict:
+        self.messages.append(user)
+        return self.replies.pop(0) if self.replies else {"findings": []}
+
+
+FORM_PAGE = (
+    "Householder Application for Planning Permission for works or extension to a dwelling.\n"
+    "Trees and Hedges\n"
+    "Are you wishing to carry out works to trees in a conservation area?\n"
+    "Yes\nNo\n"
+    "Will any trees or hedges need to be removed or pruned in order to carry out your proposal?\n"
+    "Yes\nNo\n"
+    "Description of Proposed Works\n"
+    "Erection of a single storey rear extension.\n"
+)
+
+
+def llm_extract(client, *pages: str):
+    from triage.extractors.base import ApplicationFacts, DocumentInput
+    from triage.extractors.llm import LLMExtractor
+    from triage.text import PageText
+
+    document = DocumentInput(
+        key="form.pdf", name="form.pdf", pages=[PageText(i, t) for i, t in enumerate(pages, 1)]
+    )
+    facts = ApplicationFacts(reference="26/AP/1", application_type="pp.full", description="")
+    return LLMExtractor(client).extract(facts, [document])
+
+
+def test_the_prompt_names_each_blocks_section_and_role():
+    client = ScriptedClient()
+    llm_extract(
+        client,
+        "Planning History\n15/AP/3317 Erection of a two storey rear extension. Refused 2016\n"
+        "\nThe Proposal\nA single storey rear extension is proposed.",
+    )
+
+    message = client.messages[0]
+    assert '<block section="planning history" role="paragraph"' in message
+    assert '<block section="proposal" role="paragraph" heading="The Proposal">' in message
+    assert "A single storey rear extension is proposed.</block>" in message
+
+
+def test_findings_quoted_from_a_forms_questions_are_out_of_scope():
+    client = ScriptedClient(
+        {
+            "findings": [
+                finding(
+                    "proposal.tree_works",
+                    "yes",
+                    "Will any trees or hedges need to be removed or pruned",
+                ),
+                finding(
+                    "constraint.conservation_area",
+                    "present",
+                    "carry out works to trees in a conservation area?",
+                ),
+                finding("proposal.storeys", "1", "Erection of a single storey rear extension."),
+            ]
+        }
+    )
+    result = llm_extract(client, FORM_PAGE)
+
+    assert '<block section="application form" role="form question"' in client.messages[0]
+    assert {(f.code, f.value) for f in result.findings} == {("proposal.storeys", "1")}
+    assert result.out_of_scope == 2
+    assert result.dropped_quotes == 0

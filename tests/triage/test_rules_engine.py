@@ -187,3 +187,131 @@ def test_it_reads_conversions_to_homes_as_change_of_use():
 def test_it_reads_a_paragraph_number_at_the_end_of_a_sentence():
     found = extract("The scheme meets NPPF para 135. It also accords with the Framework, para. 84.")
     assert {v for c, v in found if c == "policy.nppf"} == {"135", "84"}
+
+
+# --- Scoped claims on real-shaped text (issue 9) --------------------------------------------
+
+
+def codes(found) -> set[tuple[str, str]]:
+    return {(code.split(".")[1], value) for code, value in found}
+
+
+def test_claims_about_neighbours_and_the_wider_area_are_not_findings():
+    found = extract(
+        "The hall at the centre of the estate is grade I listed. Five listed buildings lie "
+        "within 200 m. Buildings on this street are two to three storeys. The Bowdon "
+        "Conservation Area lies 300 metres to the south. The neighbouring house has a basement."
+    )
+    assert codes(found) == set()
+
+
+def test_denials_carry_over_coordination_and_tables():
+    assert codes(extract("The building is not in a conservation area or listed.")) == {
+        ("conservation_area", "absent"),
+        ("listed_building", "absent"),
+    }
+    assert codes(extract("Neither property is listed.")) == {("listed_building", "absent")}
+    assert codes(extract("The site contains no known heritage assets.")) == {
+        ("listed_building", "absent")
+    }
+    assert codes(extract("Statutory listed buildings in vicinity: None")) == {
+        ("listed_building", "absent")
+    }
+
+
+def test_ocr_grades_still_read_as_listing():
+    found = extract("No. 9 is a grade Il listed terraced house. The church is Grade 11* listed.")
+    assert found[("constraint.listed_building", "present")] == {"grade": "II"}
+
+
+def test_quoted_law_policy_and_scales_are_not_claims():
+    found = extract(
+        "Section 16(2) of the Planning (Listed Buildings and Conservation Areas) Act 1990 "
+        "applies.\n\n"
+        'Paragraph 213 of the NPPF states that "substantial harm to, or loss of, grade II '
+        'listed buildings should be exceptional".\n\n'
+        "High: a grade I or II* listed building.\n\n"
+        'Your checklist says "as the application is in a conservation area or affects a listed '
+        'building, a heritage assessment is required".'
+    )
+    assert codes(found) == {("nppf", "213")}
+
+
+def test_history_and_the_buildings_past_are_not_the_proposal():
+    found = extract(
+        "The house was subdivided into two dwellings in the 1950s. An application for six flats "
+        "in a five storey building was refused in 2019. The existing house has four storeys.\n\n"
+        "The proposal is a single storey rear extension."
+    )
+    assert codes(found) == {("storeys", "1")}
+
+
+def test_a_forms_questions_guidance_and_lost_tick_boxes_say_nothing():
+    form = (
+        "Householder Application for Planning Permission for works or extension to a dwelling "
+        "and listed building consent for alteration, extension or demolition of a listed "
+        "building.\n"
+        "Publication of applications on planning authority websites.\n"
+        "Trees and Hedges\n"
+        "Are you wishing to carry out works to trees in a conservation area?\n"
+        "Yes\nNo\n"
+        "Does your proposal include the gain, loss or change of use of residential units?\n"
+        "Yes\nNo\n"
+        "Fire Safety\n"
+        "Does the application involve buildings over 18 metres (or 7 storeys)?\n"
+        "Yes\nNo\n"
+        "If Yes, a fire statement must be submitted with the application.\n"
+        "Description of Proposed Works\n"
+        "Replacement of the rear dormer and internal alterations.\n"
+    )
+    assert codes(extract(form)) == {("listed_building", "present")}
+
+
+def test_a_consent_type_for_demolition_in_a_conservation_area_is_a_claim():
+    form = (
+        "Application for Planning Permission for relevant demolition in a Conservation Area.\n"
+        "Publication of applications on planning authority websites.\n"
+        "Has the demolition already been started?\nYes\nNo\n"
+    )
+    assert codes(extract(form)) == {("conservation_area", "present"), ("demolition", "yes")}
+
+
+def test_a_forms_residential_units_field_gives_the_net_gain():
+    form = (
+        "Application for Planning Permission. Town and Country Planning Act 1990\n"
+        "Publication of applications on planning authority websites.\n"
+        "Residential Units\n"
+        "Does your proposal include the gain, loss or change of use of residential units?\n"
+        "Yes\nNo\n"
+        "Total proposed residential units\n9\n"
+        "Total existing residential units\n1\n"
+        "Total net gain or loss of residential units\n8\n"
+        "Declaration\n"
+    )
+    assert codes(extract(form)) == {("dwellings", "8")}
+
+
+def test_a_form_with_its_tick_boxes_on_the_questions_line_says_nothing_there():
+    form = (
+        "Application for Planning Permission. Town and Country Planning Act 1990\n"
+        "Publication of applications on planning authority websites\n"
+        "Will any trees or hedges need to be removed or pruned in order to carry out your "
+        "proposal? Yes No\n"
+        "Is the site within an area at risk of flooding? (Refer to the Environment Agency's "
+        "Flood Map showing flood zones 2 and 3) Yes No\n"
+        "Is the site within a conservation area? Yes\n"
+        "Does the proposal include a basement? No\n"
+        "Description of proposal: Erection of a two storey side extension following demolition "
+        "of the detached garage.\n"
+    )
+    assert codes(extract(form)) == {("storeys", "2"), ("demolition", "yes")}
+
+
+def test_denials_of_works_and_harm_are_not_denials_of_the_designation():
+    assert codes(extract("No protected tree will be removed or pruned.")) == {("tree_works", "no")}
+    assert codes(extract("The property is not affected by an Article 4 Direction.")) == {
+        ("article_4", "absent")
+    }
+    assert codes(extract("The trees on the site are not protected.")) == {
+        ("tree_preservation_order", "absent")
+    }

@@ -20,6 +20,10 @@ def test_it_scores_the_rules_engine_per_code_and_overall(db):
     assert lines[-1] == "RESULT precision=1.000 recall=0.857 f1=0.923 n=2"
     row = next(line for line in lines if line.startswith("proposal.basement"))
     assert row.split()[1:4] == ["0", "0", "1"]
+    evidence = next(line for line in lines if line.startswith("evidence:"))
+    assert evidence == (
+        "evidence: 6 findings, 6 quoted on the cited page, 6 supporting their value; 0 not counted"
+    )
     throughput = next(line for line in lines if line.startswith("throughput"))
     assert float(re.search(r"([\d.]+) pages/second \(engine\)", throughput).group(1)) > 0
 

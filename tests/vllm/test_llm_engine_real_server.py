@@ -13,6 +13,7 @@ from django.core.management import call_command
 from tests.factories import PlanningApplicationFactory
 from tests.triage.factories import DocumentFactory
 from triage import services
+from triage.extractors.llm import PROMPT_VERSION
 from triage.models import RunStatus
 
 pytestmark = [pytest.mark.vllm, pytest.mark.django_db]
@@ -52,7 +53,7 @@ def test_it_runs_the_llm_engine_through_the_real_server(vllm_server, llm_setting
             finding.quote in "The site lies within the Camberwell Grove Conservation Area. "
             "Three storeys are proposed."
         )
-        assert finding.engine == f"llm:{vllm_server.model}@2026-11-a"
+        assert finding.engine == f"llm:{vllm_server.model}@{PROMPT_VERSION}"
     assert run.pages_read == 1
     # The random model does answer (with noise): its invented quotes were dropped and counted.
     assert run.dropped_quotes >= 1

@@ -1,6 +1,10 @@
 """Scoring an extraction engine on a labelled folder of applications (format:
 docs/evaluation-set.md). Runs entirely in memory: nothing is read from or written to the
-applications in the database."""
+applications in the database.
+
+A predicted finding counts as correct only when its (code, value, document) is labelled AND its
+evidence holds: the quote is on the cited page and supports the value (evidence.py). A finding
+whose evidence fails is a false positive even when its value is right."""
 
 import json
 import time
@@ -8,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from triage.evaluation.evidence import evidence_problem
 from triage.extractors.base import ApplicationFacts, DocumentInput, Extractor
 from triage.text import TextExtractionError, extract_pages
 
@@ -23,6 +28,14 @@ class CaseResult:
     pages: int
     unreadable: list[str] = field(default_factory=list)
     dropped_quotes: int = 0
+    out_of_scope: int = 0
+    # Predicted keys whose evidence fails, with the reason.
+    evidence_failures: dict[Key, str] = field(default_factory=dict)
+
+    @property
+    def supported(self) -> set[Key]:
+        """What was predicted with evidence that holds."""
+        return self.predicted - set(self.evidence_failures)
 
 
 @dataclass
@@ -61,15 +74,20 @@ class Evaluation:
     def documents(self) -> int:
         return sum(case.documents for case in self.cases)
 
-    def scores(self) -> tuple[dict[str, Score], Score]:
+    def scores(self, check_evidence: bool = True) -> tuple[dict[str, Score], Score]:
+        """Per code and overall. With `check_evidence`, a prediction whose evidence fails is a
+        false positive (and its label, if any, a false negative)."""
         per_code: dict[str, Score] = defaultdict(Score)
         for case in self.cases:
+            correct = case.supported if check_evidence else case.predicted
             for key in case.predicted | case.expected:
                 score = per_code[key[0]]
-                if key in case.predicted and key in case.expected:
+                if key in correct and key in case.expected:
                     score.true_positives += 1
                 elif key in case.predicted:
                     score.false_positives += 1
+                    if key in case.expected:
+                        score.false_negatives += 1
                 else:
                     score.false_negatives += 1
         overall = Score(
@@ -110,7 +128,18 @@ def evaluate(root: Path, extractor: Extractor) -> Evaluation:
         started = time.perf_counter()
         result = extractor.extract(facts, documents)
         engine_seconds += time.perf_counter() - started
-        predicted = {(f.code, f.value, f.evidence.document) for f in result.findings if f.evidence}
+        by_key = {document.key: document for document in documents}
+        predicted: set[Key] = set()
+        failures: dict[Key, str] = {}
+        for finding in result.findings:
+            key = (
+                finding.code,
+                finding.value,
+                finding.evidence.document if finding.evidence else "",
+            )
+            predicted.add(key)
+            if problem := evidence_problem(finding, by_key):
+                failures[key] = problem
         cases.append(
             CaseResult(
                 name=folder.name,
@@ -120,6 +149,8 @@ def evaluate(root: Path, extractor: Extractor) -> Evaluation:
                 pages=result.pages_read,
                 unreadable=unreadable,
                 dropped_quotes=result.dropped_quotes,
+                out_of_scope=result.out_of_scope,
+                evidence_failures=failures,
             )
         )
     return Evaluation(cases, engine_seconds, text_seconds)

@@ -4,8 +4,9 @@ each quote against its page, and merging duplicate findings."""
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
-from triage.quotes import quote_on_page
+from triage.quotes import normalise, quote_on_page
 from triage.schemas import FindingDraft
+from triage.structure import Block
 from triage.text import PageText
 
 
@@ -41,6 +42,8 @@ class ExtractionResult:
     findings: list[FindingDraft] = field(default_factory=list)
     dropped_quotes: int = 0
     pages_read: int = 0
+    # Verified findings quoted from a block that cannot state them (keep_in_scope).
+    out_of_scope: int = 0
 
 
 class TransientEngineError(Exception):
@@ -74,6 +77,42 @@ def keep_verified(
         document = by_key.get(evidence.document)
         page_text = document.page_text(evidence.page) if document else None
         if page_text is not None and quote_on_page(evidence.quote, page_text):
+            kept.append(draft)
+        else:
+            dropped += 1
+    return kept, dropped
+
+
+# How much of a quote must be found in one block to place it there (a quote may run on into the
+# next block when a paragraph was split).
+QUOTE_HEAD_CHARS = 40
+
+
+def keep_in_scope(
+    drafts: list[FindingDraft], blocks_by_document: dict[str, list[Block]]
+) -> tuple[list[FindingDraft], int]:
+    """Findings quoted from a block that can state them, and how many were not: a claim quoted
+    from a form's question, a quotation of policy, the planning history or the methodology (or
+    from a running header) is not a finding about this application, whatever an engine says.
+    Drafts without document evidence (spatial facts, checks) pass untouched."""
+    normalised: dict[str, list[tuple[Block, str]]] = {
+        key: [(block, normalise(block.text)) for block in blocks]
+        for key, blocks in blocks_by_document.items()
+    }
+    kept, dropped = [], 0
+    for draft in drafts:
+        evidence = draft.evidence
+        if evidence is None or evidence.document not in normalised:
+            kept.append(draft)
+            continue
+        quote = normalise(evidence.quote)
+        on_page = [
+            (b, text) for b, text in normalised[evidence.document] if b.page == evidence.page
+        ]
+        holding = [b for b, text in on_page if quote in text] or [
+            b for b, text in on_page if quote[:QUOTE_HEAD_CHARS] in text
+        ]
+        if any(block.may_state(draft.code) for block in holding):
             kept.append(draft)
         else:
             dropped += 1

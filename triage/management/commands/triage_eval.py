@@ -2,6 +2,9 @@
 
     python manage.py triage_eval triage/evaluation/devset --engine rules
 
+A finding counts only when its quote is on the cited page and supports the value; the evidence
+line reports that check on its own, and the scores without it for comparison.
+
 The last line is machine-readable: RESULT precision=<x> recall=<x> f1=<x> n=<documents>.
 """
 
@@ -9,6 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from triage.evaluation.evidence import NOT_ON_PAGE
 from triage.evaluation.runner import case_folders, evaluate
 from triage.services import build_extractor
 
@@ -40,6 +44,8 @@ class Command(BaseCommand):
                     write(f"{case.name}: MISSED {key}")
                 for key in sorted(case.predicted - case.expected):
                     write(f"{case.name}: FALSE {key}")
+                for key, problem in sorted(case.evidence_failures.items()):
+                    write(f"{case.name}: EVIDENCE {key}: {problem}")
         per_code, overall = evaluation.scores()
         write(f"{'code':36} {'tp':>4} {'fp':>4} {'fn':>4} {'prec':>6} {'recall':>6} {'f1':>6}")
         for code, score in per_code.items():
@@ -48,7 +54,20 @@ class Command(BaseCommand):
                 f"{score.false_negatives:4d} {score.precision:6.3f} {score.recall:6.3f} "
                 f"{score.f1:6.3f}"
             )
+        findings = sum(len(case.predicted) for case in evaluation.cases)
+        failures = [p for case in evaluation.cases for p in case.evidence_failures.values()]
+        not_on_page = sum(1 for problem in failures if problem == NOT_ON_PAGE)
+        _, unchecked = evaluation.scores(check_evidence=False)
+        write(
+            f"evidence: {findings} findings, {findings - not_on_page} quoted on the cited page, "
+            f"{findings - len(failures)} supporting their value; {len(failures)} not counted"
+        )
+        write(
+            f"without the evidence check: precision={unchecked.precision:.3f} "
+            f"recall={unchecked.recall:.3f} f1={unchecked.f1:.3f}"
+        )
         dropped = sum(case.dropped_quotes for case in evaluation.cases)
+        out_of_scope = sum(case.out_of_scope for case in evaluation.cases)
         engine_rate = (
             evaluation.pages / evaluation.engine_seconds if evaluation.engine_seconds else 0
         )
@@ -56,7 +75,8 @@ class Command(BaseCommand):
         total_rate = evaluation.pages / total_seconds if total_seconds else 0
         write(
             f"engine={engine} applications={len(evaluation.cases)} "
-            f"documents={evaluation.documents} pages={evaluation.pages} dropped_quotes={dropped}"
+            f"documents={evaluation.documents} pages={evaluation.pages} dropped_quotes={dropped} "
+            f"out_of_scope={out_of_scope}"
         )
         write(
             f"throughput: {engine_rate:.1f} pages/second (engine), "

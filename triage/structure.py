@@ -1,0 +1,580 @@
+"""Document structure: a document's page text as typed blocks, each with its role and section.
+
+Extraction engines read blocks, not raw pages, because where a sentence sits decides whether it
+is a claim about the application. A "Yes No" under a form's question about trees says nothing;
+"grade II listed buildings ... should be exceptional" inside a quotation of the NPPF is policy,
+not a fact about the site; a refused scheme in the planning history is not the proposal; a
+significance scale in the methodology describes assets in general. The same words in the
+proposal section of a planning statement are claims.
+
+Every block is a verbatim slice of its page (`page_text[start:end] == block.text`), so a quote
+cut from a block is always on its page. Running headers and footers (the same line on most
+pages, page numbers aside) are dropped: they are furniture, not content.
+
+What each role and section means for extraction is decided in one place, `Block.states_claims`
+and `Block.states_proposal`; engines ask those rather than testing roles themselves.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from enum import StrEnum
+from itertools import pairwise
+
+from triage.text import PageText
+from triage.vocabulary import CONSTRAINT_CODES, FindingCode
+
+
+class Role(StrEnum):
+    TITLE = "form title"  # a form's own name: the consent types the applicant chose
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list item"
+    TABLE_ROW = "table row"
+    QUOTATION = "quotation"  # policy or law quoted, not the author's own claim
+    QUESTION = "form question"
+    TICK_BOXES = "form tick boxes"  # "Yes No": the chosen answer is lost in the text layer
+    GUIDANCE = "form guidance"
+    LABEL = "form field label"
+    FIELD = "form field"  # a field's label with the value entered ("Total ... units" 5)
+    ANSWER = "form answer"  # what the applicant wrote into the form
+
+
+class Section(StrEnum):
+    GENERAL = "general"
+    SITE = "site and surroundings"
+    SURROUNDINGS = "wider area"
+    PROPOSAL = "proposal"
+    HISTORY = "planning history"
+    BACKGROUND = "historical development"
+    POLICY = "policy context"
+    METHODOLOGY = "methodology"
+    APPENDIX = "appendix"
+    FORM = "application form"
+
+
+# Claims here are context, never findings: lists of old applications, how an assessment was
+# done, copied list entries and searches.
+CONTEXT_SECTIONS = frozenset({Section.HISTORY, Section.METHODOLOGY, Section.APPENDIX})
+# A form's title states only the consent types chosen; a rule reads those from it directly.
+CLAIM_ROLES = frozenset({Role.HEADING, Role.PARAGRAPH, Role.LIST_ITEM, Role.TABLE_ROW, Role.ANSWER})
+MAX_QUOTATION_BLOCKS = 8
+POLICY_CODES = frozenset({FindingCode.NPPF_PARAGRAPH, FindingCode.LOCAL_POLICY})
+# A form's title names consent types: listed building consent, demolition in a conservation area.
+TITLE_CODES = frozenset(
+    {FindingCode.LISTED_BUILDING, FindingCode.CONSERVATION_AREA, FindingCode.DEMOLITION}
+)
+
+
+@dataclass(frozen=True)
+class Block:
+    page: int
+    start: int  # offset in the page text
+    end: int
+    text: str
+    role: Role
+    section: Section
+    heading: str = ""  # the heading the block sits under, for people and the model
+
+    @property
+    def states_claims(self) -> bool:
+        """Whether the block can state a fact about the site (constraints)."""
+        return self.role in CLAIM_ROLES and self.section not in CONTEXT_SECTIONS
+
+    @property
+    def states_proposal(self) -> bool:
+        """Whether the block can state a fact about the proposal: not the building's past."""
+        return self.states_claims and self.section != Section.BACKGROUND
+
+    @property
+    def cites_policy(self) -> bool:
+        """Policies cited anywhere count (docs/evaluation-set.md), except in a form's own text."""
+        return self.role in CLAIM_ROLES or self.role == Role.QUOTATION
+
+    def may_state(self, code: str) -> bool:
+        """Whether a finding of `code` may be quoted from this block."""
+        if code in POLICY_CODES:
+            return self.cites_policy
+        if self.role == Role.TITLE:
+            return code in TITLE_CODES
+        if self.role == Role.FIELD:
+            return code == FindingCode.DWELLINGS
+        if code in CONSTRAINT_CODES:
+            return self.states_claims
+        return self.states_proposal
+
+
+@dataclass(frozen=True)
+class _Line:
+    page: int
+    start: int
+    end: int
+    text: str  # stripped
+
+
+# --- Furniture: running headers and footers -------------------------------------------------
+
+_PAGE_NUMBER_LINE = re.compile(
+    r"^\s*(?:\[?\s*page\s+\d+(?:\s+of\s+\d+)?\s*\]?|-\s*\d+\s*-|\d{1,3})\s*$", re.I
+)
+_DIGITS = re.compile(r"\d+")
+MAX_FURNITURE_CHARS = 120
+MIN_WRAPPED_LINES = 3
+_PAGE_KEY = re.compile(r"\bpage #(?: of #)?\b")
+
+
+def _furniture_key(text: str) -> str:
+    key = " ".join(text.lower().split())
+    return _DIGITS.sub("#", key) if any(c.isdigit() for c in key) else key
+
+
+def _furniture(lines_by_page: list[list[_Line]]) -> set[str]:
+    """Keys of lines repeated as headers or footers: on at least half the pages (two or more)
+    near the top or bottom, or three times anywhere in a document split without real pages."""
+    near_edges: Counter[str] = Counter()
+    anywhere: Counter[str] = Counter()
+    for lines in lines_by_page:
+        edge = lines[:3] + lines[-3:]
+        for key in {_furniture_key(line.text) for line in edge}:
+            near_edges[key] += 1
+        for line in lines:
+            anywhere[_furniture_key(line.text)] += 1
+    pages = len(lines_by_page)
+    keys = set()
+    for key, count in near_edges.items():
+        if pages >= 2 and count >= max(2, (pages + 1) // 2):
+            keys.add(key)
+    for key, count in anywhere.items():
+        if count >= 3:
+            keys.add(key)
+    # Short repeated lines ("Yes", "No", "Type:") are a form's fields, and long ones are
+    # content (a repeated condition or disclaimer), not furniture.
+    return {
+        key
+        for key in keys
+        if (len(key.split()) >= 3 or _PAGE_KEY.search(key))
+        and len(key) <= MAX_FURNITURE_CHARS
+        and (not key.endswith(".") or _PAGE_KEY.search(key))
+    }
+
+
+# --- Lines into blocks ----------------------------------------------------------------------
+
+_BULLET = re.compile(r"^(?:[-*\u2022\u25aa\u25cf>]\s|\(?[a-z]\)\s|\(?[ivx]+\)\s)")
+_NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
+_APPLICATION_REFERENCE = re.compile(
+    r"\b(?:\d{2,6}/[A-Z]{2,5}/\d{2,5}|[A-Z]{1,2}/(?:[A-Z]{2,4}/)?\d{4,6}|\d{2}/\d{4,5})\b"
+)
+_DECISION = re.compile(
+    r"\b(?:refused|granted|approved|permitted|withdrawn|dismissed|allowed|lapsed|"
+    r"no objection|invalid|declined|superseded)\b",
+    re.I,
+)
+_TERMINAL = re.compile(r"[.!?:;]['\"\u2019\u201d)]*$")
+_ABBREVIATION_END = re.compile(r"\b(?:No|Nos|para|paras|c|e\.g|i\.e|approx|St|Dr|Mr|Mrs|Ms)\.$")
+_OPEN_QUOTE = re.compile(r"^[\"\u201c']")
+_CLOSE_QUOTE = re.compile(r"[\"\u201d'][.,;:)]*$")
+_TABLE_PIPE = re.compile(r"^\|.*\|$")
+_TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
+_COLUMN_GAP = re.compile(r"\S(?: {3,}|\t)\S")
+_TABLE_CAPTION = re.compile(r"^(?:table|figure|schedule)\s+\d+\b", re.I)
+
+
+def _page_lines(page: PageText) -> list[_Line]:
+    lines, offset = [], 0
+    for raw in page.text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            start = offset + (len(raw) - len(raw.lstrip()))
+            lines.append(_Line(page.number, start, start + len(stripped), stripped))
+        offset += len(raw) + 1
+    return lines
+
+
+def _wrap_width(lines: list[_Line]) -> int:
+    """The column at which the document's lines wrap: its longest line, when several lines come
+    close to it (a wrapped text); otherwise the text is not wrapped and no line is "long"."""
+    lengths = [len(line.text) for line in lines]
+    longest = max(lengths, default=0)
+    near = sum(1 for length in lengths if length >= 0.9 * longest)
+    return longest if near >= MIN_WRAPPED_LINES else 10**6
+
+
+def _is_heading_text(text: str) -> bool:
+    if len(text) > 90 or text.endswith((".", "?", ",", ";")) or _TABLE_PIPE.match(text):
+        return False
+    if text.endswith(":") and re.match(r"\d+\.\d+\s", text):
+        return False  # "3.4 Paragraph 213 continues:" introduces a quotation
+    if re.match(r"(?:appendix|annex|appendices|contents)\b", text, re.I) and len(text) <= 80:
+        return True
+    body = re.sub(r"^(?:#+\s*|\d{1,2}(?:\.\d{1,2})*\.?\s+|[A-Z]\.?\s+(?=[A-Z]))", "", text)
+    words = re.findall(r"[A-Za-z][\w'\u2019-]*", body)
+    if not words or len(words) > 12:
+        return False
+    if text.startswith("#") or body.isupper():
+        return True
+    # A heading capitalises its first word; a title capitalises most of its words.
+    minor = {"and", "of", "the", "in", "to", "for", "a", "an", "on", "its", "or", "with", "at"}
+    capitalised = [w for w in words if w[0].isupper()]
+    significant = [w for w in words if w.lower() not in minor]
+    numbered = bool(_NUMBERED.match(text))
+    if numbered and words[0][0].isupper() and len(words) <= 8:
+        return True
+    if len(words) <= 3 and words[0][0].isupper() and not re.search(r"\d", body):
+        return True  # "Proposal", "Site", "Planning history"
+    return len(capitalised) >= max(2, len(significant) - 1) and len(words) <= 10
+
+
+def _starts_block(line: _Line) -> bool:
+    text = line.text
+    return bool(
+        _BULLET.match(text)
+        or _NUMBERED.match(text)
+        or _TABLE_PIPE.match(text)
+        or text.startswith("#")
+        or _APPLICATION_REFERENCE.match(text)
+        or re.match(r"(?:appendix|annex)\b", text, re.I)
+    )
+
+
+_JOINING_WORD = re.compile(
+    r"\b(?:the|a|an|of|to|and|or|for|in|on|at|with|by|from|as|is|are|be|that|which|any|your|"
+    r"their|its|this|these|than|under|over|into|within|including)$",
+    re.IGNORECASE,
+)
+
+
+def _continues(
+    previous: _Line, line: _Line, width: int, blank_between: bool, form: bool = False
+) -> bool:
+    """Whether `line` continues the paragraph that `previous` is part of (a wrapped line)."""
+    if blank_between or line.page != previous.page:
+        return False
+    if _TICK_OPTION.match(line.text) or _FIELD_VALUE.match(line.text):
+        return False
+    if _starts_block(line) and not re.match(r"\d+\s+[a-z]", line.text):
+        return False  # "7 or more storeys" after a wrapped line is not a numbered paragraph
+    if "?" in line.text and _QUESTION_START.match(line.text):
+        return False
+    if _TABLE_PIPE.match(previous.text) or _TABLE_PIPE.match(line.text):
+        return False
+    if _COLUMN_GAP.search(previous.text) or _COLUMN_GAP.search(line.text):
+        return False
+    # A line was wrapped when the next line's first word would not have fitted on it.
+    first_word = line.text.split(maxsplit=1)[0] if line.text.split() else ""
+    long_line = len(previous.text) + 1 + len(first_word) > width and len(previous.text) >= 40
+    ends = bool(_TERMINAL.search(previous.text)) and not _ABBREVIATION_END.search(previous.text)
+    if ends:
+        return False
+    if form and line.text[:1].isupper() and not _JOINING_WORD.search(previous.text):
+        # A form's prompt ("Please describe ... any change of use") is followed by the
+        # applicant's answer on the next line, which starts a new block.
+        return False
+    if long_line:
+        return True
+    # A short line that does not end a sentence, followed by a lower-case word: broken line.
+    return bool(re.match(r"[a-z(]", line.text)) and not _is_heading_text(previous.text)
+
+
+# --- Forms ----------------------------------------------------------------------------------
+
+_TICK_OPTION = re.compile(
+    r"^(?:yes|no|yes\s+no|don't know|do not know|unknown|not applicable|n/a|grade (?:i|ii\*?)|"
+    r"yes, on [\w\s-]+|the agent|the applicant|other person|owner|lessee|occupier|other|"
+    r"none of the above|hectares|sq\.? metres|square metres)$",
+    re.I,
+)
+_FORM_MARKERS = re.compile(
+    r"publication of applications on planning authority websites|planning portal|"
+    r"ownership certificates?|certificate of ownership|i / we hereby apply|i/we hereby apply|"
+    r"^(?:householder )?application for (?:a |an )?(?:householder|planning|listed|tree|prior|"
+    r"lawful|full|outline|advertisement|consent|relevant)",
+    re.I,
+)
+_GUIDANCE_START = re.compile(
+    r"^(?:if\b|please\b|you\b|your\b|note\b|notes\b|guidance\b|disclaimer\b|where\b|when\b|"
+    r"it is an important|information provided|i certify|i / we|i/we|the applicant certifies|"
+    r"for the purposes|height is measured|works to trees|a certificate|this form|"
+    r"to assist|having referred|and/or|or:|once submitted|our system|tell us|publication of)",
+    re.I,
+)
+_SECOND_PERSON = re.compile(r"\b(?:you|your)\b", re.I)
+_QUESTION_START = re.compile(
+    r"^(?:[-\u2022]\s*|\w\)\s*|and/or:\s*)?(?:is|are|does|do|did|has|have|had|will|would|can|"
+    r"could|should|was|were|what|which|who|whom|how|why|where|when)\b",
+    re.I,
+)
+_FIELD_VALUE = re.compile(
+    r"^-?\d[\d,.]*(?:\s*(?:m2|m\u00b2|sq\.? ?m|hectares|ha|cubic metres))?$", re.I
+)
+_DEVELOPMENT_START = re.compile(
+    r"^(?:demolition|erection|construction|change of use|conversion|replacement|installation|"
+    r"alterations?|extension|single|two|three|part|proposed|removal|crown|fell|felling|pruning|"
+    r"T\d+\b|tree \d|loft|excavation|internal|external|retention|use of|provision)",
+    re.I,
+)
+
+
+TITLE_SEARCH_BLOCKS = 4
+_FORM_TITLE = re.compile(
+    r"(?:householder )?application for|prior approval|notification of|(?:lawful development "
+    r")?certificate",
+    re.IGNORECASE,
+)
+_INLINE_TICKS = re.compile(r"\?\s*(?:yes\s+no|yes|no)\s*$", re.IGNORECASE)
+
+
+def _is_form(lines: list[_Line]) -> bool:
+    """A form shows its tick boxes: "Yes" then "No" on lines of their own, or after the
+    question on the same line ("... site? Yes No")."""
+    texts = [line.text for line in lines]
+    lost_ticks = sum(
+        1 for first, second in pairwise(texts) if first.lower() == "yes" and second.lower() == "no"
+    ) + sum(1 for text in texts if _INLINE_TICKS.search(text))
+    return lost_ticks >= 3 or (lost_ticks >= 1 and any(_FORM_MARKERS.search(t) for t in texts))
+
+
+def _form_role(text: str, is_first: bool) -> Role:
+    if is_first:
+        return Role.TITLE
+    if "?" in text:
+        return Role.QUESTION
+    if all(_TICK_OPTION.match(part.strip()) for part in text.split("\n")):
+        return Role.TICK_BOXES
+    if re.search(r"\((?:square metres|sq\.? ?m|numeric|hectares|if known)[^)]*\)\s*$", text, re.I):
+        return Role.LABEL
+    if re.search(r"\b(?:Act|Order|Regulations) \d{4}\s*$", text):
+        return Role.LABEL  # the statutes a form is made under
+    if _GUIDANCE_START.match(text) or _SECOND_PERSON.search(text):
+        return Role.GUIDANCE
+    # The applicant's own words: a sentence, or a description of development. Field names
+    # ("Demolition of Listed Building", "Existing Use", "Town/city") are title-cased labels.
+    words = text.split()
+    if text.rstrip().endswith(".") and len(words) >= 4:
+        return Role.ANSWER
+    if _DEVELOPMENT_START.match(text) and not _is_heading_text(text) and len(words) >= 4:
+        return Role.ANSWER
+    if text.endswith(":") or _is_heading_text(text) or len(words) <= 3:
+        return Role.LABEL
+    return Role.ANSWER if len(words) >= 6 else Role.LABEL
+
+
+# --- Sections -------------------------------------------------------------------------------
+
+_SECTION_PATTERNS: list[tuple[Section, re.Pattern]] = [
+    (Section.APPENDIX, re.compile(r"^(?:appendix|appendices|annex)\b")),
+    (
+        Section.HISTORY,
+        re.compile(
+            r"planning history|consent history|application history|relevant history|"
+            r"history of (?:planning|applications)|previous (?:applications|permissions|consents)|"
+            r"planning record"
+        ),
+    ),
+    (
+        Section.BACKGROUND,
+        re.compile(
+            r"histor(?:y|ic|ical) (?:development|background|context|evolution)|"
+            r"history and description|history of the (?:building|house|property|barn|site)|"
+            r"^history$|^historic(?:al)? development"
+        ),
+    ),
+    (
+        Section.METHODOLOGY,
+        re.compile(
+            r"method|approach|criteria|definitions|terminology|instructions|screening|"
+            r"limitations|^sources|glossary|survey effort|scope of"
+        ),
+    ),
+    (Section.POLICY, re.compile(r"polic|legislat|statutory|legal|framework|development plan")),
+    (
+        Section.SITE,
+        re.compile(
+            r"\bsite\b|property|building|house|premises|location|designations|the barn|"
+            r"the cottage|existing"
+        ),
+    ),
+    (
+        Section.SURROUNDINGS,
+        re.compile(r"surround|wider area|study area|locality|context|setting|nearby|neighbour"),
+    ),
+    (
+        Section.PROPOSAL,
+        re.compile(
+            r"propos|the scheme|design|scale|layout|amount|recommend|accommodation|"
+            r"description of (?:the )?(?:development|works|scheme)"
+        ),
+    ),
+]
+_STRONG_HEADING = re.compile(r"^(?:#|\d{1,2}(?:\.0)?\.?\s+[A-Za-z]|appendix|annex)", re.I)
+
+
+def section_of(heading: str) -> Section | None:
+    text = re.sub(r"^(?:#+\s*|\d{1,2}(?:\.\d{1,2})*\.?\s+)", "", heading.strip()).lower()
+    for section, pattern in _SECTION_PATTERNS:
+        if pattern.search(text):
+            return section
+    return None
+
+
+def _is_strong_heading(text: str) -> bool:
+    return bool(_STRONG_HEADING.match(text)) or text.isupper()
+
+
+# --- Putting it together --------------------------------------------------------------------
+
+
+def _group_lines(
+    lines_by_page: list[list[_Line]], texts: dict[int, str], form: bool
+) -> list[list[_Line]]:
+    """Lines into paragraphs, list items, rows and tick boxes; furniture dropped."""
+    furniture = _furniture(lines_by_page)
+    width = _wrap_width([line for lines in lines_by_page for line in lines])
+    groups: list[list[_Line]] = []
+    for lines in lines_by_page:
+        previous: _Line | None = None
+        edges = {id(line) for line in lines[:2] + lines[-2:]}
+        for line in lines:
+            if _furniture_key(line.text) in furniture:
+                continue
+            if id(line) in edges and not form and _PAGE_NUMBER_LINE.match(line.text):
+                continue  # a page number (a form's bare number is a field's value)
+            gap = previous is not None and "\n\n" in texts[line.page][previous.end : line.start]
+            if previous is not None and groups and _continues(previous, line, width, gap, form):
+                groups[-1].append(line)
+            elif (
+                previous is not None
+                and groups
+                and not gap
+                and _TICK_OPTION.match(line.text)
+                and all(_TICK_OPTION.match(item.text) for item in groups[-1])
+            ):
+                groups[-1].append(line)  # "Yes" then "No": one set of tick boxes
+            else:
+                groups.append([line])
+            previous = line
+    return groups
+
+
+def _form_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Block]:
+    """A Planning Portal form: its title, questions with their (lost) tick boxes, guidance set
+    apart, field labels with their values, and the applicant's own answers."""
+    blocks: list[Block] = []
+    label = ""
+    after_question = False
+    # The title is the form's name, normally its first line; a council's stamp or a portal
+    # reference may come before it.
+    title = next(
+        (
+            i
+            for i, group in enumerate(groups[:TITLE_SEARCH_BLOCKS])
+            if _FORM_TITLE.match(group[0].text)
+        ),
+        0,
+    )
+    index = 0
+    while index < len(groups):
+        group = groups[index]
+        page, start, end = group[0].page, group[0].start, group[-1].end
+        role = _form_role(texts[page][start:end], is_first=index == title)
+        following = groups[index + 1] if index + 1 < len(groups) else None
+        if (
+            role in (Role.LABEL, Role.ANSWER)
+            and len(group) == 1
+            and following is not None
+            and len(following) == 1
+            and following[0].page == page
+            and _FIELD_VALUE.match(following[0].text)
+        ):
+            role, end = Role.FIELD, following[0].end
+            index += 1
+        text = texts[page][start:end]
+        if role == Role.QUESTION:
+            after_question = True
+        elif role in (Role.ANSWER, Role.LABEL) and _is_heading_text(text):
+            after_question = False  # the next field's or section's name
+        elif after_question and role in (Role.ANSWER, Role.LABEL) and not text.endswith("."):
+            role = Role.TICK_BOXES  # the options offered under a question, none known chosen
+        elif role != Role.TICK_BOXES:
+            after_question = False
+        if role == Role.LABEL and len(group) == 1:
+            label = text
+        blocks.append(Block(page, start, end, text, role, Section.FORM, label))
+        index += 1
+    return blocks
+
+
+def _prose_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Block]:
+    blocks: list[Block] = []
+    section = Section.GENERAL
+    heading = ""
+    in_table = False
+    quoting = False
+    quoted_blocks = 0
+    for group in groups:
+        page = group[0].page
+        start, end = group[0].start, group[-1].end
+        text = texts[page][start:end]
+        first_line = group[0].text
+        if _TABLE_RULE.match(text) and "-" in text:
+            continue  # a Markdown table's rule line
+        if len(group) == 1 and _is_heading_text(first_line) and not _TICK_OPTION.match(text):
+            role = Role.HEADING
+            caption = bool(_TABLE_CAPTION.match(first_line))
+            # A title-cased line after "... as follows:" or a caption is a table's header row,
+            # and a caption names a table: neither starts a section.
+            header_row = in_table or (bool(blocks) and blocks[-1].text.rstrip().endswith(":"))
+            found = section_of(first_line)
+            if caption or (header_row and not _is_strong_heading(first_line)):
+                pass
+            elif found is not None:
+                section = found
+            elif _is_strong_heading(first_line):
+                section = Section.GENERAL
+            if not caption and not header_row:
+                heading = first_line
+            in_table = caption or (header_row and in_table)
+            quoting = False
+        elif quoting or _OPEN_QUOTE.match(text) or text.startswith(">"):
+            role = Role.QUOTATION
+            # A quotation runs on over its lettered clauses until the closing quote mark.
+            quoted_blocks = quoted_blocks + 1 if quoting else 1
+            quoting = not _CLOSE_QUOTE.search(text) and quoted_blocks < MAX_QUOTATION_BLOCKS
+        elif text.rstrip().endswith("?") or _INLINE_TICKS.search(text):
+            role = Role.QUESTION  # a screening question is not a claim, whatever its answer
+        elif _TICK_OPTION.match(text) and blocks and blocks[-1].role == Role.QUESTION:
+            role = Role.TICK_BOXES
+        elif (
+            _TABLE_PIPE.match(first_line)
+            or _COLUMN_GAP.search(first_line)
+            or (in_table and len(group) == 1 and not _NUMBERED.match(first_line))
+        ):
+            role = Role.TABLE_ROW
+        elif _BULLET.match(first_line):
+            role = Role.LIST_ITEM
+        else:
+            role = Role.PARAGRAPH
+            in_table = in_table and len(group) == 1
+        block_section = section
+        # A row of a planning history ("15/AP/3317 Erection of ... Refused") is history
+        # wherever it stands.
+        if _APPLICATION_REFERENCE.search(text[:40]) and _DECISION.search(text):
+            block_section = Section.HISTORY
+        blocks.append(Block(page, start, end, text, role, block_section, heading))
+    return blocks
+
+
+def document_blocks(pages: list[PageText]) -> list[Block]:
+    """The document's blocks in reading order, furniture dropped."""
+    texts = {page.number: page.text for page in pages}
+    lines_by_page = [_page_lines(page) for page in pages]
+    form = _is_form([line for lines in lines_by_page for line in lines])
+    groups = _group_lines(lines_by_page, texts, form)
+    return _form_blocks(groups, texts) if form else _prose_blocks(groups, texts)
+
+
+def block_containing(blocks: list[Block], page: int, quote_start: int) -> Block | None:
+    for block in blocks:
+        if block.page == page and block.start <= quote_start < block.end:
+            return block
+    return None
