@@ -311,12 +311,13 @@ def parse_policy_file(path: Path) -> ParsedFramework:
         unknown = set(row) - {"reference", "title", "topics", "text", "summary", "article_4"}
         if unknown:
             raise PolicyFileError(f"{where}: unknown fields {', '.join(sorted(unknown))}")
+        title = _text(row, "title", where)
         policies.append(
             PolicyEntry(
                 framework=slug,
-                citation=f"{citation} {reference}",
+                citation=f"{citation} {reference} {title}",
                 reference=reference,
-                title=_text(row, "title", where),
+                title=title,
                 text=body,
                 is_summary=summary is not None,
                 topics=_words(row, "topics", where, TOPICS),

@@ -6,6 +6,7 @@ one is superseded by a new row, a removed one is superseded without a successor.
 at rows, so each keeps the text it cited.
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,12 +15,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from planning.models import Council
-from policies.files import ParsedFramework, ParsedRequirements
+from policies.files import (
+    VALIDATION_FILES,
+    ParsedFramework,
+    ParsedRequirements,
+    parse_requirements_file,
+)
 from policies.library import PolicyEntry, PolicyLibrary, Requirement
 from policies.models import Policy, PolicyFramework, ValidationRequirement
 from policies.signals import policies_changed, requirements_changed
 
 NATIONAL_LIST = "National list"
+NATIONAL_VALIDATION_FILE = VALIDATION_FILES[0]
 
 
 class UnknownCouncil(ValueError):
@@ -227,7 +234,7 @@ def announce_requirements_changed(council: Council | None) -> None:
 def _entry(policy: Policy) -> PolicyEntry:
     return PolicyEntry(
         framework=policy.framework.slug,
-        citation=f"{policy.framework.citation} {policy.reference}",
+        citation=policy.citation_text,
         reference=policy.reference,
         text=policy.text,
         title=policy.title,
@@ -264,15 +271,27 @@ def _tuple(value):
     return tuple(value) if isinstance(value, list) else value
 
 
+@functools.cache
+def bundled_national_list() -> tuple[Requirement, ...]:
+    return tuple(parse_requirements_file(NATIONAL_VALIDATION_FILE).requirements)
+
+
 def requirements_for(council: Council | int | None) -> list[Requirement]:
-    """The active national requirements and the council's local ones."""
+    """The active national requirements and the council's local ones.
+
+    The national list is the law, the same for every council: until one is loaded into the
+    database (where an administrator may adjust it), the one shipped with the code applies,
+    as geo's dataset rules do. A council's local list applies only once loaded or written."""
     council_id = council.pk if isinstance(council, Council) else council
     rows = (
         ValidationRequirement.objects.filter(active=True)
         .select_related("council")
         .order_by("council_id", "document", "key")
     )
-    national = [_requirement(row) for row in rows.filter(council__isnull=True)]
+    if ValidationRequirement.objects.filter(council__isnull=True).exists():
+        national = [_requirement(row) for row in rows.filter(council__isnull=True)]
+    else:
+        national = list(bundled_national_list())
     local = [_requirement(row) for row in rows.filter(council_id=council_id)] if council_id else []
     return national + local
 
