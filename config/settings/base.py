@@ -195,11 +195,20 @@ TRIAGE_TASK_QUEUE = env_str("TRIAGE_TASK_QUEUE", "celery")
 LLM_PROMPT_CHAR_BUDGET = env_int("LLM_PROMPT_CHAR_BUDGET", 24000, minimum=1000)
 LLM_MAX_OUTPUT_TOKENS = env_int("LLM_MAX_OUTPUT_TOKENS", 2000, minimum=64)
 LLM_MAX_FINDINGS_PER_REQUEST = env_int("LLM_MAX_FINDINGS_PER_REQUEST", 25, minimum=1)
+# Re-runs after a layer, policy or validation list changed: this many applications are
+# started every interval, so a national reload never floods the workers or the model server.
+TRIAGE_RERUN_BATCH = env_int("TRIAGE_RERUN_BATCH", 25, minimum=1)
+TRIAGE_RERUN_INTERVAL_SECONDS = env_float("TRIAGE_RERUN_INTERVAL_SECONDS", 60.0, minimum=0.0)
 CELERY_BEAT_SCHEDULE = {
     "triage-recover-stuck-runs": {
         "task": "triage.tasks.recover_stuck_runs",
         "schedule": env_float("TRIAGE_RECOVER_EVERY_SECONDS", 60.0, minimum=1.0),
-    }
+    },
+    # The queue's deadline bands (overdue, at risk ...) follow the calendar.
+    "triage-refresh-deadline-bands": {
+        "task": "triage.tasks.refresh_deadline_bands",
+        "schedule": env_float("TRIAGE_DEADLINE_REFRESH_EVERY_SECONDS", 900.0, minimum=1.0),
+    },
 }
 
 REST_FRAMEWORK = {
