@@ -136,7 +136,8 @@ _DESCRIPTION_FACTS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "extension": re.compile(
-        r"\bextensions?\b|\b(?:dormer|mansard|outrigger)\b|\broof (?:addition|storey)\b", re.I
+        r"\bextensions?\b|\b(?:dormer|mansard|outrigger|porch)\b|\broof (?:addition|storey)\b",
+        re.I,
     ),
     "change-of-use": re.compile(
         r"\bchange of use\b|\bconver(?:sion|t|ting)\b(?![^,.;]*\b(?:loft|garage|roof)\b)"
@@ -150,6 +151,18 @@ _DESCRIPTION_FACTS: dict[str, re.Pattern[str]] = {
     ),
     "basement": re.compile(r"\bbasements?\b|\blower ground floor excavation\b", re.I),
 }
+# What an erection or a demolition is of, when it is an addition to or a part of a building
+# rather than a building: "erection of a rear extension" is no new building, "demolition of
+# the conservatory" no loss of a building.
+PARTS_OF_BUILDINGS = re.compile(
+    r"\b(?:extensions?|porch|dormers?|mansard|conservatory|lean-to|canopy|balcony|balconies|"
+    r"lightwell|roof|storey addition|shopfront|partitions?|walls?|chimney|stairs?|staircase|"
+    r"windows?|doors?|fence|railings|outrigger|rooflights?)\b",
+    re.I,
+)
+# A clause about what stays or what is there now says nothing of what is proposed.
+_EXISTING = re.compile(r"\b(?:retain(?:ed|ing)?|remain(?:s|ing)?|existing)\b", re.I)
+_OBJECT_END = re.compile(r"[,;.]|\band\b|\bwith\b|\bfollowing\b|\bto (?:the|a|an)\b", re.I)
 _DWELLINGS_IN_DESCRIPTION = re.compile(
     rf"\b({NUMBER})\s+(?:new\s+|no\.?\s+)?(?:(?:self[- ]contained|residential|detached|"
     rf"semi[- ]detached|terraced|family|affordable|bedroom|storey|\w+[- ]bed(?:room)?)\s+)*"
@@ -157,6 +170,31 @@ _DWELLINGS_IN_DESCRIPTION = re.compile(
     re.I,
 )
 _CLAUSE_END = re.compile(r"[.;\n]")
+
+
+def object_of(text: str, end: int) -> str:
+    """What a verb at `end` acts on: the words after it up to the next clause or "and"."""
+    rest = text[end : end + 100]
+    stop = _OBJECT_END.search(rest, 1)
+    return rest[: stop.start()] if stop else rest
+
+
+def demolishes_a_building(evidence: "Evidence") -> bool:
+    """Whether the demolition in this evidence is of a building, not of a part of one (a
+    conservatory, a lean-to, a shopfront): what the conservation area's demolition policies
+    are about."""
+    if evidence.finding is not None and evidence.finding.evidence is not None:
+        text = evidence.finding.evidence.quote
+    else:
+        text = evidence.description
+    for match in _DESCRIPTION_FACTS["demolition"].finditer(text):
+        if match.group(0).lower().endswith("ed"):
+            what = text[max(0, match.start() - 80) : match.start()]  # "the garage will be ..."
+        else:
+            what = object_of(text, match.end())
+        if not PARTS_OF_BUILDINGS.search(what):
+            return True
+    return not _DESCRIPTION_FACTS["demolition"].search(text)
 
 
 def _clause(text: str, start: int, end: int) -> str:
@@ -199,13 +237,25 @@ def proposal_facts(
             facts.setdefault("new-dwellings", []).append(Evidence(finding))
     description = case_input.description
     for fact, pattern in _DESCRIPTION_FACTS.items():
-        match = pattern.search(description)
-        if match:
+        for match in pattern.finditer(description):
             quote = _clause(description, match.start(), match.end())
+            clause_start = max(
+                (m.end() for m in re.finditer(r"[,;.]", description[: match.start()])), default=0
+            )
+            if fact == "basement" and _EXISTING.search(description[clause_start : match.start()]):
+                continue  # "retaining the public house at ground floor and basement"
+            if fact == "new-building" and PARTS_OF_BUILDINGS.search(
+                object_of(description, match.end())
+            ):
+                continue  # "erection of a rear extension"
             facts.setdefault(fact, []).append(Evidence(description=quote))
+            break
     if "new-dwellings" not in facts:
         for match in _DWELLINGS_IN_DESCRIPTION.finditer(description):
             number = to_number(match[1])
+            before = description[max(0, match.start() - 25) : match.start()]
+            if re.search(r"\b(?:from|existing)\b", before, re.I):
+                continue  # "change of use from a single dwellinghouse"
             if number and match[1].lower() not in ("a", "an"):
                 quote = _clause(description, match.start(), match.end())
                 facts.setdefault("new-dwellings", []).append(Evidence(description=quote))

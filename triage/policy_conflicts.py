@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from policies.library import PolicyEntry, PolicyLibrary
-from triage.case import Case, Evidence
+from triage.case import Case, Evidence, demolishes_a_building
 from triage.quotes import normalise
 from triage.schemas import FindingDraft, PolicyEvidence
 
@@ -41,6 +41,12 @@ class ConflictRule:
     types_bringing_constraint: tuple[str, ...] = ()
     # Only applications in these statutory categories (empty: any).
     categories: tuple[str, ...] = ()
+    # Only applications of these types (ODP prefixes; empty: any).
+    application_types: tuple[str, ...] = ()
+    # Only the demolition of a building, not of a part of one (a conservatory, a lean-to).
+    whole_buildings: bool = False
+    # Not when the only new homes come from changing the use of a building (NPPF fn. 62).
+    not_by_change_of_use: bool = False
 
 
 RULES: tuple[ConflictRule, ...] = (
@@ -63,6 +69,7 @@ RULES: tuple[ConflictRule, ...] = (
         ),
         topics=("conservation-area", "heritage"),
         team="heritage",
+        whole_buildings=True,
     ),
     ConflictRule(
         key="conservation-area-new-building",
@@ -82,6 +89,19 @@ RULES: tuple[ConflictRule, ...] = (
         ),
         topics=("conservation-area", "heritage"),
         team="heritage",
+    ),
+    ConflictRule(
+        key="conservation-area-works",
+        title="An extension or alteration in a conservation area",
+        explanation=(
+            "Works in a conservation area must preserve or enhance its character and "
+            "appearance; the case officer weighs any harm."
+        ),
+        constraints=("conservation-area",),
+        proposal=("extension", "basement"),
+        nppf=(("212", "great weight should be given to the asset\u2019s conservation"),),
+        topics=("conservation-area", "heritage"),
+        application_types=("pp.",),
     ),
     ConflictRule(
         key="listed-building-works",
@@ -173,6 +193,7 @@ RULES: tuple[ConflictRule, ...] = (
         team="flood",
         # Householder development and changes of use are not subject to the tests (fn. 62).
         categories=("major", "minor"),
+        not_by_change_of_use=True,
     ),
     ConflictRule(
         key="protected-trees",
@@ -271,16 +292,23 @@ def _works(case: Case) -> Evidence:
 def _proposal_evidence(rule: ConflictRule, case: Case) -> Evidence | None:
     if not rule.proposal:
         return _works(case)
+    if rule.not_by_change_of_use and case.shows(("change-of-use",)):
+        if not case.shows(("new-building",)):
+            return None
     for fact in rule.proposal:
-        if case.proposal.get(fact):
+        evidence = case.proposal.get(fact, [])
+        if fact == "demolition" and rule.whole_buildings:
+            evidence = [e for e in evidence if demolishes_a_building(e)]
+        if evidence:
             # A document's stated fact is the better quote than the description.
-            evidence = case.proposal[fact]
             return next((e for e in evidence if e.finding is not None), evidence[0])
     return None
 
 
 def _applies(rule: ConflictRule, case: Case) -> Evidence | None:
     if rule.categories and case.category.category not in rule.categories:
+        return None
+    if rule.application_types and not case.type_is(rule.application_types):
         return None
     return _constraint_evidence(rule, case)
 

@@ -251,3 +251,50 @@ def test_the_model_is_given_only_the_few_policies_the_rules_select():
         "nppf-2024:136",
         "southwark-plan-2022:P61",
     ]
+
+
+def test_an_extension_in_a_conservation_area_cites_paragraph_212_and_the_local_policy():
+    found = conflicts(
+        case([hit("conservation-area", "Sunray Estate")], description="Erection of a porch.")
+    )
+    assert values(found) == ["nppf-2024:212", "southwark-plan-2022:P20"]
+    assert "team" not in found[0].attributes  # the case officer's, not the heritage team's
+    # Listed building consent is about the building, not the conservation area.
+    lbc = case([hit("conservation-area", "X")], application_type="listed", description="Dormer.")
+    assert "southwark-plan-2022:P20" not in values(conflicts(lbc))
+
+
+def test_demolishing_a_conservatory_is_no_loss_of_a_building():
+    found = conflicts(
+        case(
+            [hit("conservation-area", "Camberwell Grove")],
+            description="Demolition of the rear conservatory and erection of a rear extension.",
+        )
+    )
+    assert values(found) == ["nppf-2024:212", "southwark-plan-2022:P20"]
+    assert found[0].attributes["rule"] == "conservation-area-works"
+
+
+def test_homes_made_by_a_change_of_use_are_not_subject_to_the_sequential_test():
+    found = conflicts(
+        case(
+            [hit("flood-risk-zone", "Zone 3", zone="3")],
+            application_type="pp.full.minor",
+            description="Change of use of a warehouse (Class B8) to six flats (Class C3).",
+        )
+    )
+    assert found == []
+
+
+def test_an_existing_dwelling_or_basement_in_the_description_is_not_the_proposal():
+    hmo = case(
+        application_type="pp.full.minor",
+        description="Change of use from a single dwellinghouse (Class C3) to a small HMO (C4).",
+    )
+    assert "new-dwellings" not in hmo.proposal
+    pub = case(
+        application_type="pp.full.minor",
+        description="Change of use of the upper floors to two flats, retaining the public "
+        "house at ground floor and basement.",
+    )
+    assert "basement" not in pub.proposal and "new-dwellings" in pub.proposal
