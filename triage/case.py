@@ -160,6 +160,12 @@ PARTS_OF_BUILDINGS = re.compile(
     r"windows?|doors?|fence|railings|outrigger|rooflights?)\b",
     re.I,
 )
+# Buildings ancillary to a house: works in its garden, not a new building in the street.
+ANCILLARY_BUILDINGS = re.compile(
+    r"\b(?:outbuildings?|garden (?:room|studio|office|building)s?|summer ?houses?|sheds?|"
+    r"garages?|carports?|cabins?|stores?|gym)\b",
+    re.I,
+)
 # A clause about what stays or what is there now says nothing of what is proposed.
 _EXISTING = re.compile(r"\b(?:retain(?:ed|ing)?|remain(?:s|ing)?|existing)\b", re.I)
 _OBJECT_END = re.compile(r"[,;.]|\band\b|\bwith\b|\bfollowing\b|\bto (?:the|a|an)\b", re.I)
@@ -244,10 +250,14 @@ def proposal_facts(
             )
             if fact == "basement" and _EXISTING.search(description[clause_start : match.start()]):
                 continue  # "retaining the public house at ground floor and basement"
-            if fact == "new-building" and PARTS_OF_BUILDINGS.search(
-                object_of(description, match.end())
-            ):
-                continue  # "erection of a rear extension"
+            if fact == "new-building":
+                what = object_of(description, match.end())
+                if PARTS_OF_BUILDINGS.search(what):
+                    continue  # "erection of a rear extension"
+                if ANCILLARY_BUILDINGS.search(what):
+                    # "erection of a garden room": works to a house, as an extension is.
+                    facts.setdefault("extension", []).append(Evidence(description=quote))
+                    break
             facts.setdefault(fact, []).append(Evidence(description=quote))
             break
     if "new-dwellings" not in facts:

@@ -292,9 +292,9 @@ def _works(case: Case) -> Evidence:
 def _proposal_evidence(rule: ConflictRule, case: Case) -> Evidence | None:
     if not rule.proposal:
         return _works(case)
-    if rule.not_by_change_of_use and case.shows(("change-of-use",)):
-        if not case.shows(("new-building",)):
-            return None
+    by_change_of_use = case.shows(("change-of-use",)) and not case.shows(("new-building",))
+    if rule.not_by_change_of_use and by_change_of_use:
+        return None
     for fact in rule.proposal:
         evidence = case.proposal.get(fact, [])
         if fact == "demolition" and rule.whole_buildings:

@@ -30,7 +30,7 @@ def test_demolition_in_a_conservation_area_cites_the_heritage_paragraphs_and_p20
         case(
             [hit("conservation-area", "Camberwell Grove")],
             application_type="pp.full.minor",
-            description="Demolition of the existing garage and erection of a garden studio.",
+            description="Demolition of the existing garage and erection of a two storey house.",
         )
     )
 
@@ -47,7 +47,7 @@ def test_demolition_in_a_conservation_area_cites_the_heritage_paragraphs_and_p20
     assert first.spatial.dataset == "conservation-area"  # the site's side of the evidence
     assert first.attributes["proposal_evidence"] == (
         "the description of development says \u201cDemolition of the existing garage and "
-        "erection of a garden studio\u201d"
+        "erection of a two storey house\u201d"
     )
     assert first.attributes["team"] == "heritage"
     local = found[2]
@@ -298,3 +298,14 @@ def test_an_existing_dwelling_or_basement_in_the_description_is_not_the_proposal
         "house at ground floor and basement.",
     )
     assert "basement" not in pub.proposal and "new-dwellings" in pub.proposal
+
+
+def test_a_garden_room_in_a_conservation_area_is_works_to_the_house_not_a_new_building():
+    found = conflicts(
+        case(
+            [hit("conservation-area", "Camberwell Grove")],
+            description="Erection of a single storey garden room at the end of the garden.",
+        )
+    )
+    assert values(found) == ["nppf-2024:212", "southwark-plan-2022:P20"]
+    assert "team" not in found[0].attributes

@@ -36,8 +36,7 @@ def test_it_scores_missing_documents_and_policy_conflicts_apart(db):
     row = next(line for line in lines if line.startswith("conflict.policy "))
     assert row.split()[1:4] == ["2", "0", "0"]
     assert (
-        "app-one: MISSED CHECK ('missing_document.design_and_access_statement', 'missing')"
-        in lines
+        "app-one: MISSED CHECK ('missing_document.design_and_access_statement', 'missing')" in lines
     )
     # Extraction's own scores are untouched by the checks.
     assert lines[-1] == "RESULT precision=1.000 recall=0.857 f1=0.923 n=2"
