@@ -38,7 +38,8 @@ class Evidence:
         if finding is None:
             return ""
         if finding.spatial is not None:
-            return f"{finding.title} ({finding.detail})" if finding.detail else finding.title
+            detail = finding.detail.rstrip(".")
+            return f"{finding.title} ({detail})" if detail else finding.title
         if finding.evidence is not None:
             name = finding.title.split(":", 1)[0]
             return f"{name}, page {finding.evidence.page}: \u201c{finding.evidence.quote}\u201d"

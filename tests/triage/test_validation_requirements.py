@@ -44,7 +44,7 @@ def test_a_finding_names_its_rule_its_list_and_why_it_applies():
     assert heritage.attributes["source"] == "NPPF (December 2024) paragraph 207"
     assert heritage.attributes["why"] == (
         "conservation area: The site is inside conservation area Camberwell Grove "
-        "(Overlap 600.0 m², 100.0% of the site.)"
+        "(Overlap 600.0 m², 100.0% of the site)"
     )
     assert "Required by the National list (rule heritage-statement" in heritage.detail
 
@@ -160,5 +160,5 @@ def test_a_requirement_with_every_condition_must_meet_them_all():
     (finding,) = missing_documents(in_ca, [], [strict])
     assert finding.attributes["why"] == (
         "conservation area: The site is inside conservation area X "
-        "(Overlap 600.0 m², 100.0% of the site.); 400 m² of new floorspace"
+        "(Overlap 600.0 m², 100.0% of the site); 400 m² of new floorspace"
     )
