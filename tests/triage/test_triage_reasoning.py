@@ -171,3 +171,25 @@ def test_the_deadline_raises_an_application_within_its_lane(southwark, policies)
     assert at_risk.deadline_band == "overdue"
     assert at_risk.priority_score == relaxed.priority_score + 40
     assert soon.triage_runs.count() == 1  # not triaged again
+
+
+def test_the_api_gives_each_conflict_both_sides_and_the_policy_it_cited(
+    garage_in_a_conservation_area,
+):
+    from triage.api.sections import triage_section
+
+    run_now(garage_in_a_conservation_area)
+    result = triage_section(garage_in_a_conservation_area)["result"]
+
+    assert (result["lane"], result["team"]) == ("specialist", "heritage")
+    (p20,) = [f for f in result["findings"] if f["value"] == "southwark-plan-2022:P20"]
+    evidence = p20["evidence"]
+    assert evidence["dataset"] == "conservation-area"
+    assert evidence["site"].startswith("The site is inside conservation area Camberwell Grove")
+    assert evidence["proposal"] == (
+        "the description of development says \u201cDemolition of the existing garage\u201d"
+    )
+    policy = evidence["policy"]
+    assert policy["citation"] == "Southwark Plan 2022 policy P20 Conservation areas"
+    assert policy["quote"] in policy["text"]
+    assert (policy["version"], policy["current"], policy["summary"]) == (1, True, True)
