@@ -161,3 +161,25 @@ def test_no_policy_loaded_means_no_question_to_the_model(model_server, db, tmp_p
     assert run.status == RunStatus.SUCCEEDED
     assert len(model_server.requests) == 1
     assert json.loads(json.dumps(model_server.requests[0]))["model"] == "fake-model"
+
+
+def test_an_unusable_judgement_is_counted_not_fatal(model_server, application):
+    model_server.replies += [("json", {"findings": []}), ("json", "not json at all")]
+
+    run = services.start_triage(application, engine="llm")
+    services.execute_run(run.pk)
+    run.refresh_from_db()
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert not run.findings.filter(engine__startswith="llm:", code="conflict.policy").exists()
+    assert run.findings.filter(engine="rules", code="conflict.policy").count() == 3
+    assert run.dropped_quotes == 4  # the four policies it was asked about
+
+
+def test_a_long_policy_is_shown_from_its_start_within_the_budget():
+    from policies.library import PolicyEntry
+    from triage.extractors.llm_conflicts import shown_text
+
+    policy = PolicyEntry("nppf-2024", "NPPF paragraph 1", "1", "One. " * 200)
+    shown = shown_text(policy, 400)
+    assert len(shown) <= 400 and policy.text.startswith(shown) and shown.endswith(".")

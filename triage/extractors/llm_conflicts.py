@@ -11,7 +11,9 @@ proposal, each with its document and page. Document text stays untrusted data in
 """
 
 import copy
+import logging
 
+from django.conf import settings
 from pydantic import ValidationError
 
 from policies.library import PolicyEntry
@@ -26,7 +28,11 @@ from triage.schemas import (
     strict_json_schema,
 )
 
+logger = logging.getLogger(__name__)
+
 CONFLICT_PROMPT_VERSION = "2026-12-c1"
+# However small the prompt budget, each policy is shown with at least this much of its text.
+MIN_POLICY_CHARS = 400
 SCHEMA = strict_json_schema(ModelConflicts)
 DESCRIPTION = "description"
 # Quoted findings shown per request: enough to judge, bounded so the prompt stays small.
@@ -78,17 +84,31 @@ def _excerpts(findings: list[FindingDraft], documents: list[DocumentInput]) -> l
     return lines
 
 
+def shown_text(policy: PolicyEntry, limit: int) -> str:
+    """The policy's text as the prompt shows it: whole, or its opening up to a sentence's end
+    within `limit` characters. Always the start of the text, so a quote from it verifies."""
+    text = policy.text
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    end = max(cut.rfind(". "), cut.rfind(".\n"), cut.rfind(":\n"))
+    return cut[: end + 1] if end > limit // 2 else cut
+
+
 def build_user_message(
     application: ApplicationFacts,
     findings: list[FindingDraft],
     documents: list[DocumentInput],
     policies: list[PolicyEntry],
+    char_budget: int | None = None,
 ) -> str:
     spatial = "\n".join(f"- {fact}" for fact in application.spatial_facts) or "- none recorded"
     excerpts = "\n".join(_excerpts(findings, documents)) or "(no excerpts)"
+    budget = char_budget or settings.LLM_PROMPT_CHAR_BUDGET
+    limit = max(MIN_POLICY_CHARS, budget // max(1, len(policies)))
     policy_blocks = "\n".join(
         f'<policy key="{policy.key}" citation="{_escape(policy.citation)}">'
-        f"{_escape(policy.text)}</policy>"
+        f"{_escape(shown_text(policy, limit))}</policy>"
         for policy in policies
     )
     return (
@@ -125,19 +145,20 @@ class LLMConflictChecker:
     ) -> ExtractionResult:
         if not policies:
             return ExtractionResult()
-        data = self.client.complete_json(
-            system=SYSTEM_PROMPT,
-            user=build_user_message(application, findings, documents, policies),
-            schema_name="policy_conflicts",
-            schema=self.schema_for(policies, documents),
-        )
         try:
+            data = self.client.complete_json(
+                system=SYSTEM_PROMPT,
+                user=build_user_message(application, findings, documents, policies),
+                schema_name="policy_conflicts",
+                schema=self.schema_for(policies, documents),
+            )
             answer = ModelConflicts.model_validate(data)
-        except ValidationError as error:
-            raise ModelOutputInvalid(
-                f"model output does not match the schema: {error.error_count()} errors, "
-                f"first: {error.errors()[0]['msg']}"
-            ) from error
+        except (ModelOutputInvalid, ValidationError) as error:
+            # The model's judgement is an extra: an answer that cannot be used is reported
+            # (counted with the dropped quotes, logged) rather than failing the whole run. A
+            # server that is down still fails it, to be retried (ModelServerUnavailable).
+            logger.warning("policy conflict judgement unusable: %s", error)
+            return ExtractionResult(dropped_quotes=len(policies))
         by_key = {policy.key: policy for policy in policies}
         by_document = {document.key: document for document in documents}
         kept: list[FindingDraft] = []
