@@ -303,12 +303,13 @@ def _q_from(data: Any, lookups: Mapping[str, str], depth: int) -> Q:
     return Q(*parts, _connector=connector, _negated=data["not"])
 
 
+def _short_string(value: Any) -> bool:
+    # PostgreSQL text cannot hold NUL: the database would refuse the query (a 500), not match.
+    return isinstance(value, str) and len(value) <= 200 and "\x00" not in value
+
+
 def _short_strings(value: Any) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) <= 50
-        and all(isinstance(item, str) and len(item) <= 200 for item in value)
-    )
+    return isinstance(value, list) and len(value) <= 50 and all(map(_short_string, value))
 
 
 def _checked_value(kind: str, value: Any) -> Any:
@@ -316,7 +317,7 @@ def _checked_value(kind: str, value: Any) -> Any:
         return value
     if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
         return value
-    if kind == "string" and isinstance(value, str) and len(value) <= 200:
+    if kind == "string" and _short_string(value):
         return value
     if kind == "strings" and _short_strings(value):
         return value
