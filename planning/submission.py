@@ -18,7 +18,7 @@ import filetype
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from pydantic import (
@@ -485,26 +485,39 @@ def add_document(
         size_bytes=upload.size,
         page_count=page_count,
     )
-    written = _store(document, upload)
-    try:
-        with transaction.atomic():
-            document.save()
-            record_event(
-                application,
-                "document_added",
-                f"Document added: {document.original_filename}",
-                actor=actor,
-                detail={"document": document.pk},
-            )
-            _announce_on_commit(document_added, sender=Document, document=document)
-    except IntegrityError:
-        if written:
-            document.file.storage.delete(document.file.name)
+    with transaction.atomic():
+        # Everyone who writes, reuses or removes this content address holds this lock until
+        # their row is committed, so a file is never removed while a row uses it.
+        _lock_content_address(application.council.code, sha256)
         held = application.documents.filter(sha256=sha256).first()
-        if held is None:
+        if held is not None:  # a concurrent upload of the same file landed first
+            return Added(held, created=False)
+        written = _store(document, upload)
+        try:
+            with transaction.atomic():
+                document.save()
+                record_event(
+                    application,
+                    "document_added",
+                    f"Document added: {document.original_filename}",
+                    actor=actor,
+                    detail={"document": document.pk},
+                )
+        except BaseException:
+            if written and not Document.objects.filter(file=document.file.name).exists():
+                document.file.storage.delete(document.file.name)
             raise
-        return Added(held, created=False)
+        _announce_on_commit(document_added, sender=Document, document=document)
     return Added(document, created=True)
+
+
+def _lock_content_address(council_code: str, sha256: str) -> None:
+    """A PostgreSQL advisory lock on one stored file, held until the transaction ends."""
+    digest = hashlib.sha256(f"document:{council_code}:{sha256}".encode()).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)]
+        )
 
 
 def _content_type(upload: UploadedFile) -> str:
@@ -592,6 +605,7 @@ def _store(document: Document, upload: UploadedFile) -> bool:
     """Write the file at its content address unless an intact copy is there already.
 
     Returns whether this call wrote a file (which it then owns, should the row not land).
+    Call it holding `_lock_content_address`: the check and the write are not atomic.
     """
     storage = document.file.storage
     name = document_upload_to(document, upload.name or "")
@@ -599,6 +613,6 @@ def _store(document: Document, upload: UploadedFile) -> bool:
         document.file.name = name
         return False
     upload.seek(0)
-    # The storage picks another name if a concurrent upload took this one meanwhile.
+    # The storage picks another name if a broken copy (a write cut short) holds this one.
     document.file.name = storage.save(name, upload)
     return True

@@ -1,6 +1,7 @@
 import hashlib
 import io
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -209,6 +210,81 @@ def test_it_keeps_one_document_and_one_file_when_two_uploads_race(southwark_key,
     assert [path.name for path in folder.iterdir() if path.name.startswith(document.sha256)] == [
         Path(document.file.name).name
     ]
+
+
+def race(uploads) -> list:
+    """Send the uploads (callables) at the same moment, each from its own thread."""
+    barrier = threading.Barrier(len(uploads))
+    responses = []
+
+    def send(upload_one):
+        barrier.wait()
+        try:
+            responses.append(upload_one())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(one,)) for one in uploads]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return responses
+
+
+def intact(document: Document) -> bool:
+    with document.file.open("rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest() == document.sha256
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_racing_upload_never_removes_the_file_the_winner_uses(
+    southwark_key, southwark, monkeypatch
+):
+    # The interleaving that lost documents: the first request writes the file and is slow to
+    # insert its row; the second finds the file, reuses it and commits; the first then fails
+    # on the unique row and removed "its" file, which the committed row pointed at.
+    from planning import submission
+
+    real_store = submission._store
+
+    def slow_after_writing(document, upload):
+        wrote = real_store(document, upload)
+        if wrote:
+            time.sleep(0.5)
+        return wrote
+
+    monkeypatch.setattr(submission, "_store", slow_after_writing)
+    application = PlanningApplicationFactory(council=southwark)
+    content = pdf_bytes(pages=2)
+
+    responses = race(
+        [lambda: upload(client_for(southwark_key.key), application, content) for _ in range(2)]
+    )
+
+    assert sorted(response.status_code for response in responses) == [200, 201]
+    assert intact(Document.objects.get())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_racing_uploads_to_two_applications_share_one_intact_file(southwark_key, southwark):
+    first = PlanningApplicationFactory(council=southwark)
+    second = PlanningApplicationFactory(council=southwark)
+    for trial in range(3):
+        content = pdf_bytes(pages=trial + 1)
+        responses = race(
+            [
+                lambda application=application, content=content: upload(
+                    client_for(southwark_key.key), application, content
+                )
+                for application in (first, second) * 3
+            ]
+        )
+        assert sorted(response.status_code for response in responses) == [200] * 4 + [201] * 2
+    documents = list(Document.objects.all())
+    assert len(documents) == 6
+    assert all(intact(document) for document in documents)
+    assert len(stored_files()) == 3
 
 
 def stored_files() -> list[Path]:
