@@ -10,11 +10,13 @@ that has finished is never touched again: re-delivery does nothing.
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
@@ -34,7 +36,7 @@ from triage.models import DocumentPage, Finding, RunStatus, TriageRun, TriageSum
 from triage.reviews import carry_over_reviews
 from triage.schemas import FindingDraft
 from triage.summaries import refresh_summary
-from triage.text import PageText, TextExtractionError, extract_pages
+from triage.text import OcrBudget, PageText, TextExtractionError, extract_pages
 from triage.vocabulary import FindingCode
 
 logger = logging.getLogger(__name__)
@@ -60,19 +62,51 @@ def build_extractor(engine: str) -> Extractor:
 
 def read_document_text(document: Document) -> list[PageText] | None:
     """The document's pages, extracting them first if that has not been done. None when the
-    document cannot be read (its text status says why)."""
+    document cannot be read (its text status says why).
+
+    One reader per document: a run that finds another reading the same document waits for
+    it (a PostgreSQL advisory lock, let go if that worker dies) and uses its pages, rather
+    than OCR the same scans twice at once.
+    """
+    if document.text_status == TextStatus.PENDING:
+        with _reading(document.pk):
+            document.refresh_from_db(fields=["text_status", "text_status_reason", "page_count"])
+            if document.text_status == TextStatus.PENDING:
+                return _extract_document_text(document)
     if document.text_status == TextStatus.EXTRACTED:
         return [
             PageText(number=page.number, text=page.text, ocr=page.ocr)
             for page in document.pages.all()
         ]
-    if document.text_status == TextStatus.FAILED:
-        return None
+    return None
+
+
+@contextmanager
+def _reading(document_id: int) -> Iterator[None]:
+    key = READING_LOCK_SPACE * 2**32 + document_id
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+# Advisory lock keys for reading a document: this number in the high 32 bits, the id below.
+READING_LOCK_SPACE = 0x7E47
+
+
+def _extract_document_text(document: Document) -> list[PageText] | None:
+    budget = OcrBudget()
     try:
         with document.file.open("rb") as handle:
             data = handle.read(settings.TRIAGE_MAX_DOCUMENT_BYTES + 1)
         pages = extract_pages(
-            data, filename=document.original_filename, content_type=document.content_type
+            data,
+            filename=document.original_filename,
+            content_type=document.content_type,
+            budget=budget,
         )
     except (TextExtractionError, OSError) as error:
         reason = str(error) if isinstance(error, TextExtractionError) else "The file is missing."
@@ -84,7 +118,7 @@ def read_document_text(document: Document) -> list[PageText] | None:
             DocumentPage(document=document, number=p.number, text=p.text, ocr=p.ocr) for p in pages
         )
         record_document_text(
-            document, status=TextStatus.EXTRACTED, reason="", page_count=len(pages)
+            document, status=TextStatus.EXTRACTED, reason=budget.note(), page_count=len(pages)
         )
     return pages
 

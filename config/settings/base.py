@@ -168,15 +168,25 @@ HEALTHCHECK_TIMEOUT_SECONDS = env_float("HEALTHCHECK_TIMEOUT_SECONDS", 2.0, mini
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# What one document may ask of the workers, checked at upload (a 422 says which): 500 blank
+# A0 pages fit in 63 KB and took an hour of OCR. A0 is 1 m²; the largest drawings are 2A0.
+DOCUMENT_MAX_PAGES = env_int("DOCUMENT_MAX_PAGES", 500, minimum=1)
+DOCUMENT_MAX_PAGE_AREA_M2 = env_float("DOCUMENT_MAX_PAGE_AREA_M2", 2.0, minimum=0.01)
+# A scan as an image: an A1 sheet at 300 dpi is about 35 million pixels.
+DOCUMENT_MAX_IMAGE_PIXELS = env_int("DOCUMENT_MAX_IMAGE_PIXELS", 60_000_000, minimum=10_000)
 
 # --- Triage -----------------------------------------------------------------
 # Which engine reads documents when a run does not name one: the model server when one is
 # configured, otherwise the deterministic rules engine (which does the whole job on its own).
 TRIAGE_DEFAULT_ENGINE = env_str("TRIAGE_DEFAULT_ENGINE", "llm" if LLM_BASE_URL else "rules")
-TRIAGE_MAX_PAGES = env_int("TRIAGE_MAX_PAGES", 500, minimum=1)
+TRIAGE_MAX_PAGES = env_int("TRIAGE_MAX_PAGES", DOCUMENT_MAX_PAGES, minimum=1)
 TRIAGE_MAX_DOCUMENT_BYTES = env_int("TRIAGE_MAX_DOCUMENT_BYTES", DOCUMENT_MAX_BYTES, minimum=1024)
 TRIAGE_OCR_ENABLED = env_bool("TRIAGE_OCR_ENABLED", True)
 TRIAGE_OCR_DPI = env_int("TRIAGE_OCR_DPI", 200, minimum=72)
+# OCR time for one document in all; scanned pages past it are left unread (and said so).
+TRIAGE_OCR_BUDGET_SECONDS = env_float("TRIAGE_OCR_BUDGET_SECONDS", 180.0, minimum=1.0)
+# A page is rendered at a lower resolution than TRIAGE_OCR_DPI when it would be larger than this.
+TRIAGE_OCR_MAX_PIXELS = env_int("TRIAGE_OCR_MAX_PIXELS", 25_000_000, minimum=100_000)
 # A run claimed longer ago than this is presumed dead (its worker was killed): it is claimed again.
 TRIAGE_RUN_TIME_LIMIT_SECONDS = env_int("TRIAGE_RUN_TIME_LIMIT_SECONDS", 900, minimum=2)
 TRIAGE_TASK_MAX_RETRIES = env_int("TRIAGE_TASK_MAX_RETRIES", 6, minimum=0)

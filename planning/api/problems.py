@@ -41,7 +41,8 @@ PROBLEM_TYPES = {
     "document-rejected": (
         "The document was not accepted",
         "`reason` says why in a word a program can act on: too_large, empty, "
-        "type_not_accepted, extension_mismatch, unreadable_pdf, document_type_invalid.",
+        "type_not_accepted, extension_mismatch, unreadable_pdf, unreadable_image, "
+        "too_many_pages, page_too_large, document_type_invalid.",
     ),
     "idempotency-key-reused": (
         "The Idempotency-Key was used for a different request",

@@ -453,7 +453,10 @@ class DocumentListView(CouncilSystemView):
             "multipart/form-data with `file` and, optionally, `document_type` (an Open Digital "
             "Planning file type such as `locationPlan`; `other` when not given). The content "
             "type is read from the file itself, and a file named `.pdf` must be a PDF that "
-            "opens. Safe to retry: the same file again answers 200."
+            "opens. A document has at most 500 pages (DOCUMENT_MAX_PAGES), each page at most "
+            "2 m² (twice A0) and a scan at most 60 million pixels a page; more is refused with "
+            "422 (`too_many_pages`, `page_too_large`). Safe to retry: the same file again "
+            "answers 200."
         ),
         request={"multipart/form-data": openapi.DOCUMENT_UPLOAD},
         parameters=[openapi.IDEMPOTENCY_KEY],

@@ -402,3 +402,64 @@ def test_it_refuses_a_file_that_is_not_what_it_says_leaving_nothing_behind(
     assert words in errors_at(body)["/file"]
     assert not Document.objects.exists()
     assert stored_files() == []
+
+
+def pdf_with_page(width_pt: float, height_pt: float, pages: int = 1) -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=width_pt, height=height_pt)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_it_refuses_a_pdf_with_more_pages_than_it_reads(southwark_api, application, settings):
+    settings.DOCUMENT_MAX_PAGES = 500
+    # 501 blank A0 pages: a few kilobytes that would hold a worker for an hour of OCR.
+    response = upload(southwark_api, application, pdf_with_page(2384, 3370, pages=501))
+
+    body = problem(response, 422)
+    assert body["reason"] == "too_many_pages"
+    assert "501 pages; at most 500" in body["detail"]
+    assert not Document.objects.exists()
+    assert stored_files() == []
+
+
+def test_it_refuses_a_page_larger_than_any_drawing(southwark_api, application):
+    # A 200-inch square page: PDF's largest, 26 m².
+    response = upload(southwark_api, application, pdf_with_page(14400, 14400))
+
+    body = problem(response, 422)
+    assert body["reason"] == "page_too_large"
+    assert "Page 1 is 5.08 m by 5.08 m" in body["detail"]
+    assert stored_files() == []
+
+
+def test_it_accepts_an_a0_drawing(southwark_api, application):
+    response = upload(southwark_api, application, pdf_with_page(2384, 3370, pages=2))
+
+    assert response.status_code == 201
+    assert response.json()["page_count"] == 2
+
+
+def test_it_refuses_a_scan_with_more_pixels_than_ocr_reads(southwark_api, application, settings):
+    settings.DOCUMENT_MAX_IMAGE_PIXELS = 1000
+    response = upload(
+        southwark_api, application, png_bytes(), name="scan.png", content_type="image/png"
+    )
+
+    body = problem(response, 422)
+    assert body["reason"] == "page_too_large"
+    assert "40 by 30 pixels" in body["detail"]
+
+
+def test_it_counts_the_pages_of_a_multipage_tiff(southwark_api, application):
+    out = io.BytesIO()
+    frames = [Image.new("L", (40, 30), "white") for _ in range(3)]
+    frames[0].save(out, format="TIFF", save_all=True, append_images=frames[1:])
+    response = upload(
+        southwark_api, application, out.getvalue(), name="scan.tif", content_type="image/tiff"
+    )
+
+    assert response.status_code == 201
+    assert response.json()["page_count"] == 3
