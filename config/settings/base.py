@@ -187,8 +187,20 @@ TRIAGE_OCR_DPI = env_int("TRIAGE_OCR_DPI", 200, minimum=72)
 TRIAGE_OCR_BUDGET_SECONDS = env_float("TRIAGE_OCR_BUDGET_SECONDS", 180.0, minimum=1.0)
 # A page is rendered at a lower resolution than TRIAGE_OCR_DPI when it would be larger than this.
 TRIAGE_OCR_MAX_PIXELS = env_int("TRIAGE_OCR_MAX_PIXELS", 25_000_000, minimum=100_000)
-# A run claimed longer ago than this is presumed dead (its worker was killed): it is claimed again.
+# A run's claim is a lease of this length, renewed every third of it while the run works: a
+# run whose worker died (killed, lost its database or broker) is taken over once it lapses.
+TRIAGE_RUN_LEASE_SECONDS = env_float("TRIAGE_RUN_LEASE_SECONDS", 30.0, minimum=1.0)
+# The longest a run may work (Celery's hard time limit on the task; the soft limit, a tenth
+# earlier, fails the run with that reason).
 TRIAGE_RUN_TIME_LIMIT_SECONDS = env_int("TRIAGE_RUN_TIME_LIMIT_SECONDS", 900, minimum=2)
+# A run taken over this many times (its workers keep dying on it) fails with that reason.
+TRIAGE_RUN_MAX_ATTEMPTS = env_int("TRIAGE_RUN_MAX_ATTEMPTS", 5, minimum=1)
+# A queued run whose task has not been picked up this long after it was sent is sent again
+# (its message was lost with the broker); twice as long before each further resend.
+TRIAGE_REENQUEUE_AFTER_SECONDS = env_float("TRIAGE_REENQUEUE_AFTER_SECONDS", 30.0, minimum=1.0)
+# Database errors inside a task (a restart, a failover) are retried this many times, backing
+# off to at most 30 s between tries.
+TRIAGE_DATABASE_RETRIES = env_int("TRIAGE_DATABASE_RETRIES", 40, minimum=0)
 TRIAGE_TASK_MAX_RETRIES = env_int("TRIAGE_TASK_MAX_RETRIES", 6, minimum=0)
 TRIAGE_RETRY_BACKOFF_SECONDS = env_float("TRIAGE_RETRY_BACKOFF_SECONDS", 10.0, minimum=0.1)
 # How often a worker sweeps for tasks whose worker died (unacknowledged past the visibility
@@ -207,7 +219,10 @@ LLM_MAX_FINDINGS_PER_REQUEST = env_int("LLM_MAX_FINDINGS_PER_REQUEST", 25, minim
 CELERY_BEAT_SCHEDULE = {
     "triage-recover-stuck-runs": {
         "task": "triage.tasks.recover_stuck_runs",
-        "schedule": env_float("TRIAGE_RECOVER_EVERY_SECONDS", 60.0, minimum=1.0),
+        "schedule": env_float("TRIAGE_RECOVER_EVERY_SECONDS", 15.0, minimum=1.0),
+        # Beside the runs it recovers, so a deployment giving triage its own queue and
+        # workers needs nothing else.
+        "options": {"queue": TRIAGE_TASK_QUEUE},
     }
 }
 
