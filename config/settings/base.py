@@ -70,7 +70,16 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_url("DATABASE_URL", schemes=("postgis", "postgres", "postgresql"))
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Each web or worker process keeps at most one connection per thread, reused for
+# DATABASE_CONN_MAX_AGE seconds and checked before reuse, so a database restart costs one
+# failed check, not a failed request. Gunicorn's sync workers bound the count (one each).
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+        conn_health_checks=True,
+    )
+}
 # Whatever scheme the operator used, the engine must be PostGIS.
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -119,7 +128,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Front-end packages come from node_modules (npm ci from package-lock.json) and the compiled
 # stylesheet from .local/frontend (deploy/local/build-frontend.sh); no bundler, no CDN.
 NODE_MODULES = BASE_DIR / "node_modules"
