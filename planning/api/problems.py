@@ -50,7 +50,8 @@ PROBLEM_TYPES = {
     ),
     "idempotency-key-in-use": (
         "A request with this Idempotency-Key is still being processed",
-        "Wait for the first request to finish, then retry.",
+        "Wait for the first request to finish, then retry. A request that has not answered "
+        "within two minutes is taken to have died, and its key is free again.",
     ),
     "update-refused": (
         "The application cannot be changed that way",
