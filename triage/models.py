@@ -68,7 +68,7 @@ class TriageRun(models.Model):
     # When a task message for this run was last sent (or a retry is due), and how many were
     # sent: the sweep sends another only when one seems lost, and less often each time.
     enqueued_at = models.DateTimeField(null=True, blank=True)
-    enqueues = models.PositiveIntegerField(default=0)
+    enqueues = models.PositiveIntegerField(default=0, db_default=0)
     error = models.TextField(blank=True)
 
     pages_read = models.PositiveIntegerField(default=0)
