@@ -1,15 +1,19 @@
 """`/healthz`: is each part this service depends on reachable right now?"""
 
+import logging
+import socket
 import time
 import urllib.error
 import urllib.request
 
 import redis
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
 
 
 def _check_database() -> None:
@@ -41,16 +45,38 @@ def _check_model_server() -> None:
     except urllib.error.HTTPError as error:
         status = error.code
     if status != 200:
-        raise RuntimeError(f"model server /health answered HTTP {status}")
+        raise UnhealthyAnswer(f"answered HTTP {status}")
 
 
 def _run(check) -> dict:
+    """The check's outcome, in words fit for anyone who can reach /healthz.
+
+    The exception's text (which names hosts, ports, users and sometimes a URL with its
+    password) goes to the log only; the answer says what kind of failure it was.
+    """
     started = time.monotonic()
     try:
         check()
     except Exception as error:  # any failure of a dependency is reported, not raised
-        return {"status": "error", "error": f"{type(error).__name__}: {error}"[:300]}
+        logger.warning("health check %s failed", check.__name__, exc_info=error)
+        return {"status": "error", "error": _kind(error)}
     return {"status": "ok", "ms": round((time.monotonic() - started) * 1000, 1)}
+
+
+def _kind(error: Exception) -> str:
+    if isinstance(error, TimeoutError | socket.timeout | redis.TimeoutError):
+        return "timed out"
+    if isinstance(error, ConnectionError | redis.ConnectionError | urllib.error.URLError):
+        return "unreachable"
+    if isinstance(error, DatabaseError):
+        return "database error"
+    if isinstance(error, UnhealthyAnswer):
+        return str(error)
+    return "failed"
+
+
+class UnhealthyAnswer(RuntimeError):
+    """The dependency answered, but not healthy (its words are ours, safe to show)."""
 
 
 @never_cache

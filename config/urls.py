@@ -6,6 +6,9 @@ from planning.api.problems import not_found
 
 admin.site.site_header = "Planning triage administration"
 
+handler400 = "config.errors.bad_request"
+handler500 = "config.errors.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

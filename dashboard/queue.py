@@ -88,6 +88,9 @@ TYPE_LABELS = {
     "pa.part14.classJ": "Prior approval: solar panels",
     "pp.full.demolition": "Demolition in a conservation area",
     "landDrainageConsent": "Land drainage consent",
+    "wtt.consent": "Works to protected trees",
+    "wtt.notice": "Works to trees in a conservation area",
+    "hedgerowRemovalNotice": "Hedgerow removal notice",
 }
 DATASET_LABELS = {
     "conservation-area": "Conservation area",

@@ -19,11 +19,16 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from planning.models import Council, IdempotentRequest
 
 IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=24)
+# A request still unanswered after this long died mid-way (its process was killed): its key
+# is taken by the next request that sends it, rather than refused for 24 hours. Longer than
+# any request may take (gunicorn stops one after WEB_TIMEOUT_SECONDS, 60 s).
+IDEMPOTENCY_LOCK_TIME = timedelta(seconds=120)
 # Visible ASCII, as the IETF draft suggests (a UUID is typical); bounded so it fits the row.
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 
@@ -78,31 +83,37 @@ def claim(council: Council, key: str, request_hash: str) -> Claim:
         raise IdempotencyKeyInvalid(
             "An Idempotency-Key is 1 to 255 visible ASCII characters, e.g. a UUID."
         )
-    expired_before = timezone.now() - IDEMPOTENCY_KEY_LIFETIME
-    IdempotentRequest.objects.filter(
-        council=council, key=key, created_at__lt=expired_before
-    ).delete()
-    try:
-        with transaction.atomic():
-            record = IdempotentRequest.objects.create(
-                council=council, key=key, request_hash=request_hash
+    for _ in range(3):  # a loop, not recursion: each pass either decides or frees the key
+        now = timezone.now()
+        IdempotentRequest.objects.filter(
+            Q(created_at__lt=now - IDEMPOTENCY_KEY_LIFETIME)
+            # Its request died mid-way (a killed process answers nothing, so nothing let go).
+            | Q(response_status__isnull=True, created_at__lt=now - IDEMPOTENCY_LOCK_TIME),
+            council=council,
+            key=key,
+        ).delete()
+        try:
+            with transaction.atomic():
+                record = IdempotentRequest.objects.create(
+                    council=council, key=key, request_hash=request_hash
+                )
+            return Claim(record, replay=False)
+        except IntegrityError:
+            pass
+        held = IdempotentRequest.objects.filter(council=council, key=key).first()
+        if held is None:  # the holder failed and let go meanwhile: try again
+            continue
+        if held.request_hash != request_hash:
+            raise IdempotencyKeyReused(
+                "This Idempotency-Key was already used for a different request in the last "
+                f"{IDEMPOTENCY_KEY_LIFETIME.total_seconds() / 3600:.0f} hours."
             )
-        return Claim(record, replay=False)
-    except IntegrityError:
-        pass
-    record = IdempotentRequest.objects.filter(council=council, key=key).first()
-    if record is None:  # the holder failed and let go meanwhile: try once more
-        return claim(council, key, request_hash)
-    if record.request_hash != request_hash:
-        raise IdempotencyKeyReused(
-            "This Idempotency-Key was already used for a different request in the last "
-            f"{IDEMPOTENCY_KEY_LIFETIME.total_seconds() / 3600:.0f} hours."
-        )
-    if record.response_status is None:
-        raise IdempotencyKeyInUse(
-            "The first request with this Idempotency-Key is still being processed."
-        )
-    return Claim(record, replay=True)
+        if held.response_status is None:
+            raise IdempotencyKeyInUse(
+                "The first request with this Idempotency-Key is still being processed."
+            )
+        return Claim(held, replay=True)
+    raise IdempotencyKeyInUse("Other requests with this Idempotency-Key keep taking it.")
 
 
 def complete(record: IdempotentRequest, status: int, body: Any, headers: dict[str, str]) -> None:

@@ -167,6 +167,12 @@ class OdpMetadata(_Odp):
         # Before the planning system existed it is a typo; it would also overflow time zones.
         if submitted.date() < PLANNING_SYSTEM_STARTED:
             raise ValueError(f"submittedAt is before {PLANNING_SYSTEM_STARTED:%d %B %Y}.")
+        if submitted.tzinfo is not None:
+            try:
+                # The received date is the day in England; near year 9999 there is none.
+                submitted.astimezone(LONDON)
+            except OverflowError:
+                raise ValueError("submittedAt is too far in the future.") from None
         return submitted
 
 

@@ -98,11 +98,18 @@ def ensure_user(
 def record_document_text(
     document, *, status: str, reason: str = "", page_count: int | None = None
 ) -> None:
-    """Record how reading a document's text went (the text itself is kept by triage)."""
+    """Record how reading a document's text went (the text itself is kept by triage).
+
+    `page_count` None leaves the count read at upload as it was: a failed read says nothing
+    about how many pages the file has.
+    """
     document.text_status = status
     document.text_status_reason = reason[:500]
-    document.page_count = page_count
-    document.save(update_fields=["text_status", "text_status_reason", "page_count"])
+    fields = ["text_status", "text_status_reason"]
+    if page_count is not None:
+        document.page_count = page_count
+        fields.append("page_count")
+    document.save(update_fields=fields)
 
 
 def statutory_facts(

@@ -303,12 +303,13 @@ def _q_from(data: Any, lookups: Mapping[str, str], depth: int) -> Q:
     return Q(*parts, _connector=connector, _negated=data["not"])
 
 
+def _short_string(value: Any) -> bool:
+    # PostgreSQL text cannot hold NUL: the database would refuse the query (a 500), not match.
+    return isinstance(value, str) and len(value) <= 200 and "\x00" not in value
+
+
 def _short_strings(value: Any) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) <= 50
-        and all(isinstance(item, str) and len(item) <= 200 for item in value)
-    )
+    return isinstance(value, list) and len(value) <= 50 and all(map(_short_string, value))
 
 
 def _checked_value(kind: str, value: Any) -> Any:
@@ -316,7 +317,7 @@ def _checked_value(kind: str, value: Any) -> Any:
         return value
     if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
         return value
-    if kind == "string" and isinstance(value, str) and len(value) <= 200:
+    if kind == "string" and _short_string(value):
         return value
     if kind == "strings" and _short_strings(value):
         return value
@@ -511,7 +512,12 @@ def backlog_summary(
         "without_valid_date": OPEN & Q(valid_date__isnull=True),
     }
     bands = [(label, _age_band(today, first, last)) for label, first, last in AGE_BANDS]
-    counts = _count(queryset, {**conditions, **{f"band_{i}": q for i, (_, q) in enumerate(bands)}})
+    # Every condition is about open applications: reading only those lets the index on
+    # (council, status) find them instead of a scan of every application ever received.
+    counts = _count(
+        queryset.filter(OPEN),
+        {**conditions, **{f"band_{i}": q for i, (_, q) in enumerate(bands)}},
+    )
     return BacklogSummary(
         today=today,
         open=Figure(counts["open"], conditions["open"]),

@@ -18,9 +18,10 @@ import filetype
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from PIL import Image
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -435,8 +436,23 @@ class DocumentUnreadable(DocumentRejected):
     status_code = 422
 
 
+class DocumentUnreadableImage(DocumentRejected):
+    reason = "unreadable_image"
+    status_code = 422
+
+
 class DocumentEmpty(DocumentRejected):
     reason = "empty"
+
+
+class DocumentTooManyPages(DocumentRejected):
+    reason = "too_many_pages"
+    status_code = 422
+
+
+class DocumentPageTooLarge(DocumentRejected):
+    reason = "page_too_large"
+    status_code = 422
 
 
 @dataclass(frozen=True)
@@ -470,7 +486,12 @@ def add_document(
             "'locationPlan', 'sitePlan.proposed', 'heritageStatement' or 'other'."
         )
     content_type = _content_type(upload)
-    page_count = _pdf_page_count(upload) if content_type == "application/pdf" else None
+    if content_type == "application/pdf":
+        page_count: int | None = _pdf_page_count(upload)
+    elif content_type.startswith("image/"):
+        page_count = _image_frame_count(upload)
+    else:
+        page_count = None
     sha256 = _sha256(upload)
     held = application.documents.filter(sha256=sha256).first()
     if held is not None:
@@ -485,26 +506,39 @@ def add_document(
         size_bytes=upload.size,
         page_count=page_count,
     )
-    written = _store(document, upload)
-    try:
-        with transaction.atomic():
-            document.save()
-            record_event(
-                application,
-                "document_added",
-                f"Document added: {document.original_filename}",
-                actor=actor,
-                detail={"document": document.pk},
-            )
-            _announce_on_commit(document_added, sender=Document, document=document)
-    except IntegrityError:
-        if written:
-            document.file.storage.delete(document.file.name)
+    with transaction.atomic():
+        # Everyone who writes, reuses or removes this content address holds this lock until
+        # their row is committed, so a file is never removed while a row uses it.
+        _lock_content_address(application.council.code, sha256)
         held = application.documents.filter(sha256=sha256).first()
-        if held is None:
+        if held is not None:  # a concurrent upload of the same file landed first
+            return Added(held, created=False)
+        written = _store(document, upload)
+        try:
+            with transaction.atomic():
+                document.save()
+                record_event(
+                    application,
+                    "document_added",
+                    f"Document added: {document.original_filename}",
+                    actor=actor,
+                    detail={"document": document.pk},
+                )
+        except BaseException:
+            if written and not Document.objects.filter(file=document.file.name).exists():
+                document.file.storage.delete(document.file.name)
             raise
-        return Added(held, created=False)
+        _announce_on_commit(document_added, sender=Document, document=document)
     return Added(document, created=True)
+
+
+def _lock_content_address(council_code: str, sha256: str) -> None:
+    """A PostgreSQL advisory lock on one stored file, held until the transaction ends."""
+    digest = hashlib.sha256(f"document:{council_code}:{sha256}".encode()).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)]
+        )
 
 
 def _content_type(upload: UploadedFile) -> str:
@@ -570,7 +604,62 @@ def _pdf_page_count(upload: UploadedFile) -> int:
         ) from None
     if pages == 0:
         raise DocumentUnreadable("The PDF has no pages.")
+    _check_page_count(pages)
+    for number, page in enumerate(reader.pages, start=1):
+        try:
+            width, height = float(page.mediabox.width), float(page.mediabox.height)
+        except Exception:  # a broken box: text extraction copes or reports it
+            continue
+        area_m2 = abs(width * height) * POINT_M**2
+        if area_m2 > settings.DOCUMENT_MAX_PAGE_AREA_M2:
+            raise DocumentPageTooLarge(
+                f"Page {number} is {abs(width) * POINT_M:.2f} m by {abs(height) * POINT_M:.2f} m "
+                f"({area_m2:.1f} m²); pages of at most {settings.DOCUMENT_MAX_PAGE_AREA_M2:g} m² "
+                "are accepted (A0 is 1 m²)."
+            )
     return pages
+
+
+# A PDF point is 1/72 inch.
+POINT_M = 0.0254 / 72
+
+
+def _check_page_count(pages: int) -> None:
+    if pages > settings.DOCUMENT_MAX_PAGES:
+        raise DocumentTooManyPages(
+            f"The document has {pages} pages; at most {settings.DOCUMENT_MAX_PAGES} are "
+            "accepted. Send it in parts."
+        )
+
+
+def _image_frame_count(upload: UploadedFile) -> int:
+    """A scan's pages (TIFFs hold several), each checked to be a size OCR can read in time."""
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            frames = getattr(image, "n_frames", 1)
+            _check_page_count(frames)
+            for number in range(frames):
+                image.seek(number)
+                width, height = image.size
+                if width * height > settings.DOCUMENT_MAX_IMAGE_PIXELS:
+                    raise DocumentPageTooLarge(
+                        f"Page {number + 1} of the image is {width} by {height} pixels; at most "
+                        f"{settings.DOCUMENT_MAX_IMAGE_PIXELS:,} pixels a page are accepted. "
+                        "Scan at 300 dpi or less."
+                    )
+    except DocumentRejected:
+        raise
+    except Image.DecompressionBombError:
+        raise DocumentPageTooLarge(
+            f"The image is larger than the {settings.DOCUMENT_MAX_IMAGE_PIXELS:,} pixels a page "
+            "that are accepted. Scan at 300 dpi or less."
+        ) from None
+    except Exception:  # Pillow raises many kinds for a damaged file
+        raise DocumentUnreadableImage(
+            "The image cannot be opened; it may be damaged or cut short. Send the file again."
+        ) from None
+    return frames
 
 
 def _sha256(upload: UploadedFile) -> str:
@@ -592,6 +681,7 @@ def _store(document: Document, upload: UploadedFile) -> bool:
     """Write the file at its content address unless an intact copy is there already.
 
     Returns whether this call wrote a file (which it then owns, should the row not land).
+    Call it holding `_lock_content_address`: the check and the write are not atomic.
     """
     storage = document.file.storage
     name = document_upload_to(document, upload.name or "")
@@ -599,6 +689,6 @@ def _store(document: Document, upload: UploadedFile) -> bool:
         document.file.name = name
         return False
     upload.seek(0)
-    # The storage picks another name if a concurrent upload took this one meanwhile.
+    # The storage picks another name if a broken copy (a write cut short) holds this one.
     document.file.name = storage.save(name, upload)
     return True

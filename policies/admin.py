@@ -8,17 +8,15 @@ change and remove only their own; another council's list is not there for them a
 from django import forms
 from django.contrib import admin
 from django.contrib.postgres.forms import SimpleArrayField
-from django.db.models import Q
 
+from planning.access import rows_visible_or_national
 from policies.models import CONSTRAINT_CHOICES, Policy, PolicyFramework, ValidationRequirement
 from policies.services import announce_requirements_changed
 from policies.vocabulary import CATEGORIES, PROPOSAL_FACTS
 
 
 def _own_or_national(queryset, request, field: str = "council"):
-    if request.user.is_superuser:
-        return queryset
-    return queryset.filter(Q(**{f"{field}__isnull": True}) | Q(**{field: request.user.council_id}))
+    return rows_visible_or_national(queryset, request.user, field)
 
 
 @admin.register(PolicyFramework)

@@ -36,3 +36,17 @@ def test_it_names_the_model_server_when_configured_and_down(db, client, settings
 @pytest.mark.django_db
 def test_it_only_answers_get(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_it_never_shows_the_raw_error_or_the_address(db, client, settings):
+    port = _closed_port()
+    settings.REDIS_URL = f"redis://triage:hunter2@127.0.0.1:{port}/0"
+    settings.LLM_BASE_URL = f"http://127.0.0.1:{port}/v1"
+
+    response = client.get("/healthz")
+
+    text = response.content.decode()
+    assert response.json()["checks"]["redis"]["error"] == "unreachable"
+    assert response.json()["checks"]["model_server"]["error"] == "unreachable"
+    for leak in ("hunter2", "127.0.0.1", str(port), "Error", "errno"):
+        assert leak not in text

@@ -44,3 +44,31 @@ def test_it_reads_a_json_object_and_names_a_bad_one(monkeypatch):
     monkeypatch.setenv("TRIAGE_RULES", "{buffer: 30}")
     with pytest.raises(ImproperlyConfigured, match="TRIAGE_RULES is not valid JSON"):
         env_json_object("TRIAGE_RULES")
+
+
+def test_the_local_service_ports_move_the_settings_too():
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update(TRIAGE_PG_PORT="55432", TRIAGE_REDIS_PORT="56379")
+    for module in ("config.settings.local", "config.settings.test"):
+        printed = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"from {module} import DATABASES, REDIS_URL; "
+                "print(DATABASES['default']['PORT'], REDIS_URL)",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        assert printed[0] == "55432", module
+        assert ":56379/" in printed[1], module

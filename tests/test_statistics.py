@@ -447,6 +447,8 @@ def test_it_turns_results_into_json_ready_data(southwark):
         '{"op":"and","not":false,"of":[["assigned_officer","1"]]}',
         '{"op":"xor","not":false,"of":[]}',
         '{"op":"and","not":false,"of":[["status__in","valid"]]}',
+        '{"op":"and","not":false,"of":[["category","a\\u0000b"]]}',
+        '{"op":"and","not":false,"of":[["status__in",["valid","\\u0000"]]]}',
         "[]",
         "not json",
         '{"op":"and","not":false,"of":[' * 10 + "]}" * 10,

@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -28,7 +29,9 @@ def queue(settings):
 
 
 class Worker:
-    def __init__(self, queue: str, **env):
+    """A worker on `queue`; with beat=True it also runs the periodic sweep (sent to `queue`)."""
+
+    def __init__(self, queue: str, *, beat: bool = False, **env):
         database = connection.settings_dict
         self.env = {
             **os.environ,
@@ -40,6 +43,7 @@ class Worker:
             **{key: str(value) for key, value in env.items()},
         }
         self.queue = queue
+        self.beat = beat
         self.process: subprocess.Popen | None = None
 
     def start(self):
@@ -58,6 +62,11 @@ class Worker:
                 "--without-mingle",
                 "-l",
                 "warning",
+                *(
+                    ["--beat", f"--schedule={tempfile.mkdtemp(prefix='beat-')}/schedule"]
+                    if self.beat
+                    else []
+                ),
             ],
             cwd=ROOT,
             env=self.env,

@@ -56,8 +56,9 @@ class TriageRun(models.Model):
     """One pass of triage over an application. Re-running makes a new version; old ones stay.
 
     A worker owns a run only after claiming it with a conditional UPDATE (see
-    triage.services.claim_run); `deadline` is when that claim lapses, after which another
-    worker may claim the run again (its first worker is presumed dead).
+    triage.services.claim_run); `deadline` is when that claim (a short lease, renewed while
+    the run works) lapses, after which another worker may claim the run again (its first
+    worker is presumed dead).
     """
 
     application = models.ForeignKey(
@@ -74,6 +75,10 @@ class TriageRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     deadline = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # When a task message for this run was last sent (or a retry is due), and how many were
+    # sent: the sweep sends another only when one seems lost, and less often each time.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    enqueues = models.PositiveIntegerField(default=0, db_default=0)
     error = models.TextField(blank=True)
 
     pages_read = models.PositiveIntegerField(default=0)

@@ -4,17 +4,28 @@ A run's life: `start_triage` makes a new version (queued) and enqueues it on com
 `execute_run` claims it with a conditional UPDATE (so two workers never do the same run),
 reads the documents' text, checks the site against our layers, runs an extraction engine,
 cross-checks, scores, and writes the findings and the outcome in one transaction, again
-conditional on still owning the run. A worker killed mid-run leaves the run "running" with a
-deadline; once that passes, a re-delivered task or `recover_stuck_runs` claims it again. A run
-that has finished is never touched again: re-delivery does nothing.
+conditional on still owning the run. The claim is a short lease that a thread renews while the
+run works; a worker killed mid-run stops renewing, and once the lease lapses `recover_stuck_runs`
+(every few seconds) sends the task again and a worker takes the run over. A run that has
+finished is never touched again: re-delivery does nothing.
 """
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
@@ -36,7 +47,7 @@ from triage.models import DocumentPage, Finding, RunStatus, TriageRun, TriageSum
 from triage.reviews import carry_over_reviews
 from triage.schemas import FindingDraft
 from triage.summaries import refresh_summary
-from triage.text import PageText, TextExtractionError, extract_pages
+from triage.text import OcrBudget, PageText, TextExtractionError, extract_pages
 
 logger = logging.getLogger(__name__)
 
@@ -61,19 +72,51 @@ def build_extractor(engine: str) -> Extractor:
 
 def read_document_text(document: Document) -> list[PageText] | None:
     """The document's pages, extracting them first if that has not been done. None when the
-    document cannot be read (its text status says why)."""
+    document cannot be read (its text status says why).
+
+    One reader per document: a run that finds another reading the same document waits for
+    it (a PostgreSQL advisory lock, let go if that worker dies) and uses its pages, rather
+    than OCR the same scans twice at once.
+    """
+    if document.text_status == TextStatus.PENDING:
+        with _reading(document.pk):
+            document.refresh_from_db(fields=["text_status", "text_status_reason", "page_count"])
+            if document.text_status == TextStatus.PENDING:
+                return _extract_document_text(document)
     if document.text_status == TextStatus.EXTRACTED:
         return [
             PageText(number=page.number, text=page.text, ocr=page.ocr)
             for page in document.pages.all()
         ]
-    if document.text_status == TextStatus.FAILED:
-        return None
+    return None
+
+
+@contextmanager
+def _reading(document_id: int) -> Iterator[None]:
+    key = READING_LOCK_SPACE * 2**32 + document_id
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+# Advisory lock keys for reading a document: this number in the high 32 bits, the id below.
+READING_LOCK_SPACE = 0x7E47
+
+
+def _extract_document_text(document: Document) -> list[PageText] | None:
+    budget = OcrBudget()
     try:
         with document.file.open("rb") as handle:
             data = handle.read(settings.TRIAGE_MAX_DOCUMENT_BYTES + 1)
         pages = extract_pages(
-            data, filename=document.original_filename, content_type=document.content_type
+            data,
+            filename=document.original_filename,
+            content_type=document.content_type,
+            budget=budget,
         )
     except (TextExtractionError, OSError) as error:
         reason = str(error) if isinstance(error, TextExtractionError) else "The file is missing."
@@ -85,7 +128,7 @@ def read_document_text(document: Document) -> list[PageText] | None:
             DocumentPage(document=document, number=p.number, text=p.text, ocr=p.ocr) for p in pages
         )
         record_document_text(
-            document, status=TextStatus.EXTRACTED, reason="", page_count=len(pages)
+            document, status=TextStatus.EXTRACTED, reason=budget.note(), page_count=len(pages)
         )
     return pages
 
@@ -124,19 +167,45 @@ def start_triage_for_new_document(document: Document) -> TriageRun | None:
 
 
 def enqueue_run(run_id: int) -> None:
+    """Send the run's task. Noted on the run first, so that if the broker never gets the
+    message (it is down) the sweep sends it again once TRIAGE_REENQUEUE_AFTER_SECONDS pass."""
+    TriageRun.objects.filter(pk=run_id).update(
+        enqueued_at=timezone.now(), enqueues=F("enqueues") + 1
+    )
+    run_triage_task().apply_async((run_id,), queue=settings.TRIAGE_TASK_QUEUE)
+
+
+def run_triage_task():
     from triage.tasks import run_triage  # tasks import services; import here to avoid a cycle
 
-    run_triage.apply_async((run_id,), queue=settings.TRIAGE_TASK_QUEUE)
+    return run_triage
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.TRIAGE_RUN_LEASE_SECONDS)
 
 
 def claim_run(run_id: int) -> TriageRun | None:
-    """Take the run if it is queued, or running past its deadline (its worker died). The
-    conditional UPDATE's row count decides: exactly one claimant wins."""
+    """Take the run if it is queued, or running past its lease (its worker died). The
+    conditional UPDATE's row count decides: exactly one claimant wins. A run taken over
+    TRIAGE_RUN_MAX_ATTEMPTS times fails instead: whatever kills its workers would again."""
     now = timezone.now()
-    claimable = Q(status=RunStatus.QUEUED) | Q(status=RunStatus.RUNNING, deadline__lt=now)
+    lapsed = Q(status=RunStatus.RUNNING, deadline__lt=now)
+    exhausted = TriageRun.objects.filter(
+        lapsed, pk=run_id, attempts__gte=settings.TRIAGE_RUN_MAX_ATTEMPTS
+    )
+    reason = (
+        f"Its worker stopped (killed, or out of time or memory) on each of "
+        f"{settings.TRIAGE_RUN_MAX_ATTEMPTS} attempts; not tried again."
+    )
+    with transaction.atomic():
+        if exhausted.update(status=RunStatus.FAILED, finished_at=now, error=reason):
+            _record_failure(TriageRun.objects.get(pk=run_id), reason)
+            return None
+    claimable = Q(status=RunStatus.QUEUED) | lapsed
     claimed = TriageRun.objects.filter(claimable, pk=run_id).update(
         status=RunStatus.RUNNING,
-        deadline=now + timedelta(seconds=settings.TRIAGE_RUN_TIME_LIMIT_SECONDS),
+        deadline=now + _lease(),
         attempts=F("attempts") + 1,
         started_at=now,
     )
@@ -147,6 +216,46 @@ def claim_run(run_id: int) -> TriageRun | None:
         latest_status=RunStatus.RUNNING
     )
     return run
+
+
+@contextmanager
+def keeping_the_lease(run: TriageRun) -> Iterator[None]:
+    """Renew the run's lease every third of TRIAGE_RUN_LEASE_SECONDS while the block runs.
+
+    A thread does it, so a long page of OCR or a slow model answer renews it too; it stops
+    with the block, or when the run is no longer this claim's. If its worker dies, renewals
+    stop with it and the lease lapses within TRIAGE_RUN_LEASE_SECONDS. Celery's hard time
+    limit bounds a run that hangs while its lease is kept.
+    """
+    stop = threading.Event()
+    interval = settings.TRIAGE_RUN_LEASE_SECONDS / 3
+
+    def renew() -> None:
+        try:
+            while not stop.wait(interval):
+                try:
+                    if not _owned(run).update(deadline=timezone.now() + _lease()):
+                        return  # taken over, or finished: nothing left to keep
+                except DatabaseError as error:
+                    # The database is away: try again, the lease may still be saved.
+                    logger.warning("could not renew the lease of run %s: %s", run.pk, error)
+                    close_old_connections_now()
+        finally:
+            connection.close()
+
+    keeper = threading.Thread(target=renew, name=f"lease-run-{run.pk}", daemon=True)
+    keeper.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        keeper.join(timeout=interval + 5)
+
+
+def close_old_connections_now() -> None:
+    """Drop this thread's database connection so the next query opens a fresh one."""
+    with suppress(DatabaseError):
+        connection.close()
 
 
 @dataclass(frozen=True)
@@ -169,10 +278,29 @@ def execute_run(run_id: int) -> Outcome:
         wait = (current.deadline - timezone.now()).total_seconds() if current.deadline else 1
         return Outcome(False, "held by another worker", retry_in=max(wait, 0) + 1)
     try:
-        drafts, facts = _triage(run)
+        return _work_on(run)
+    except (OperationalError, InterfaceError):
+        # The database went away (a restart, a failover): the task retries. Hand the run
+        # back if the database is there again, so the retry need not wait out the lease.
+        close_old_connections_now()
+        with suppress(DatabaseError):
+            _release(run, "database unavailable")
+        raise
+
+
+def _work_on(run: TriageRun) -> Outcome:
+    try:
+        with keeping_the_lease(run):
+            drafts, facts = _triage(run)
     except TransientEngineError as error:
         _release(run, str(error))
         raise
+    except (OperationalError, InterfaceError):
+        raise
+    except SoftTimeLimitExceeded:
+        limit = settings.TRIAGE_RUN_TIME_LIMIT_SECONDS
+        _finish_failed(run, f"The run took longer than its time limit ({limit} s).")
+        return Outcome(True, "failed: time limit")
     except EngineError as error:
         _finish_failed(run, str(error))
         return Outcome(True, f"failed: {error}")
@@ -360,6 +488,13 @@ def _release(run: TriageRun, reason: str) -> None:
         refresh_summary(run.application_id)
 
 
+def note_retry(run_id: int, countdown: float) -> None:
+    """The run's task will be delivered again in `countdown` seconds: the sweep waits for it."""
+    TriageRun.objects.filter(pk=run_id).update(
+        enqueued_at=timezone.now() + timedelta(seconds=countdown)
+    )
+
+
 def fail_run(run_id: int, reason: str) -> None:
     """Give up on a run that is not finished (e.g. retries exhausted)."""
     with transaction.atomic():
@@ -374,18 +509,38 @@ def fail_run(run_id: int, reason: str) -> None:
 
 
 def recover_stuck_runs() -> list[int]:
-    """Enqueue again every run whose worker seems to have died: running past its deadline, or
-    queued and never started for longer than the time limit (its message was lost)."""
+    """Send the task again for every run that seems to have lost it: running past its lease
+    (its worker died), or queued with no sign of its message TRIAGE_REENQUEUE_AFTER_SECONDS
+    after it was due (the broker lost it). Returns the run ids sent.
+
+    A run is sent again only when its last send is older than the grace period doubled for
+    each send before (capped at 64 times), so a long backlog is not flooded with copies of
+    the same runs at every sweep; a claim makes any copy that does arrive harmless.
+    """
     now = timezone.now()
-    limit = timedelta(seconds=settings.TRIAGE_RUN_TIME_LIMIT_SECONDS)
-    stuck = TriageRun.objects.filter(
-        Q(status=RunStatus.RUNNING, deadline__lt=now)
-        | Q(status=RunStatus.QUEUED, created_at__lt=now - limit, attempts=0)
-    ).values_list("pk", flat=True)
-    run_ids = list(stuck)
-    for run_id in run_ids:
-        enqueue_run(run_id)
-    return run_ids
+    grace = settings.TRIAGE_REENQUEUE_AFTER_SECONDS
+    lapsed = Q(status=RunStatus.RUNNING, deadline__lt=now)
+    waiting = Q(status=RunStatus.QUEUED)
+    candidates = TriageRun.objects.filter(lapsed | waiting).values_list(
+        "pk", "status", "enqueued_at", "enqueues", "created_at"
+    )
+    due = []
+    for run_id, status, enqueued_at, enqueues, created_at in candidates.iterator():
+        last_sent = enqueued_at or created_at
+        if status == RunStatus.RUNNING:
+            # The lease has lapsed: the message (if any) is unacknowledged in a dead worker.
+            wait = 0.0 if enqueues <= 1 else grace * 2 ** min(enqueues - 1, 6)
+        else:
+            wait = grace * 2 ** min(max(enqueues - 1, 0), 6)
+        if last_sent < now - timedelta(seconds=wait):
+            due.append((run_id, enqueued_at))
+    sent = []
+    for run_id, enqueued_at in due:
+        # Conditional on the send we saw: two sweeps at once send one copy, not two.
+        if TriageRun.objects.filter(pk=run_id, enqueued_at=enqueued_at).update(enqueued_at=now):
+            enqueue_run(run_id)
+            sent.append(run_id)
+    return sent
 
 
 def start_missing_runs(*, older_than_seconds: int = 120, batch: int = 200) -> list[int]:

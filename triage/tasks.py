@@ -2,16 +2,25 @@
 
 acks_late (the project default) means a task whose worker dies is delivered again; the run's
 claim (a conditional UPDATE) makes that re-delivery safe: a finished run is left alone, and a run
-another worker still holds is retried once its claim would have lapsed.
+another worker still holds is retried once its lease would have lapsed. A message lost with
+the broker is sent again by the sweep (`recover_stuck_runs`), which a beat runs every
+TRIAGE_RECOVER_EVERY_SECONDS.
+
+Retried, with backoff and jitter: transient model-server failures (up to
+TRIAGE_TASK_MAX_RETRIES) and database errors (a restart or failover; up to
+TRIAGE_DATABASE_RETRIES, at most 30 s apart). Anything else ends the run visibly.
 """
 
 import random
 
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from triage import reruns, services, summaries
 from triage.extractors.base import TransientEngineError
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
 def _backoff(retries: int) -> float:
@@ -19,7 +28,19 @@ def _backoff(retries: int) -> float:
     return min(base, 3600) * random.uniform(0.8, 1.2)  # jitter: retries do not stampede
 
 
-@shared_task(bind=True, acks_late=True, max_retries=None)
+def _database_backoff(retries: int) -> float:
+    return min(2.0 ** min(retries, 5), 30.0) * random.uniform(0.8, 1.2)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=None,
+    # A hung run ends: the soft limit fails it with that reason, the hard limit (prefork
+    # pools) stops its process.
+    soft_time_limit=max(1, int(settings.TRIAGE_RUN_TIME_LIMIT_SECONDS * 0.9)),
+    time_limit=settings.TRIAGE_RUN_TIME_LIMIT_SECONDS,
+)
 def run_triage(self, run_id: int) -> str:
     try:
         outcome = services.execute_run(run_id)
@@ -28,13 +49,24 @@ def run_triage(self, run_id: int) -> str:
         if self.request.retries >= settings.TRIAGE_TASK_MAX_RETRIES:
             services.fail_run(run_id, f"gave up after {self.request.retries} retries: {error}")
             return "failed"
-        raise self.retry(
-            exc=error, countdown=_backoff(self.request.retries), queue=settings.TRIAGE_TASK_QUEUE
-        ) from error
+        raise _retry(self, run_id, _backoff(self.request.retries), error) from error
+    except DATABASE_ERRORS as error:
+        services.close_old_connections_now()
+        if self.request.retries >= settings.TRIAGE_DATABASE_RETRIES:
+            raise
+        raise _retry(self, run_id, _database_backoff(self.request.retries), error) from error
     if not outcome.done:
-        # Another worker holds the run; look again once its claim would have lapsed.
-        raise self.retry(countdown=outcome.retry_in, queue=settings.TRIAGE_TASK_QUEUE)
+        # Another worker holds the run; look again once its lease would have lapsed.
+        raise _retry(self, run_id, outcome.retry_in or 1.0)
     return outcome.message
+
+
+def _retry(task, run_id: int, countdown: float, error: Exception | None = None):
+    try:
+        services.note_retry(run_id, countdown)
+    except DATABASE_ERRORS:
+        services.close_old_connections_now()  # the sweep may send one copy too many: harmless
+    return task.retry(exc=error, countdown=countdown, queue=settings.TRIAGE_TASK_QUEUE)
 
 
 @shared_task(acks_late=True)

@@ -71,7 +71,16 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_url("DATABASE_URL", schemes=("postgis", "postgres", "postgresql"))
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Each web or worker process keeps at most one connection per thread, reused for
+# DATABASE_CONN_MAX_AGE seconds and checked before reuse, so a database restart costs one
+# failed check, not a failed request. Gunicorn's sync workers bound the count (one each).
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+        conn_health_checks=True,
+    )
+}
 # Whatever scheme the operator used, the engine must be PostGIS.
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -120,7 +129,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Front-end packages come from node_modules (npm ci from package-lock.json) and the compiled
 # stylesheet from .local/frontend (deploy/local/build-frontend.sh); no bundler, no CDN.
 NODE_MODULES = BASE_DIR / "node_modules"
@@ -169,17 +178,39 @@ HEALTHCHECK_TIMEOUT_SECONDS = env_float("HEALTHCHECK_TIMEOUT_SECONDS", 2.0, mini
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# What one document may ask of the workers, checked at upload (a 422 says which): 500 blank
+# A0 pages fit in 63 KB and took an hour of OCR. A0 is 1 m²; the largest drawings are 2A0.
+DOCUMENT_MAX_PAGES = env_int("DOCUMENT_MAX_PAGES", 500, minimum=1)
+DOCUMENT_MAX_PAGE_AREA_M2 = env_float("DOCUMENT_MAX_PAGE_AREA_M2", 2.0, minimum=0.01)
+# A scan as an image: an A1 sheet at 300 dpi is about 35 million pixels.
+DOCUMENT_MAX_IMAGE_PIXELS = env_int("DOCUMENT_MAX_IMAGE_PIXELS", 60_000_000, minimum=10_000)
 
 # --- Triage -----------------------------------------------------------------
 # Which engine reads documents when a run does not name one: the model server when one is
 # configured, otherwise the deterministic rules engine (which does the whole job on its own).
 TRIAGE_DEFAULT_ENGINE = env_str("TRIAGE_DEFAULT_ENGINE", "llm" if LLM_BASE_URL else "rules")
-TRIAGE_MAX_PAGES = env_int("TRIAGE_MAX_PAGES", 500, minimum=1)
+TRIAGE_MAX_PAGES = env_int("TRIAGE_MAX_PAGES", DOCUMENT_MAX_PAGES, minimum=1)
 TRIAGE_MAX_DOCUMENT_BYTES = env_int("TRIAGE_MAX_DOCUMENT_BYTES", DOCUMENT_MAX_BYTES, minimum=1024)
 TRIAGE_OCR_ENABLED = env_bool("TRIAGE_OCR_ENABLED", True)
 TRIAGE_OCR_DPI = env_int("TRIAGE_OCR_DPI", 200, minimum=72)
-# A run claimed longer ago than this is presumed dead (its worker was killed): it is claimed again.
+# OCR time for one document in all; scanned pages past it are left unread (and said so).
+TRIAGE_OCR_BUDGET_SECONDS = env_float("TRIAGE_OCR_BUDGET_SECONDS", 180.0, minimum=1.0)
+# A page is rendered at a lower resolution than TRIAGE_OCR_DPI when it would be larger than this.
+TRIAGE_OCR_MAX_PIXELS = env_int("TRIAGE_OCR_MAX_PIXELS", 25_000_000, minimum=100_000)
+# A run's claim is a lease of this length, renewed every third of it while the run works: a
+# run whose worker died (killed, lost its database or broker) is taken over once it lapses.
+TRIAGE_RUN_LEASE_SECONDS = env_float("TRIAGE_RUN_LEASE_SECONDS", 30.0, minimum=1.0)
+# The longest a run may work (Celery's hard time limit on the task; the soft limit, a tenth
+# earlier, fails the run with that reason).
 TRIAGE_RUN_TIME_LIMIT_SECONDS = env_int("TRIAGE_RUN_TIME_LIMIT_SECONDS", 900, minimum=2)
+# A run taken over this many times (its workers keep dying on it) fails with that reason.
+TRIAGE_RUN_MAX_ATTEMPTS = env_int("TRIAGE_RUN_MAX_ATTEMPTS", 5, minimum=1)
+# A queued run whose task has not been picked up this long after it was sent is sent again
+# (its message was lost with the broker); twice as long before each further resend.
+TRIAGE_REENQUEUE_AFTER_SECONDS = env_float("TRIAGE_REENQUEUE_AFTER_SECONDS", 30.0, minimum=1.0)
+# Database errors inside a task (a restart, a failover) are retried this many times, backing
+# off to at most 30 s between tries.
+TRIAGE_DATABASE_RETRIES = env_int("TRIAGE_DATABASE_RETRIES", 40, minimum=0)
 TRIAGE_TASK_MAX_RETRIES = env_int("TRIAGE_TASK_MAX_RETRIES", 6, minimum=0)
 TRIAGE_RETRY_BACKOFF_SECONDS = env_float("TRIAGE_RETRY_BACKOFF_SECONDS", 10.0, minimum=0.1)
 # How often a worker sweeps for tasks whose worker died (unacknowledged past the visibility
@@ -202,12 +233,16 @@ TRIAGE_RERUN_INTERVAL_SECONDS = env_float("TRIAGE_RERUN_INTERVAL_SECONDS", 60.0,
 CELERY_BEAT_SCHEDULE = {
     "triage-recover-stuck-runs": {
         "task": "triage.tasks.recover_stuck_runs",
-        "schedule": env_float("TRIAGE_RECOVER_EVERY_SECONDS", 60.0, minimum=1.0),
+        "schedule": env_float("TRIAGE_RECOVER_EVERY_SECONDS", 15.0, minimum=1.0),
+        # Beside the runs it recovers, so a deployment giving triage its own queue and
+        # workers needs nothing else.
+        "options": {"queue": TRIAGE_TASK_QUEUE},
     },
     # The queue's deadline bands (overdue, at risk ...) follow the calendar.
     "triage-refresh-deadline-bands": {
         "task": "triage.tasks.refresh_deadline_bands",
         "schedule": env_float("TRIAGE_DEADLINE_REFRESH_EVERY_SECONDS", 900.0, minimum=1.0),
+        "options": {"queue": TRIAGE_TASK_QUEUE},
     },
 }
 

@@ -170,7 +170,8 @@ def figure_applications(request):
             "The link does not name a figure from the statistics pages. Go back to the "
             "statistics and follow the link beside the figure again.",
         )
-    label = request.GET.get("label", "")[:LABEL_MAX_LENGTH] or "Applications behind a figure"
+    label = request.GET.get("label", "").replace("\x00", "")[:LABEL_MAX_LENGTH]
+    label = label or "Applications behind a figure"
     found = (
         statistics.applications(council_applications(request.user), where)
         .select_related("assigned_officer")

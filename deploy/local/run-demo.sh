@@ -4,10 +4,14 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
-export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}"
+# The demo runs as production does: no DEBUG, gunicorn, collected static files.
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.demo}"
 PY="$ROOT/.venv/bin/python"
-PORT="${TRIAGE_WEB_PORT:-8000}"
+export TRIAGE_WEB_PORT="${TRIAGE_WEB_PORT:-8000}"
+PORT="$TRIAGE_WEB_PORT"
 mkdir -p .local/logs
+export STATIC_ROOT="${STATIC_ROOT:-$ROOT/.local/static}"
+"$PY" manage.py collectstatic --noinput -v 0
 
 "$PY" manage.py migrate --noinput
 "$PY" manage.py load_demo
@@ -21,7 +25,7 @@ mkdir -p .local/logs
 "$ROOT/.venv/bin/celery" -A config worker --beat --loglevel=INFO --concurrency=2 \
   --hostname="triage-demo@%h" --schedule="$ROOT/.local/celerybeat-schedule" &
 WORKER_PID=$!
-"$PY" manage.py runserver "127.0.0.1:$PORT" --noreload &
+"$ROOT/.venv/bin/gunicorn" -c deploy/gunicorn.conf.py config.wsgi &
 WEB_PID=$!
 
 stop() {

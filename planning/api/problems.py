@@ -9,6 +9,7 @@ exception DRF sees into that shape; `not_found` does the same for paths the API 
 `type` is `about:blank` where the HTTP status says it all, otherwise one of PROBLEM_TYPES.
 """
 
+import logging
 from typing import Any
 
 import pydantic
@@ -19,6 +20,8 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
+
+logger = logging.getLogger("django.request")
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 _TYPE_PATH = "/api/v1/problems/"
@@ -38,7 +41,8 @@ PROBLEM_TYPES = {
     "document-rejected": (
         "The document was not accepted",
         "`reason` says why in a word a program can act on: too_large, empty, "
-        "type_not_accepted, extension_mismatch, unreadable_pdf, document_type_invalid.",
+        "type_not_accepted, extension_mismatch, unreadable_pdf, unreadable_image, "
+        "too_many_pages, page_too_large, document_type_invalid.",
     ),
     "idempotency-key-reused": (
         "The Idempotency-Key was used for a different request",
@@ -46,7 +50,8 @@ PROBLEM_TYPES = {
     ),
     "idempotency-key-in-use": (
         "A request with this Idempotency-Key is still being processed",
-        "Wait for the first request to finish, then retry.",
+        "Wait for the first request to finish, then retry. A request that has not answered "
+        "within two minutes is taken to have died, and its key is free again.",
     ),
     "update-refused": (
         "The application cannot be changed that way",
@@ -228,12 +233,39 @@ class _TooLarge(exceptions.APIException):
     default_detail = "The request body is too large."
 
 
+UNEXPECTED_DETAIL = (
+    "Something went wrong on our side and the request was not completed. It has been "
+    "logged; retrying later with the same request is safe."
+)
+
+
+def unexpected_problem() -> Response:
+    """The 500 answer to a bug: a problem like any other, with no exception text in it."""
+    return Response(
+        problem_body(500, UNEXPECTED_DETAIL),
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    """DRF's EXCEPTION_HANDLER: every error the API answers as a problem."""
+    """DRF's EXCEPTION_HANDLER: every error the API answers as a problem, bugs included.
+
+    A bug is logged as Django logs an unhandled exception (to `django.request`, with the
+    traceback, so error reporting still sees it), and answered without its text.
+    """
     response = problem_response(exc)
-    if response is not None:
-        # As DRF's own handler does: an atomic request's changes do not outlive its error.
-        set_rollback()
+    if response is None:
+        request = context.get("request")
+        logger.error(
+            "Internal Server Error: %s",
+            getattr(request, "path", "?"),
+            exc_info=exc,
+            extra={"status_code": 500, "request": getattr(request, "_request", request)},
+        )
+        response = unexpected_problem()
+    # As DRF's own handler does: an atomic request's changes do not outlive its error.
+    set_rollback()
     return response
 
 

@@ -3,10 +3,10 @@ planning.submission), so these serializers only ever write JSON out."""
 
 import datetime
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 from rest_framework import serializers
 
 from planning.api.extensions import detail_sections
@@ -15,45 +15,86 @@ from planning.models import Document, PlanningApplication
 from planning.services import statutory_facts
 from planning.statutory import MAJOR, MINOR, NOT_COUNTED, OTHER, PRIOR_APPROVAL
 
+# Optional but never null: the published schema must not offer null, which is refused.
+_DATE = WithJsonSchema({"type": "string", "format": "date"})
+
+
+def _without_null_defaults(schema: dict) -> None:
+    for field in schema.get("properties", {}).values():
+        if field.get("default", ...) is None:
+            del field["default"]
+
 
 class ApplicationUpdate(BaseModel):
-    """The only changes a council's system may make to an application it submitted."""
+    """The only changes a council's system may make to an application it submitted.
 
-    model_config = ConfigDict(extra="forbid")
+    Every field is optional and none is nullable: a field left out is not changed, and
+    `null` is refused rather than read as "no change" (the schema says the same).
+    """
 
-    valid_date: datetime.date | None = Field(
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_without_null_defaults)
+
+    valid_date: Annotated[datetime.date | None, _DATE] = Field(
         None, description="The date the application was made valid: starts the statutory clock."
     )
-    extension_of_time_until: datetime.date | None = Field(
+    extension_of_time_until: Annotated[datetime.date | None, _DATE] = Field(
         None,
         description=(
             "An extension of time agreed in writing with the applicant; must end after the "
             "statutory deadline and be recorded before the decision."
         ),
     )
-    performance_agreement: bool | None = Field(
+    performance_agreement: Annotated[bool | None, WithJsonSchema({"type": "boolean"})] = Field(
         None,
         description="With `extension_of_time_until`: true when the agreed date comes from a "
         "planning performance agreement rather than an extension of time.",
     )
-    withdrawn: Literal[True] | None = Field(
+    withdrawn: Annotated[Literal[True] | None, WithJsonSchema({"const": True})] = Field(
         None, description="true: the applicant withdrew the application (cannot be undone)."
     )
-    decision: Literal["granted", "refused"] | None = Field(
+    decision: Annotated[
+        Literal["granted", "refused"] | None,
+        WithJsonSchema({"type": "string", "enum": ["granted", "refused"]}),
+    ] = Field(
         None,
         description="The council's decision; needs `decision_date`. Final: nothing changes "
         "afterwards.",
     )
-    decision_date: datetime.date | None = Field(
+    decision_date: Annotated[datetime.date | None, _DATE] = Field(
         None,
         description="The date of the decision notice: on or after the valid date, not in the "
         "future.",
     )
-    decision_level: Literal["delegated", "committee"] | None = Field(
+    decision_level: Annotated[
+        Literal["delegated", "committee"] | None,
+        WithJsonSchema({"type": "string", "enum": ["delegated", "committee"]}),
+    ] = Field(
         None,
         description="Who decided: officers under delegated powers (the default) or the "
         "planning committee.",
     )
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> "ApplicationUpdate":
+        # An after-validator: a before-validator would see JSON dates as Python strings,
+        # which strict mode refuses.
+        nulls = sorted(name for name in self.model_fields_set if getattr(self, name) is None)
+        if nulls:
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError(
+                            "not_null",
+                            "Leave out a field you do not change: null is not a value here.",
+                        ),
+                        loc=(name,),
+                        input=None,
+                    )
+                    for name in nulls
+                ],
+            )
+        return self
 
     @model_validator(mode="after")
     def _agreement_with_its_date(self) -> "ApplicationUpdate":

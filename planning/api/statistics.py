@@ -5,8 +5,6 @@ whose figures they are. Errors are problems (application/problem+json), as every
 the API.
 """
 
-from collections.abc import Callable
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -61,12 +59,10 @@ def csv_responses(description: str) -> dict:
 
 
 class StatisticsCsvView(CouncilSystemView):
-    """A table of the key's council as a CSV file: `table(request)` gives it and the file
-    name's part after the council's code."""
+    """A table of the key's council as a CSV file, named with the council's code."""
 
     renderer_classes = [JSONRenderer, CsvRenderer]
     pagination_class = None
-    table: Callable
 
     def respond(self, request, table: exports.Table, stem: str):
         council = request.user.council

@@ -84,6 +84,30 @@ def parameter_error(name: str, detail: str) -> Problem:
     return invalid([{"parameter": name, "detail": detail}])
 
 
+def check_query_string(query, allowed: frozenset[str]) -> None:
+    """Refuse unknown, repeated and NUL-bearing query parameters with a 400 problem.
+
+    Django's QueryDict would otherwise take the last of repeated values silently, and a
+    NUL reaches PostgreSQL, which cannot hold it in text.
+    """
+    errors = [
+        {"parameter": name, "detail": "Unknown query parameter."}
+        for name in sorted(set(query) - allowed)
+    ]
+    errors += [
+        {"parameter": name, "detail": "Give this parameter once."}
+        for name, values in sorted(query.lists())
+        if name in allowed and len(values) > 1
+    ]
+    errors += [
+        {"parameter": name, "detail": "A parameter cannot contain the NUL character."}
+        for name, values in sorted(query.lists())
+        if name in allowed and any("\x00" in value for value in values)
+    ]
+    if errors:
+        raise invalid(errors)
+
+
 class ApplicationPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
@@ -101,11 +125,7 @@ class CouncilSystemView(generics.GenericAPIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        unknown = sorted(set(request.query_params) - self.allowed_query_parameters())
-        if unknown:
-            raise invalid(
-                [{"parameter": name, "detail": "Unknown query parameter."} for name in unknown]
-            )
+        check_query_string(request.query_params, self.allowed_query_parameters())
         for name, low, high in (("page", 1, None), ("page_size", 1, MAX_PAGE_SIZE)):
             # DRF would read an empty or malformed page as the first page.
             if name in request.query_params:
@@ -433,7 +453,10 @@ class DocumentListView(CouncilSystemView):
             "multipart/form-data with `file` and, optionally, `document_type` (an Open Digital "
             "Planning file type such as `locationPlan`; `other` when not given). The content "
             "type is read from the file itself, and a file named `.pdf` must be a PDF that "
-            "opens. Safe to retry: the same file again answers 200."
+            "opens. A document has at most 500 pages (DOCUMENT_MAX_PAGES), each page at most "
+            "2 m² (twice A0) and a scan at most 60 million pixels a page; more is refused with "
+            "422 (`too_many_pages`, `page_too_large`). Safe to retry: the same file again "
+            "answers 200."
         ),
         request={"multipart/form-data": openapi.DOCUMENT_UPLOAD},
         parameters=[openapi.IDEMPOTENCY_KEY],

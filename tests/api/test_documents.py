@@ -1,6 +1,7 @@
 import hashlib
 import io
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -211,6 +212,81 @@ def test_it_keeps_one_document_and_one_file_when_two_uploads_race(southwark_key,
     ]
 
 
+def race(uploads) -> list:
+    """Send the uploads (callables) at the same moment, each from its own thread."""
+    barrier = threading.Barrier(len(uploads))
+    responses = []
+
+    def send(upload_one):
+        barrier.wait()
+        try:
+            responses.append(upload_one())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(one,)) for one in uploads]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return responses
+
+
+def intact(document: Document) -> bool:
+    with document.file.open("rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest() == document.sha256
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_racing_upload_never_removes_the_file_the_winner_uses(
+    southwark_key, southwark, monkeypatch
+):
+    # The interleaving that lost documents: the first request writes the file and is slow to
+    # insert its row; the second finds the file, reuses it and commits; the first then fails
+    # on the unique row and removed "its" file, which the committed row pointed at.
+    from planning import submission
+
+    real_store = submission._store
+
+    def slow_after_writing(document, upload):
+        wrote = real_store(document, upload)
+        if wrote:
+            time.sleep(0.5)
+        return wrote
+
+    monkeypatch.setattr(submission, "_store", slow_after_writing)
+    application = PlanningApplicationFactory(council=southwark)
+    content = pdf_bytes(pages=2)
+
+    responses = race(
+        [lambda: upload(client_for(southwark_key.key), application, content) for _ in range(2)]
+    )
+
+    assert sorted(response.status_code for response in responses) == [200, 201]
+    assert intact(Document.objects.get())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_racing_uploads_to_two_applications_share_one_intact_file(southwark_key, southwark):
+    first = PlanningApplicationFactory(council=southwark)
+    second = PlanningApplicationFactory(council=southwark)
+    for trial in range(3):
+        content = pdf_bytes(pages=trial + 1)
+        responses = race(
+            [
+                lambda application=application, content=content: upload(
+                    client_for(southwark_key.key), application, content
+                )
+                for application in (first, second) * 3
+            ]
+        )
+        assert sorted(response.status_code for response in responses) == [200] * 4 + [201] * 2
+    documents = list(Document.objects.all())
+    assert len(documents) == 6
+    assert all(intact(document) for document in documents)
+    assert len(stored_files()) == 3
+
+
 def stored_files() -> list[Path]:
     root = Path(settings.MEDIA_ROOT)
     return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
@@ -326,3 +402,64 @@ def test_it_refuses_a_file_that_is_not_what_it_says_leaving_nothing_behind(
     assert words in errors_at(body)["/file"]
     assert not Document.objects.exists()
     assert stored_files() == []
+
+
+def pdf_with_page(width_pt: float, height_pt: float, pages: int = 1) -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=width_pt, height=height_pt)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_it_refuses_a_pdf_with_more_pages_than_it_reads(southwark_api, application, settings):
+    settings.DOCUMENT_MAX_PAGES = 500
+    # 501 blank A0 pages: a few kilobytes that would hold a worker for an hour of OCR.
+    response = upload(southwark_api, application, pdf_with_page(2384, 3370, pages=501))
+
+    body = problem(response, 422)
+    assert body["reason"] == "too_many_pages"
+    assert "501 pages; at most 500" in body["detail"]
+    assert not Document.objects.exists()
+    assert stored_files() == []
+
+
+def test_it_refuses_a_page_larger_than_any_drawing(southwark_api, application):
+    # A 200-inch square page: PDF's largest, 26 m².
+    response = upload(southwark_api, application, pdf_with_page(14400, 14400))
+
+    body = problem(response, 422)
+    assert body["reason"] == "page_too_large"
+    assert "Page 1 is 5.08 m by 5.08 m" in body["detail"]
+    assert stored_files() == []
+
+
+def test_it_accepts_an_a0_drawing(southwark_api, application):
+    response = upload(southwark_api, application, pdf_with_page(2384, 3370, pages=2))
+
+    assert response.status_code == 201
+    assert response.json()["page_count"] == 2
+
+
+def test_it_refuses_a_scan_with_more_pixels_than_ocr_reads(southwark_api, application, settings):
+    settings.DOCUMENT_MAX_IMAGE_PIXELS = 1000
+    response = upload(
+        southwark_api, application, png_bytes(), name="scan.png", content_type="image/png"
+    )
+
+    body = problem(response, 422)
+    assert body["reason"] == "page_too_large"
+    assert "40 by 30 pixels" in body["detail"]
+
+
+def test_it_counts_the_pages_of_a_multipage_tiff(southwark_api, application):
+    out = io.BytesIO()
+    frames = [Image.new("L", (40, 30), "white") for _ in range(3)]
+    frames[0].save(out, format="TIFF", save_all=True, append_images=frames[1:])
+    response = upload(
+        southwark_api, application, out.getvalue(), name="scan.tif", content_type="image/tiff"
+    )
+
+    assert response.status_code == 201
+    assert response.json()["page_count"] == 3

@@ -125,3 +125,18 @@ def test_it_asks_a_retry_to_wait_while_the_first_request_runs(southwark_api, sou
 
     assert problem(response, 409)["type"] == "/api/v1/problems/idempotency-key-in-use"
     assert not PlanningApplication.objects.exists()
+
+
+def test_a_key_whose_request_died_midway_is_free_after_the_lock_time(
+    southwark_api, southwark, submission
+):
+    # The first request took the key, and its process was killed before it answered.
+    IdempotentRequest.objects.create(
+        council=southwark, key="orphaned", request_hash=fingerprint("POST", URL, submission)
+    )
+    IdempotentRequest.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=3))
+
+    response = post(southwark_api, submission, "orphaned")
+
+    assert response.status_code == 201
+    assert IdempotentRequest.objects.get(key="orphaned").response_status == 201

@@ -206,6 +206,7 @@ def test_it_answers_a_bad_choice_in_the_address_with_a_govuk_error(manager, made
         "not json",
         '{"op":"and","not":false,"of":[["assigned_officer__password__startswith","a"]]}',
         '{"op":"and","not":false,"of":[["council",1]]}',
+        '{"op":"and","not":false,"of":[["category","a\\u0000b"]]}',
     ],
 )
 def test_it_refuses_a_figure_link_it_did_not_make(manager, made, where):
@@ -213,6 +214,15 @@ def test_it_refuses_a_figure_link_it_did_not_make(manager, made, where):
 
     assert response.status_code == 400
     assert "This list cannot be shown" in response.content.decode()
+
+
+def test_a_figure_list_shows_its_label_as_text(manager, made):
+    where = statistics.backlog_summary(PlanningApplication.objects.all()).overdue.query
+    page = text(
+        manager.get("/statistics/applications/", {"where": where, "label": "<b>Late</b>\x00"})
+    )
+    assert "&lt;b&gt;Late&lt;/b&gt;" in page and "\x00" not in page
+    assert listed_count(page) == 2
 
 
 def test_the_figure_list_pages_through_its_applications(manager, southwark, settings):

@@ -62,6 +62,18 @@ def scanned_pdf(lines: list[str]) -> bytes:
     return out.getvalue()
 
 
+def scanned_image(lines: list[str], format: str = "PNG") -> bytes:
+    """A scan sent as an image file rather than a PDF."""
+    image = Image.new("L", (1654, 1000), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=44)
+    for index, line in enumerate(lines):
+        draw.text((120, 150 + index * 80), line, fill=0, font=font)
+    out = io.BytesIO()
+    image.save(out, format=format)
+    return out.getvalue()
+
+
 def encrypted_pdf(password: str = "secret") -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)

@@ -44,3 +44,31 @@ def test_the_lane_filter_uses_the_latest_finished_run(db):
     everything = PlanningApplication.objects.all()
     assert list(filter_by_lane(everything, "fast-track")) == [simple]
     assert list(filter_by_lane(everything, "needs-attention")) == [flagged]
+
+
+def test_the_section_shows_officers_findings_and_carried_reviews(officer):
+    application = PlanningApplicationFactory(council=officer.council)
+    DocumentFactory(application=application, content=b"The site is in Flood Zone 3.")
+    first = run_now(application)
+    reviews.review_finding(
+        first.findings.get(code="constraint.flood_zone"),
+        decision="accepted",
+        reviewer=officer,
+        reviewer_name="alice",
+    )
+    reviews.add_officer_finding(
+        application,
+        code="constraint.article_4",
+        title="Article 4 direction: shops on Rye Lane",
+        detail="Made in 2024; not in our layers yet.",
+        officer=officer,
+    )
+    run_now(application)
+
+    section = triage_section(application)
+
+    shown = next(f for f in section["result"]["findings"] if f["code"] == "constraint.flood_zone")
+    assert shown["review"]["carried_over"] is True
+    assert [(f["code"], f["value"], f["by"]) for f in section["officer_findings"]] == [
+        ("constraint.article_4", "present", "alice")
+    ]

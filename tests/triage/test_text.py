@@ -1,7 +1,12 @@
-import pytest
+import io
+import time
 
-from tests.triage.documents import encrypted_pdf, scanned_pdf, text_pdf
-from triage.text import TextExtractionError, extract_pages
+import pytest
+from pypdf import PdfWriter
+
+from tests.triage.documents import encrypted_pdf, scanned_image, scanned_pdf, text_pdf
+from triage import text
+from triage.text import OcrBudget, TextExtractionError, extract_pages
 
 
 def test_it_reads_each_page_of_a_text_pdf():
@@ -27,7 +32,7 @@ def test_it_reads_a_scanned_page_by_ocr():
         (b"", "empty"),
         (b"%PDF-1.4\n this is not really a pdf", "damaged"),
         (encrypted_pdf(), "encrypted"),
-        (b"\x89PNG\r\n\x1a\n" + b"\0" * 50, "Unsupported"),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 50, "cannot be opened"),
         (b"   \n\n  ", "No text"),
     ],
 )
@@ -54,3 +59,61 @@ def test_it_splits_long_plain_text_and_markdown_into_pages():
     assert len(pages) > 1
     assert all(len(p.text) <= 3000 for p in pages)
     assert "".join(p.text for p in pages).count("Flood Zone 1") == 240
+
+
+@pytest.mark.parametrize(("format", "content_type"), [("PNG", "image/png"), ("JPEG", "image/jpeg")])
+def test_it_reads_a_scan_sent_as_an_image(format, content_type):
+    pages = extract_pages(
+        scanned_image(["HERITAGE STATEMENT"], format=format), content_type=content_type
+    )
+    assert pages[0].ocr
+    assert "HERITAGE STATEMENT" in pages[0].text.upper()
+
+
+def test_ocr_stops_at_the_documents_budget_and_says_which_pages_it_left(monkeypatch):
+    def slow_ocr(*args, **kwargs):
+        time.sleep(0.3)
+        return "A page read by OCR."
+
+    monkeypatch.setattr(text.pytesseract, "image_to_string", slow_ocr)
+    budget = OcrBudget(seconds=0.5)
+    started = time.monotonic()
+
+    pages = extract_pages(_blank_pages(8), filename="blank.pdf", budget=budget)
+
+    assert time.monotonic() - started < 3
+    texts = [page.text for page in pages]
+    assert texts[0] == "A page read by OCR."
+    assert texts[-3:] == ["", "", ""]
+    assert budget.skipped[-3:] == [6, 7, 8]
+    assert "were not read" in budget.note()
+
+
+def test_a_document_whose_ocr_ran_out_before_any_text_says_so(monkeypatch):
+    monkeypatch.setattr(text.pytesseract, "image_to_string", lambda *a, **k: "")
+    with pytest.raises(TextExtractionError, match="OCR stopped"):
+        extract_pages(_blank_pages(3), filename="blank.pdf", budget=OcrBudget(seconds=0))
+
+
+def test_a_huge_page_is_rendered_within_the_pixel_limit(settings, monkeypatch):
+    settings.TRIAGE_OCR_MAX_PIXELS = 1_000_000
+    rendered = []
+
+    def spy(image, **kwargs):
+        rendered.append(image.size)
+        return "Drawing notes on a very large sheet."
+
+    monkeypatch.setattr(text.pytesseract, "image_to_string", spy)
+    extract_pages(_blank_pages(1, width=14400, height=14400), filename="big.pdf")
+
+    width, height = rendered[0]
+    assert width * height <= 1_000_000
+
+
+def _blank_pages(count: int, width: float = 595, height: float = 842) -> bytes:
+    writer = PdfWriter()
+    for _ in range(count):
+        writer.add_blank_page(width=width, height=height)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -69,7 +69,7 @@ def test_a_run_whose_worker_is_killed_is_delivered_again_and_completes_once(queu
             "LLM_TIMEOUT_SECONDS": 60,
             "TRIAGE_DEFAULT_ENGINE": "llm",
             "CELERY_VISIBILITY_TIMEOUT": 10,
-            "TRIAGE_RUN_TIME_LIMIT_SECONDS": 3,
+            "TRIAGE_RUN_LEASE_SECONDS": 3,
             "CELERY_RESTORE_INTERVAL_SECONDS": 1,
         }
         first = Worker(queue, **env).start()

@@ -2,12 +2,12 @@
 "lane" list filter, registered with planning.api.extensions from TriageConfig.ready().
 AI output (findings) and human decisions (reviews) are shown apart."""
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 
 from planning.models import PlanningApplication
 from triage import services
-from triage.models import Finding, Lane, RunStatus, TriageRun
+from triage.models import Finding, Lane
 
 
 def _finding(finding: Finding) -> dict:
@@ -66,6 +66,8 @@ def _finding(finding: Finding) -> dict:
             "reason": review.reason,
             "by": review.reviewer_name,
             "at": review.created_at.isoformat(),
+            # The officer reviewed the same finding (code, value, evidence) in an earlier run.
+            "carried_over": review.carried_from_id is not None,
         },
     }
 
@@ -98,6 +100,19 @@ def triage_section(application: PlanningApplication) -> dict | None:
                 for f in finished.findings.select_related("policy").prefetch_related("reviews")
             ],
         }
+    # What officers found that the engines missed: kept whatever later runs find.
+    section["officer_findings"] = [
+        {
+            "id": finding.pk,
+            "code": finding.code,
+            "value": finding.value,
+            "title": finding.title,
+            "detail": finding.detail,
+            "by": finding.engine.removeprefix("officer:"),
+            "at": finding.created_at.isoformat(),
+        }
+        for finding in application.findings.filter(run__isnull=True).order_by("id")
+    ]
     return section
 
 
@@ -105,9 +120,5 @@ def filter_by_lane(queryset: QuerySet[PlanningApplication], lane: str) -> QueryS
     """Applications whose latest finished triage run put them in `lane`."""
     if lane not in Lane.values:
         raise ValidationError({"lane": [f"Use one of {', '.join(Lane.values)}."]})
-    latest_lane = (
-        TriageRun.objects.filter(application=OuterRef("pk"), status=RunStatus.SUCCEEDED)
-        .order_by("-version")
-        .values("lane")[:1]
-    )
-    return queryset.annotate(triage_lane=Subquery(latest_lane)).filter(triage_lane=lane)
+    # The summary holds the lane of the latest finished run (triage.summaries).
+    return queryset.filter(triage__lane=lane)

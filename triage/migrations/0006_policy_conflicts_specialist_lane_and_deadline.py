@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('policies', '0001_policy_library_and_validation_requirements'),
-        ('triage', '0004_run_engine_label'),
+        ('triage', '0005_run_lease_and_enqueues'),
     ]
 
     operations = [
