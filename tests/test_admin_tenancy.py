@@ -10,8 +10,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from planning.models import PlanningApplication, Role, User
-from policies.models import Policy, PolicyFramework, ValidationRequirement
 from planning.services import ensure_role_groups, ensure_user
+from policies.models import Policy, PolicyFramework, ValidationRequirement
 from tests.factories import CouncilApiKeyFactory, PlanningApplicationFactory, UserFactory
 from tests.triage.factories import DocumentFactory
 from triage import services
