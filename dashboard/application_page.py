@@ -14,6 +14,12 @@ from triage.reviews import latest_review
 GROUPS = [
     ("discrepancies", "Discrepancies", "Where the documents and the map disagree."),
     ("missing", "Missing documents", "What the validation requirements call for and is not there."),
+    (
+        "conflicts",
+        "Policy conflicts",
+        "Policies the proposal runs into on this site, each with its text and the evidence on "
+        "both sides.",
+    ),
     ("constraints", "Constraints", "What the site touches or is near, and what documents say."),
     ("proposal", "Proposal facts", "What the documents say the proposal does."),
     ("policies", "Policies", "Policies the documents cite."),
@@ -21,8 +27,28 @@ GROUPS = [
 ]
 
 
+# Policy conflicts from the declarative rules and from the model are shown apart: an officer
+# weighs a rule's "this policy bites here" differently from a model's judgement.
+CONFLICT_SUBGROUPS = [
+    (
+        "rules",
+        "From the policy rules",
+        "A rule links what the site touches and what the proposal does to the policies that "
+        "bite: the proposal must be justified against each.",
+    ),
+    (
+        "model",
+        "From the model",
+        "The model read the policies the rules selected and judged the proposal against them; "
+        "both quotes were checked.",
+    ),
+]
+
+
 def group_of(finding: Finding) -> str:
     code = finding.code
+    if code == "conflict.policy":
+        return "conflicts"
     if code.startswith("conflict."):
         return "discrepancies"
     if code.startswith("missing_document."):
@@ -51,11 +77,30 @@ class FindingView:
 
 
 @dataclass
+class Subgroup:
+    key: str
+    heading: str
+    description: str
+    findings: list[FindingView] = field(default_factory=list)
+
+
+@dataclass
 class Group:
     key: str
     heading: str
     description: str
     findings: list[FindingView] = field(default_factory=list)
+
+    @property
+    def subgroups(self) -> list[Subgroup]:
+        """Policy conflicts by where they came from; other groups have none."""
+        if self.key != "conflicts":
+            return []
+        subgroups = [Subgroup(*row) for row in CONFLICT_SUBGROUPS]
+        for view in self.findings:
+            model = view.finding.engine.startswith("llm")
+            subgroups[1 if model else 0].findings.append(view)
+        return [subgroup for subgroup in subgroups if subgroup.findings]
 
 
 def finding_groups(application: PlanningApplication, summary: TriageSummary | None) -> list[Group]:
@@ -67,7 +112,7 @@ def finding_groups(application: PlanningApplication, summary: TriageSummary | No
     findings = (
         Finding.objects.filter(application=application)
         .filter(run_id__in=runs)
-        .select_related("document")
+        .select_related("document", "policy__framework")
         .prefetch_related(reviews)
         .order_by("id")
     )

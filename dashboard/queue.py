@@ -49,6 +49,7 @@ CATEGORY_LABELS = {
 }
 LANE_LABELS = {
     Lane.NEEDS_ATTENTION.value: "Needs attention",
+    Lane.SPECIALIST.value: "Specialist (heritage, flood, ecology, trees)",
     Lane.STANDARD.value: "Standard",
     Lane.FAST_TRACK.value: "Fast track",
     "none": "Not triaged yet",

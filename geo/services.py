@@ -16,11 +16,13 @@ from django.contrib.gis.geos import (
     GEOSGeometry,
     MultiPolygon,
 )
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 
 from geo.datasets import POINT_MIN_BUFFER_M, datasets_with_rules, rule_for
 from geo.importers import ImportSummary, LayerImporter, file_sha256
-from geo.models import BNG_SRID, ConstraintFeature, ConstraintLayer
+from geo.models import BNG_SRID, ConstraintFeature, ConstraintFeaturePart, ConstraintLayer
+from geo.signals import layer_loaded
 from geo.sources import source_named
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -72,7 +74,11 @@ def load_layer(
         ).exists()
         if loaded:
             return ImportSummary(dataset, source, path.name, unchanged=True)
-    return importer.run()
+    summary = importer.run()
+    transaction.on_commit(
+        lambda: layer_loaded.send(sender=ConstraintLayer, dataset=dataset, source=source)
+    )
+    return summary
 
 
 def load_demo_layers(*, progress: bool = False) -> list[ImportSummary]:
@@ -238,6 +244,19 @@ def check_site_against(
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [_hit(row, site_area) for row in rows]
+
+
+def within_reach_of_layer(queryset: QuerySet, field: str, *, dataset: str, source: str):
+    """The rows of `queryset` whose geometry `field` lies within reach of a feature of one layer
+    (its dataset's buffer, at least POINT_MIN_BUFFER_M): the sites a reload of that layer may
+    change the spatial facts of. Runs on the subdivided parts, so it stays index-backed."""
+    reach = max(rule_for(dataset).buffer_m, POINT_MIN_BUFFER_M)
+    parts = ConstraintFeaturePart.objects.filter(
+        dataset=dataset,
+        feature__layer__source=source,
+        geometry__dwithin=(OuterRef(field), reach),
+    )
+    return queryset.filter(Exists(parts))
 
 
 def _hit(row: tuple, site_area: float) -> ConstraintHit:

@@ -3,7 +3,7 @@ a person or a council's key goes through this module; nowhere else decides it.""
 
 from typing import TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from planning.models import Council, PlanningApplication, Role, User
@@ -67,3 +67,16 @@ def rows_visible_to_user(queryset: QuerySet[M], user: User, council_field: str) 
     if user.council_id is None:
         return queryset.none()
     return queryset.filter(**{f"{council_field}_id": user.council_id})
+
+
+def rows_visible_or_national(queryset: QuerySet[M], user: User, council_field: str) -> QuerySet[M]:
+    """Like rows_visible_to_user, and the rows of no council as well: national data every
+    council reads (the NPPF, the national validation list) beside its own."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    own = Q(**{f"{council_field}__isnull": True})
+    if user.council_id is not None:
+        own |= Q(**{f"{council_field}_id": user.council_id})
+    return queryset.filter(own)

@@ -37,6 +37,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "planning.view_user",
         "planning.add_user",
         "planning.change_user",
+        # Their council's validation list, and the policy library to read.
+        "policies.view_validationrequirement",
+        "policies.add_validationrequirement",
+        "policies.change_validationrequirement",
+        "policies.delete_validationrequirement",
+        "policies.view_policyframework",
+        "policies.view_policy",
     ],
 }
 

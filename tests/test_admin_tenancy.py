@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from planning.models import PlanningApplication, Role, User
 from planning.services import ensure_role_groups, ensure_user
+from policies.models import Policy, PolicyFramework, ValidationRequirement
 from tests.factories import CouncilApiKeyFactory, PlanningApplicationFactory, UserFactory
 from tests.triage.factories import DocumentFactory
 from triage import services
@@ -35,7 +36,19 @@ def theirs(trafford, monkeypatch):
     review = FindingReview.objects.create(
         finding=finding, decision="accepted", reason=SECRET, reviewer=user
     )
+    framework = PolicyFramework.objects.create(
+        council=trafford, slug="secret-plan", name=f"{SECRET} plan", citation="Policy"
+    )
+    policy = Policy.objects.create(
+        framework=framework, reference="S1", title=SECRET, text=SECRET, text_sha256="0", version=1
+    )
+    requirement = ValidationRequirement.objects.create(
+        council=trafford, key="secret", document="secret_report", title=SECRET, reason=SECRET
+    )
     return {
+        PolicyFramework: framework,
+        Policy: policy,
+        ValidationRequirement: requirement,
         PlanningApplication: application,
         type(document): document,
         User: user,

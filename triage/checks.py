@@ -3,15 +3,25 @@ database, deterministic, so each rule is tested on its own.
 
 - a document's constraint claim against what our layers say (a conflict is worth an officer's
   look before anything else);
-- documents the validation requirements call for (DESIGN.md) and that are not there;
-- a priority score (0-100) and a lane with the reasons for it.
+- documents the validation requirements (the national list and the council's local list,
+  policies.library.Requirement) call for and that are not there, each naming its rule and why
+  it applies;
+- a priority score and a lane with the reasons for it. The score of a run is what the case is;
+  the determination deadline's part is added when the queue's summary is refreshed
+  (`deadline_band`, `with_deadline`), so an application creeps up the queue as its deadline
+  nears without being triaged again.
 """
 
+import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from planning.statutory import MAJOR, MINOR
+from policies.library import Requirement
+from policies.vocabulary import CONSTRAINT_KINDS, PROPOSAL_FACTS
+from triage.case import Case, Evidence, affects
 from triage.schemas import FindingDraft
-from triage.vocabulary import ABSENT, PRESENT, FindingCode
+from triage.vocabulary import ABSENT, FindingCode
 
 ENGINE = "check"
 
@@ -25,42 +35,13 @@ CLAIM_DATASETS: dict[str, tuple[str, ...]] = {
     FindingCode.ARTICLE_4: ("article-4-direction-area",),
 }
 
-# Required document -> words that identify it in a file name, document type or first page.
-DOCUMENT_KINDS = {
-    "location_plan": ("location plan", "location-plan", "location_plan"),
-    "heritage_statement": (
-        "heritage statement",
-        "heritage-statement",
-        "heritage impact",
-        "heritage_statement",
-        "heritage",
-    ),
-    "flood_risk_assessment": (
-        "flood risk assessment",
-        "flood-risk-assessment",
-        "fra",
-        "flood_risk_assessment",
-    ),
-    "tree_survey": ("tree survey", "arboricultural", "tree-survey", "tree_survey"),
-}
-DOCUMENT_TITLES = {
-    "location_plan": "Location plan",
-    "heritage_statement": "Heritage statement",
-    "flood_risk_assessment": "Flood risk assessment",
-    "tree_survey": "Tree survey / arboricultural report",
-}
-
 
 @dataclass(frozen=True)
 class DocumentSummary:
     name: str
     document_type: str
     first_page: str
-
-
-def _affects(hit: FindingDraft) -> bool:
-    """A spatial hit that really touches the site (a graze is the neighbour's land)."""
-    return hit.spatial is not None and hit.spatial.relation != "nearby" and not hit.spatial.grazes
+    text: str = ""  # every page, for requirements recognised anywhere in a document
 
 
 def _spatial_for(findings: list[FindingDraft], datasets: tuple[str, ...]) -> list[FindingDraft]:
@@ -76,7 +57,7 @@ def conflicts(findings: list[FindingDraft]) -> list[FindingDraft]:
         if claim.source != "document" or claim.code not in CLAIM_DATASETS:
             continue
         hits = _spatial_for(spatial, CLAIM_DATASETS[claim.code])
-        touching = [h for h in hits if _affects(h)]
+        touching = [h for h in hits if affects(h)]
         if claim.code == FindingCode.FLOOD_ZONE:
             touching = [
                 h for h in touching if h.attributes.get("zone", "3") in ("2", "3", "3a", "3b")
@@ -84,7 +65,7 @@ def conflicts(findings: list[FindingDraft]) -> list[FindingDraft]:
         if claim.value == ABSENT and touching:
             hit = touching[0]
             spatial_fact = hit.spatial
-            assert spatial_fact is not None  # _affects keeps only spatial hits
+            assert spatial_fact is not None  # affects() keeps only spatial hits
             label = spatial_fact.dataset.replace("-", " ")
             out.append(
                 FindingDraft(
@@ -106,159 +87,286 @@ def conflicts(findings: list[FindingDraft]) -> list[FindingDraft]:
     return out
 
 
-def _has_document(kind: str, documents: list[DocumentSummary]) -> bool:
-    words = DOCUMENT_KINDS[kind]
-    for document in documents:
-        # ODP types are camelCase ("locationPlan", "floodRiskAssessment"): split them into words.
-        spaced_type = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", document.document_type)
-        haystack = f"{document.name} {spaced_type}".lower().replace("_", " ").replace(".", " ")
-        head = document.first_page[:400].lower()
-        for word in words:
-            if len(word) <= 3:
-                if re.search(rf"\b{word}\b", haystack):
-                    return True
-            elif word in haystack or word in head:
-                return True
-    return False
+# --- Validation requirements --------------------------------------------------------------
+
+# Where a document names itself: its title and first lines.
+DOCUMENT_HEAD_CHARS = 400
+
+
+def _contains(haystack: str, word: str) -> bool:
+    """Short words ("fra", "das", "bng") only as whole words: "fragment" is no FRA."""
+    word = word.lower()
+    if len(word) <= 4:
+        return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", haystack) is not None
+    return word in haystack
+
+
+def recognised(requirement: Requirement, document: DocumentSummary) -> str | None:
+    """How the document is recognised as the one the requirement asks for, or None: from the
+    type the portal sent first, then the file name, then the text."""
+    if document.document_type in requirement.document_types:
+        return f"{document.name} (its type, {document.document_type})"
+    name = re.sub(r"[_.\-]+", " ", document.name.lower())
+    if any(_contains(name, word) or _contains(document.name.lower(), word)
+           for word in requirement.file_name_words):  # fmt: skip
+        return f"{document.name} (its file name)"
+    text = document.text if requirement.text_anywhere else document.first_page[:DOCUMENT_HEAD_CHARS]
+    lowered = " ".join(text.lower().split())
+    if any(_contains(lowered, word) for word in requirement.text_words):
+        return f"{document.name} (its text)"
+    return None
+
+
+def _evidence_words(evidence: list[Evidence]) -> str:
+    return evidence[0].words() if evidence else ""
+
+
+def why_it_applies(requirement: Requirement, case: Case) -> list[str] | None:
+    """The reasons the requirement applies to the case, one per condition it sets; None when a
+    condition fails. An empty list: it always applies."""
+    if requirement.application_types and not case.type_is(requirement.application_types):
+        return None
+    if requirement.exclude_application_types and case.type_is(
+        requirement.exclude_application_types
+    ):
+        return None
+    reasons: list[str] = []
+    if requirement.categories:
+        if case.category.category not in requirement.categories:
+            return None
+        reasons.append(f"it is {case.category.category} development ({case.category.reason})")
+    if requirement.constraints:
+        present = [c for c in requirement.constraints if case.constraints.get(c)]
+        if not present:
+            return None
+        label = CONSTRAINT_KINDS[present[0]][0].lower()
+        reasons.append(f"{label}: {_evidence_words(case.constraints[present[0]])}")
+    if requirement.proposal:
+        shown = [p for p in requirement.proposal if case.proposal.get(p)]
+        if not shown:
+            return None
+        label = PROPOSAL_FACTS[shown[0]].lower()
+        reasons.append(f"{label}: {_evidence_words(case.proposal[shown[0]])}")
+    if requirement.min_site_area_m2 is not None:
+        area = case.site_area_m2
+        if area is None or area < requirement.min_site_area_m2:
+            return None
+        reasons.append(f"the site is {area / 10_000:.2f} ha")
+    if requirement.min_dwellings is not None:
+        if case.dwellings is None or case.dwellings < requirement.min_dwellings:
+            return None
+        reasons.append(f"{case.dwellings} new dwellings")
+    if requirement.min_floorspace_m2 is not None:
+        floorspace = case.floorspace_m2
+        if floorspace is None or floorspace < requirement.min_floorspace_m2:
+            return None
+        reasons.append(f"{floorspace:,.0f} m\u00b2 of new floorspace")
+    return reasons
+
+
+@dataclass
+class _Needed:
+    requirement: Requirement
+    reasons: list[str]
+    others: list[Requirement] = field(default_factory=list)
 
 
 def missing_documents(
-    findings: list[FindingDraft], documents: list[DocumentSummary], site_area_m2: float | None
+    case: Case, documents: list[DocumentSummary], requirements: list[Requirement]
 ) -> list[FindingDraft]:
-    """Documents the validation requirements call for that the application lacks."""
+    """One finding per document the requirements call for that none of the documents is, naming
+    the rule (and any other that asks for it) and why it applies."""
+    needed: dict[str, _Needed] = {}
+    for requirement in requirements:
+        reasons = why_it_applies(requirement, case)
+        if reasons is None:
+            continue
+        if requirement.document in needed:
+            needed[requirement.document].others.append(requirement)
+            continue
+        needed[requirement.document] = _Needed(requirement, reasons)
+    findings = []
+    for document, need in needed.items():
+        requirement = need.requirement
+        every = [requirement, *need.others]
+        if any(recognised(r, d) for r in every for d in documents):
+            continue
+        why = "; ".join(need.reasons) if need.reasons else "it is always required"
+        source = f", {requirement.source}" if requirement.source else ""
+        detail = (
+            f"Required by the {requirement.list_name} (rule {requirement.key}{source}): "
+            f"{requirement.reason} It applies because {why}."
+        )
+        if need.others:
+            also = ", ".join(f"{other.key} ({other.list_name})" for other in need.others)
+            detail += f" Also asked for by: {also}."
+        attributes = {
+            "rule": requirement.key,
+            "list": requirement.list_name[:200],
+            "why": why[:1000],
+        }
+        if requirement.source:
+            attributes["source"] = requirement.source
+        if need.others:
+            attributes["also"] = ",".join(other.key for other in need.others)
+        findings.append(
+            FindingDraft(
+                code=f"missing_document.{document}"[:64],
+                value="missing",
+                attributes=attributes,
+                title=f"{requirement.title} not found among the documents"[:300],
+                detail=detail[:2000],
+                source="check",
+                engine=ENGINE,
+            )
+        )
+    return findings
 
-    def spatially(datasets):
-        return any(
-            _affects(f)
-            or (f.spatial and f.spatial.relation == "nearby" and "listed" in f.spatial.dataset)
-            for f in _spatial_for(findings, datasets)
-        )
 
-    def claimed(code):
-        return any(
-            f.source == "document" and f.code == code and f.value == PRESENT for f in findings
-        )
-
-    needed: dict[str, str] = {
-        "location_plan": "A location plan with a red line is always required."
-    }
-    if (
-        spatially(("listed-building", "listed-building-outline", "conservation-area"))
-        or claimed(FindingCode.LISTED_BUILDING)
-        or claimed(FindingCode.CONSERVATION_AREA)
-    ):
-        needed["heritage_statement"] = (
-            "A listed building or conservation area is affected: a heritage statement is required."
-        )
-    in_flood_zone = any(
-        _affects(f) and f.attributes.get("zone", "3") in ("2", "3", "3a", "3b")
-        for f in _spatial_for(findings, ("flood-risk-zone",))
-    )
-    if in_flood_zone or claimed(FindingCode.FLOOD_ZONE):
-        needed["flood_risk_assessment"] = (
-            "The site is in flood zone 2 or 3: a flood risk assessment is required."
-        )
-    elif site_area_m2 and site_area_m2 >= 10_000:
-        needed["flood_risk_assessment"] = (
-            "The site is 1 ha or more: a flood risk assessment is required."
-        )
-    if spatially(("tree-preservation-zone", "tree")) or claimed(
-        FindingCode.TREE_PRESERVATION_ORDER
-    ):
-        needed["tree_survey"] = "Protected trees are affected: a tree survey is required."
-    return [
-        FindingDraft(
-            code=f"missing_document.{kind}",
-            value="missing",
-            title=f"{DOCUMENT_TITLES[kind]} not found among the documents",
-            detail=reason,
-            source="check",
-            engine=ENGINE,
-        )
-        for kind, reason in needed.items()
-        if not _has_document(kind, documents)
-    ]
-
+# --- Priority and lanes --------------------------------------------------------------------
 
 LANE_WORDS = {
     "needs-attention": "needs attention",
+    "specialist": "specialist",
     "standard": "standard",
     "fast-track": "fast track",
 }
+# How much each kind of constraint adds to the score: what it takes to assess it.
+SEVERITY: dict[str, int] = {
+    "listed-building": 15,
+    "scheduled-monument": 15,
+    "ecology": 12,
+    "national-landscape": 12,
+    "green-belt": 10,
+    "flood-zone": 10,
+    "conservation-area": 8,
+    "protected-trees": 6,
+    "article-4": 5,
+    "listed-building-setting": 4,
+}
+# The specialist teams, in the order a case with several goes to them.
+TEAM_ORDER = ("heritage", "flood", "ecology", "trees")
 
 
 @dataclass(frozen=True)
 class Priority:
+    """What the case is: its score (0-100), lane and specialist team, with every reason.
+    The deadline's part is not in it (see with_deadline)."""
+
     score: int
     lane: str
     reasons: list[str]
-
-
-def is_major(
-    dwellings: int | None, floorspace_m2: float | None, site_area_m2: float | None
-) -> bool:
-    return bool(
-        (dwellings or 0) >= 10 or (floorspace_m2 or 0) >= 1000 or (site_area_m2 or 0) >= 10_000
-    )
+    team: str = ""
 
 
 def prioritise(
-    findings: list[FindingDraft],
-    *,
-    unreadable_documents: list[str],
-    dwellings: int | None,
-    floorspace_m2: float | None,
-    site_area_m2: float | None,
+    findings: list[FindingDraft], case: Case, *, unreadable_documents: list[str]
 ) -> Priority:
-    """Higher score = look sooner. Needs-attention when something must be resolved before the
-    case can be assessed; fast-track when nothing constrains it and nothing is missing."""
+    """Higher score = look sooner. Lanes:
+    - needs attention: something must be resolved before the case can be assessed (a document
+      contradicting the map, a missing or unreadable document, an application relying on a
+      permitted right an Article 4 direction removes);
+    - specialist: a heritage, flood, ecology or trees matter a policy rule found (the team named);
+    - fast track: householder or minor, no constraint, nothing missing, no policy conflict;
+    - standard: the rest."""
     score, reasons, attention = 0, [], False
+    teams: list[str] = []
+    conflicts_counted = 0
     for finding in findings:
-        if finding.code.startswith("conflict."):
-            score += 30
+        if finding.code == "conflict.constraint_claim":
+            score += 25
             attention = True
             reasons.append(finding.title)
         elif finding.code.startswith("missing_document."):
-            score += 20
+            score += 10
             attention = True
             reasons.append(finding.title)
+        elif finding.code == "conflict.policy":
+            if finding.attributes.get("blocking") == "yes":
+                score += 20
+                attention = True
+                reasons.append(finding.title)
+                continue
+            team = finding.attributes.get("team", "")
+            if team and finding.engine == "rules" and team not in teams:
+                teams.append(team)
+            if conflicts_counted < 4:
+                score += 5
+                conflicts_counted += 1
+            reasons.append(f"Policy: {finding.title}")
     for name in unreadable_documents:
         score += 15
         attention = True
         reasons.append(f"Document could not be read: {name}")
-    constrained = False
+    for kind, evidence in case.constraints.items():
+        score += SEVERITY.get(kind, 5)
+        reasons.append(f"{CONSTRAINT_KINDS[kind][0]}: {evidence[0].words()}"[:300])
     for finding in findings:
-        if finding.spatial is None:
-            continue
-        if _affects(finding):
-            constrained = True
-            score += 15 if "listed" in finding.spatial.dataset else 10
-            reasons.append(finding.title)
-        elif finding.spatial.grazes:
-            score += 2
+        if finding.spatial is not None and finding.spatial.grazes:
+            score += 1
             reasons.append(f"{finding.title} (grazes the boundary: check)")
-        elif "listed" in finding.spatial.dataset:
-            constrained = True
-            score += 5
-            reasons.append(finding.title)
-    claims_present = [
-        f
-        for f in findings
-        if f.source == "document" and f.code.startswith("constraint.") and f.value == PRESENT
-    ]
-    if claims_present:
-        constrained = True
-        score += 5
-        reasons.append("The documents say the site is constrained")
-    if is_major(dwellings, floorspace_m2, site_area_m2):
+    category = case.category
+    if category.category == MAJOR:
         score += 20
-        reasons.append("Major development")
+        reasons.append(f"Major development: {category.reason}")
+    elif category.category == MINOR:
+        score += 5
+        reasons.append(f"Minor development: {category.reason}")
+    if case.dwellings:
+        # Homes are the service's first purpose: more homes, sooner.
+        score += min(15, 3 + case.dwellings // 2)
+        reasons.append(f"{case.dwellings} new home{'s' if case.dwellings != 1 else ''}")
     score = min(score, 100)
+    team = next((t for t in TEAM_ORDER if t in teams), "")
+    conflicted = any(f.code == "conflict.policy" for f in findings)
+    simple = case.householder or category.category == MINOR
     if attention:
         lane = "needs-attention"
-    elif not constrained and score < 10:
+    elif team:
+        lane = "specialist"
+        others = [other for other in teams if other != team]
+        also = f" (also: {', '.join(others)})" if others else ""
+        reasons.append(f"For the {team} team{also}")
+    elif simple and not case.constraints and not conflicted:
         lane = "fast-track"
-        reasons.append("No constraints found and nothing missing")
+        reasons.append("Householder or minor, no constraints, nothing missing")
     else:
         lane = "standard"
-    return Priority(score=score, lane=lane, reasons=reasons[:20])
+    return Priority(score=score, lane=lane, reasons=reasons[:25], team=team)
+
+
+# The determination deadline: bands and what each adds to the score.
+OVERDUE, AT_RISK, SOON, LATER, NO_CLOCK = "overdue", "at-risk", "soon", "later", "none"
+DEADLINE_POINTS = {OVERDUE: 40, AT_RISK: 30, SOON: 10, LATER: 0, NO_CLOCK: 0}
+SOON_DAYS = 21
+
+
+def deadline_band(deadline: datetime.date | None, today: datetime.date, at_risk_days: int) -> str:
+    if deadline is None:
+        return NO_CLOCK
+    days = (deadline - today).days
+    if days < 0:
+        return OVERDUE
+    if days < at_risk_days:
+        return AT_RISK
+    if days < SOON_DAYS:
+        return SOON
+    return LATER
+
+
+def deadline_reason(band: str, *, extended: bool, at_risk_days: int) -> str:
+    which = "agreed" if extended else "statutory"
+    return {
+        OVERDUE: f"Overdue: past its {which} determination deadline",
+        AT_RISK: f"At risk: under {at_risk_days} days to its {which} determination deadline",
+        SOON: f"Under {SOON_DAYS} days to its {which} determination deadline",
+        LATER: "",
+        NO_CLOCK: "",
+    }[band]
+
+
+def with_deadline(lane: str, score: int, band: str) -> tuple[str, int]:
+    """The lane and score once the deadline is counted. The deadline moves an application up
+    within its lane, never out of it: a lane says what kind of work the case is (an overdue
+    householder case is still quick to decide), the score how soon to do it."""
+    return lane, min(score + DEADLINE_POINTS.get(band, 0), 100)

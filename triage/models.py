@@ -39,7 +39,17 @@ class RunStatus(models.TextChoices):
 class Lane(models.TextChoices):
     FAST_TRACK = "fast-track", "Fast track"
     STANDARD = "standard", "Standard"
+    SPECIALIST = "specialist", "Specialist"
     NEEDS_ATTENTION = "needs-attention", "Needs attention"
+
+
+class Team(models.TextChoices):
+    """The specialist teams a case may need (triage.policy_conflicts names them)."""
+
+    HERITAGE = "heritage", "Heritage and conservation"
+    FLOOD = "flood", "Flood risk"
+    ECOLOGY = "ecology", "Ecology"
+    TREES = "trees", "Trees"
 
 
 class TriageRun(models.Model):
@@ -74,7 +84,10 @@ class TriageRun(models.Model):
     pages_read = models.PositiveIntegerField(default=0)
     # Findings an engine produced whose quote is not on the cited page: never shown, counted here.
     dropped_quotes = models.PositiveIntegerField(default=0)
+    # What the case is, as this run found it (triage.checks.prioritise); the queue adds the
+    # deadline's part when it refreshes the summary.
     lane = models.CharField(max_length=20, choices=Lane.choices, blank=True)
+    team = models.CharField(max_length=20, choices=Team.choices, blank=True)
     priority_score = models.PositiveIntegerField(null=True, blank=True)
     reasons = models.JSONField(default=list, blank=True)
 
@@ -141,6 +154,13 @@ class Finding(models.Model):
     page_number = models.PositiveIntegerField(null=True, blank=True)
     quote = models.TextField(blank=True)
 
+    # Policy evidence (conflict.policy): the policy row as it was loaded when the finding was
+    # made (a reload supersedes it but never edits it) and the words in it that bite.
+    policy = models.ForeignKey(
+        "policies.Policy", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    policy_quote = models.TextField(blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -189,8 +209,13 @@ class FindingReview(models.Model):
         return f"{self.decision} by {self.reviewer_name}"
 
 
-LANE_RANK: dict[str, int] = {Lane.NEEDS_ATTENTION: 0, Lane.STANDARD: 1, Lane.FAST_TRACK: 2}
-UNTRIAGED_RANK = 3
+LANE_RANK: dict[str, int] = {
+    Lane.NEEDS_ATTENTION: 0,
+    Lane.SPECIALIST: 1,
+    Lane.STANDARD: 2,
+    Lane.FAST_TRACK: 3,
+}
+UNTRIAGED_RANK = 4
 
 
 class TriageSummary(models.Model):
@@ -209,9 +234,13 @@ class TriageSummary(models.Model):
     result_run = models.ForeignKey(
         TriageRun, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The result run's lane and score with the determination deadline counted as it stands
+    # today (triage.checks.with_deadline); `deadline_band` is the band they were counted with.
     lane = models.CharField(max_length=20, choices=Lane.choices, blank=True)
+    team = models.CharField(max_length=20, choices=Team.choices, blank=True)
     lane_rank = models.PositiveSmallIntegerField(default=UNTRIAGED_RANK)
     priority_score = models.PositiveIntegerField(default=0)
+    deadline_band = models.CharField(max_length=10, blank=True)
     # Constraint datasets that really touch the site in the current result (not grazes).
     constraint_datasets = ArrayField(models.CharField(max_length=100), default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

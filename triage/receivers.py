@@ -1,7 +1,14 @@
-"""Triage listens to planning's events (sent on commit); planning knows nothing of triage."""
+"""Triage listens to other apps' events (sent on commit); they know nothing of triage.
 
+- planning: an application submitted, a document added;
+- geo: a constraint layer reloaded;
+- policies: policies reloaded, a validation list changed.
+"""
+
+from geo.signals import layer_loaded
 from planning.signals import application_submitted, document_added
-from triage import services
+from policies.signals import policies_changed, requirements_changed
+from triage import reruns, services
 
 
 def on_application_submitted(sender, application, **kwargs) -> None:
@@ -12,6 +19,26 @@ def on_document_added(sender, document, **kwargs) -> None:
     services.start_triage_for_new_document(document)
 
 
+def on_layer_loaded(sender, dataset, source, **kwargs) -> None:
+    reruns.schedule(reruns.affected_by_layer(dataset, source), f"layer reloaded: {dataset}")
+
+
+def on_policies_changed(sender, framework, superseded, added, **kwargs) -> None:
+    affected = reruns.affected_by_policies(framework, superseded, added)
+    reruns.schedule(affected, f"policies reloaded: {framework.name}")
+
+
+def on_requirements_changed(sender, council, **kwargs) -> None:
+    affected = reruns.affected_by_requirements(council.pk if council else None)
+    which = f"{council.name} local list" if council else "national list"
+    reruns.schedule(affected, f"validation list changed: {which}")
+
+
 def connect() -> None:
     application_submitted.connect(on_application_submitted, dispatch_uid="triage.submitted")
     document_added.connect(on_document_added, dispatch_uid="triage.document_added")
+    layer_loaded.connect(on_layer_loaded, dispatch_uid="triage.layer_loaded")
+    policies_changed.connect(on_policies_changed, dispatch_uid="triage.policies_changed")
+    requirements_changed.connect(
+        on_requirements_changed, dispatch_uid="triage.requirements_changed"
+    )

@@ -77,6 +77,8 @@ def evidence_key(finding: Finding) -> tuple:
         finding.layer_source,
         finding.entity,
         finding.relation,
+        # A conflict judged against another version of the policy is another finding.
+        finding.policy_id,
         # Cross-checks carry their evidence in words.
         finding.title if finding.source == FindingSource.CHECK else "",
     )

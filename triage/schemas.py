@@ -39,6 +39,16 @@ class DocumentEvidence(Strict):
     quote: str = Field(min_length=1, max_length=1000)
 
 
+class PolicyEvidence(Strict):
+    """The policy a conflict finding cites: the row it was judged against (None when read from
+    a file, in evaluation) and the words in it that bite, verified to be in its text."""
+
+    policy_id: int | None = None
+    key: str = Field(max_length=64)
+    citation: str = Field(max_length=300)
+    quote: str = Field(min_length=1, max_length=1000)
+
+
 class FindingDraft(Strict):
     code: str = Field(max_length=64)
     value: str = Field(default="", max_length=64)
@@ -50,6 +60,7 @@ class FindingDraft(Strict):
     confidence: float = Field(default=1.0, ge=0, le=1)
     spatial: SpatialEvidence | None = None
     evidence: DocumentEvidence | None = None
+    policy: PolicyEvidence | None = None
 
     def key(self) -> tuple[str, str, str]:
         """What makes two findings the same claim: code, value and the document it is in."""
@@ -102,3 +113,24 @@ def strict_json_schema(model: type[BaseModel]) -> dict:
         return node
 
     return resolve(schema)
+
+
+# --- What the model must return when judging policy conflicts ------------------------------
+
+
+class ModelConflict(Strict):
+    # The policy's key as given in the prompt; the request's schema narrows it to an enum.
+    policy: str = Field(max_length=64)
+    conflicts: Literal["yes", "no", "unclear"]
+    # Verbatim from the policy's text as given.
+    policy_quote: str = Field(max_length=300)
+    # The document's key as given in the prompt, or "description"; narrowed to an enum too.
+    document: str = Field(max_length=255)
+    page: int = Field(ge=0, le=10000)
+    # Verbatim from that page (or from the description of development).
+    application_quote: str = Field(max_length=300)
+    reason: str = Field(max_length=300)
+
+
+class ModelConflicts(Strict):
+    conflicts: list[ModelConflict] = Field(max_length=8)

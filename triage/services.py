@@ -31,7 +31,9 @@ from django.utils import timezone
 
 from planning.models import ApplicationStatus, Document, PlanningApplication, TextStatus
 from planning.services import Actor, record_document_text, record_event
-from triage import checks, spatial
+from policies import services as policy_services
+from triage import checks, policy_conflicts, spatial
+from triage.case import CaseInput, build_case
 from triage.extractors.base import (
     ApplicationFacts,
     DocumentInput,
@@ -46,7 +48,6 @@ from triage.reviews import carry_over_reviews
 from triage.schemas import FindingDraft
 from triage.summaries import refresh_summary
 from triage.text import OcrBudget, PageText, TextExtractionError, extract_pages
-from triage.vocabulary import FindingCode
 
 logger = logging.getLogger(__name__)
 
@@ -333,7 +334,10 @@ def _triage(run: TriageRun) -> tuple[list[FindingDraft], RunFacts]:
         documents.append(DocumentInput(str(document.pk), document.original_filename, pages))
         summaries.append(
             checks.DocumentSummary(
-                document.original_filename, document.document_type, pages[0].text if pages else ""
+                document.original_filename,
+                document.document_type,
+                pages[0].text if pages else "",
+                "\n".join(page.text for page in pages),
             )
         )
 
@@ -348,21 +352,32 @@ def _triage(run: TriageRun) -> tuple[list[FindingDraft], RunFacts]:
     result = extractor.extract(facts, documents)
     findings = spatial_findings + result.findings
     findings += checks.conflicts(findings)
-    findings += checks.missing_documents(findings, summaries, application.site_area_m2)
-    priority = checks.prioritise(
-        findings,
-        unreadable_documents=unreadable,
-        dwellings=application.proposed_dwellings or _number(findings, FindingCode.DWELLINGS),
-        floorspace_m2=application.floorspace_m2 or _number(findings, FindingCode.FLOORSPACE),
-        site_area_m2=application.site_area_m2,
-    )
+    case = build_case(findings, case_input(application))
+    requirements = policy_services.requirements_for(application.council_id)
+    findings += checks.missing_documents(case, summaries, requirements)
+    library = policy_services.library_for(application.council_id)
+    findings += policy_conflicts.conflict_findings(case, library)
+    # The model judges the proposal against the few policies the rules select for the site.
+    selected = policy_conflicts.relevant_policies(case, library)
+    judged = extractor.check_conflicts(facts, documents, findings, selected)
+    findings += judged.findings
+    priority = checks.prioritise(findings, case, unreadable_documents=unreadable)
     label = getattr(extractor, "label", extractor.name)
-    return findings, RunFacts(result.pages_read, result.dropped_quotes, priority, label)
+    dropped = result.dropped_quotes + judged.dropped_quotes
+    return findings, RunFacts(result.pages_read, dropped, priority, label)
 
 
-def _number(findings: list[FindingDraft], code: str) -> int | None:
-    values = [int(f.value) for f in findings if f.code == code and f.value.isdigit()]
-    return max(values) if values else None
+def case_input(application: PlanningApplication) -> CaseInput:
+    return CaseInput(
+        application_type=application.application_type,
+        description=application.description,
+        site_area_m2=application.site_area_m2,
+        proposed_dwellings=application.proposed_dwellings,
+        floorspace_m2=application.floorspace_m2,
+        project_types=tuple(application.project_types or ()),
+        statutory_deadline=application.statutory_deadline,
+        determination_deadline=application.determination_deadline,
+    )
 
 
 def _owned(run: TriageRun):
@@ -387,6 +402,7 @@ def _finish_succeeded(run: TriageRun, drafts: list[FindingDraft], facts: RunFact
             dropped_quotes=facts.dropped_quotes,
             engine_label=facts.engine_label[:200],
             lane=facts.priority.lane,
+            team=facts.priority.team,
             priority_score=facts.priority.score,
             reasons=facts.priority.reasons,
         )
@@ -394,9 +410,11 @@ def _finish_succeeded(run: TriageRun, drafts: list[FindingDraft], facts: RunFact
             return False
         findings = Finding.objects.bulk_create(_finding_row(run, draft) for draft in drafts)
         carried = carry_over_reviews(previous.result_run if previous else None, findings)
-        refresh_summary(application.pk)
-        lane = checks.LANE_WORDS.get(facts.priority.lane, facts.priority.lane)
-        summary = f"Triage v{run.version} finished: {lane}, score {facts.priority.score}"
+        standing = refresh_summary(application.pk)
+        lane = checks.LANE_WORDS.get(standing.lane, standing.lane)
+        if standing.team:
+            lane += f" ({standing.team} team)"
+        summary = f"Triage v{run.version} finished: {lane}, score {standing.priority_score}"
         if carried:
             summary += f"; {carried} review{'s' if carried != 1 else ''} carried over"
         record_event(
@@ -437,6 +455,9 @@ def _finding_row(run: TriageRun, draft: FindingDraft) -> Finding:
         row.document_id = int(draft.evidence.document)
         row.page_number = draft.evidence.page
         row.quote = draft.evidence.quote
+    if draft.policy:
+        row.policy_id = draft.policy.policy_id
+        row.policy_quote = draft.policy.quote
     return row
 
 

@@ -17,7 +17,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from triage import services
+from triage import reruns, services, summaries
 from triage.extractors.base import TransientEngineError
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -72,3 +72,26 @@ def _retry(task, run_id: int, countdown: float, error: Exception | None = None):
 @shared_task(acks_late=True)
 def recover_stuck_runs() -> int:
     return len(services.recover_stuck_runs()) + len(services.start_missing_runs())
+
+
+@shared_task(acks_late=True)
+def rerun_applications(application_ids: list[int], trigger: str) -> int:
+    """Re-triage after a layer, policy or validation list changed: one batch now, the rest
+    later (triage.reruns), so a reload never floods the workers."""
+    remaining = reruns.rerun_batch(application_ids, trigger)
+    if remaining:
+        rerun_applications.apply_async(
+            (remaining, trigger),
+            countdown=settings.TRIAGE_RERUN_INTERVAL_SECONDS,
+            queue=settings.TRIAGE_TASK_QUEUE,
+        )
+    return len(application_ids) - len(remaining)
+
+
+@shared_task(acks_late=True)
+def refresh_deadline_bands() -> int:
+    """Move applications up the queue as their deadlines near (triage.summaries)."""
+    refreshed = summaries.refresh_deadline_bands()
+    if refreshed >= 500:
+        refresh_deadline_bands.apply_async(queue=settings.TRIAGE_TASK_QUEUE)
+    return refreshed

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "planning",
     "geo",
+    "policies",
     "triage",
     "dashboard",
 ]
@@ -225,6 +226,10 @@ TRIAGE_TASK_QUEUE = env_str("TRIAGE_TASK_QUEUE", "celery")
 LLM_PROMPT_CHAR_BUDGET = env_int("LLM_PROMPT_CHAR_BUDGET", 24000, minimum=1000)
 LLM_MAX_OUTPUT_TOKENS = env_int("LLM_MAX_OUTPUT_TOKENS", 2000, minimum=64)
 LLM_MAX_FINDINGS_PER_REQUEST = env_int("LLM_MAX_FINDINGS_PER_REQUEST", 25, minimum=1)
+# Re-runs after a layer, policy or validation list changed: this many applications are
+# started every interval, so a national reload never floods the workers or the model server.
+TRIAGE_RERUN_BATCH = env_int("TRIAGE_RERUN_BATCH", 25, minimum=1)
+TRIAGE_RERUN_INTERVAL_SECONDS = env_float("TRIAGE_RERUN_INTERVAL_SECONDS", 60.0, minimum=0.0)
 CELERY_BEAT_SCHEDULE = {
     "triage-recover-stuck-runs": {
         "task": "triage.tasks.recover_stuck_runs",
@@ -232,7 +237,13 @@ CELERY_BEAT_SCHEDULE = {
         # Beside the runs it recovers, so a deployment giving triage its own queue and
         # workers needs nothing else.
         "options": {"queue": TRIAGE_TASK_QUEUE},
-    }
+    },
+    # The queue's deadline bands (overdue, at risk ...) follow the calendar.
+    "triage-refresh-deadline-bands": {
+        "task": "triage.tasks.refresh_deadline_bands",
+        "schedule": env_float("TRIAGE_DEADLINE_REFRESH_EVERY_SECONDS", 900.0, minimum=1.0),
+        "options": {"queue": TRIAGE_TASK_QUEUE},
+    },
 }
 
 REST_FRAMEWORK = {

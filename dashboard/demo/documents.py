@@ -886,6 +886,63 @@ class Writer:
         )
         return Doc("BNG_Statement.md", "biodiversityNetGain", text)
 
+    def net_gain_statement(self) -> Doc:
+        """Biodiversity net gain information, for a case the plan gives no other (no random
+        choices: the seeded sequence of the other documents stays as it was)."""
+        text = _paragraphs(
+            "# Biodiversity Net Gain Statement",
+            f"{self.f.address.line}",
+            "The baseline habitat value was calculated with the statutory metric. The proposal "
+            "achieves a net gain of 10.8% through new planting and bird and bat boxes.",
+        )
+        return Doc("BNG_Statement.md", "biodiversityNetGain", text)
+
+    def application_form(self) -> Doc:
+        """The application form as a portal exports it: the applicant, the site and the
+        ownership certificate (the national list asks for one)."""
+        f, p = self.f, self.p
+        text = _paragraphs(
+            f"APPLICATION FORM\n{p.description}",
+            f"Site address: {f.address.line}\nApplicant: {f.applicant}\nAgent: {f.agent}",
+            "Certificate of Ownership - Certificate A. I certify that on the day 21 days before "
+            "the date of this application nobody except the applicant was the owner of any part "
+            "of the land or building to which the application relates.",
+            f"Signed on behalf of the applicant by {f.agent}.",
+        )
+        return Doc("application-form.txt", "other", text)
+
+    def cil_form(self) -> Doc:
+        f, p = self.f, self.p
+        homes = f"{p.dwellings} new dwellings" if p.dwellings else "no new dwellings"
+        area = f"{p.floorspace_m2:,.0f} m²" if p.floorspace_m2 else "none stated"
+        text = _paragraphs(
+            "Community Infrastructure Levy (CIL) Additional Information form",
+            f"{f.address.line}",
+            f"Gross internal area of new floorspace: {area}. Residential: {homes}.",
+            "No relief or exemption is claimed.",
+        )
+        return Doc("CIL_Additional_Information.txt", "other", text)
+
+    def basement_impact_assessment(self) -> Doc:
+        f = self.f
+        text = _paragraphs(
+            "# Basement Impact Assessment",
+            f"{f.address.line}",
+            "The assessment covers ground water, land stability and the effect of the "
+            "excavation on the neighbouring houses, with a construction method statement.",
+        )
+        return Doc("Basement_Impact_Assessment.md", "basementImpactStatement", text)
+
+    def ecological_survey(self) -> Doc:
+        f = self.f
+        text = _paragraphs(
+            "# Preliminary Ecological Appraisal",
+            f"{f.address.line}",
+            "A walkover survey recorded the habitats on and next to the site and looked for "
+            "signs of protected species. Mitigation is set out in section 5.",
+        )
+        return Doc("Ecological_Appraisal.md", "ecologyReport", text)
+
     def sign_details(self) -> Doc:
         p, d = self.p, self.p.details
         lit = (

@@ -556,6 +556,21 @@ def _case(
         documents.append(writer.flood_risk_assessment())
     if missing != "location":
         documents.insert(rng.randint(0, len(documents)), writer.location_plan())
+    # What the national list and the councils' local lists (policies/data) add. Written without
+    # random choices, so the seeded sequence of every other document stays as it was.
+    types = {doc.document_type for doc in documents}
+    if "ownership" in needed and missing != "ownership":
+        documents.insert(0, writer.application_form())
+    if "cil" in needed and missing != "cil":
+        documents.append(writer.cil_form())
+    if "bng" in needed and missing != "bng" and "biodiversityNetGain" not in types:
+        documents.append(writer.net_gain_statement())
+    if "das" in needed and missing != "das" and "designAndAccessStatement" not in types:
+        documents.append(writer.design_and_access())
+    if "basement" in needed and missing != "basement":
+        documents.append(writer.basement_impact_assessment())
+    if "ecology" in needed and missing != "ecology":
+        documents.append(writer.ecological_survey())
 
     claims_present = bool(site.affecting()) or "flood_claim" in needed
     if scenario != "clean":
@@ -603,9 +618,30 @@ def _main_documents(writer: Writer, proposal: Proposal, rng: random.Random) -> l
 
 
 def _needed(facts: Facts, documents: list[Doc]) -> set[str]:
-    """The documents triage will look for, by the validation rules it applies."""
-    site = facts.site
+    """The documents triage will look for, by the validation lists it applies (the national
+    list and the demo councils' local lists in policies/data)."""
+    site, proposal = facts.site, facts.proposal
+    kind = proposal.application_type
+    planning = kind.startswith("pp.")
+    new_homes = bool(proposal.dwellings)
+    floorspace = proposal.floorspace_m2 or 0
     needed = {"location"}
+    if planning or kind == "listed":
+        needed.add("ownership")
+    if planning and (new_homes or floorspace >= 100):
+        needed.add("cil")
+    if planning and not proposal.householder:
+        needed.add("bng")
+    in_area = bool(site.affecting(CONSERVATION_AREA))
+    if kind == "listed" or (
+        planning and (proposal.major or (in_area and (new_homes or floorspace >= 100)))
+    ):
+        needed.add("das")
+    if planning and facts.source == "southwark" and proposal.details.get("works") == "basement":
+        needed.add("basement")
+    ecology = ("site-of-special-scientific-interest", "local-nature-reserve")
+    if planning and facts.source == "trafford" and site.affecting(*ecology):
+        needed.add("ecology")
     if site.affecting(CONSERVATION_AREA, LISTED) or site.nearby(LISTED):
         needed.add("heritage")
     if site.affecting(TREES):

@@ -10,9 +10,12 @@ register = template.Library()
 
 LANE_TAGS = {
     "needs-attention": ("Needs attention", "govuk-tag--red"),
+    "specialist": ("Specialist", "govuk-tag--turquoise"),
     "standard": ("Standard", "govuk-tag--blue"),
     "fast-track": ("Fast track", "govuk-tag--green"),
 }
+# The specialist team a case goes to, as a lane's tag names it.
+TEAM_WORDS = {"heritage": "heritage", "flood": "flood risk", "ecology": "ecology", "trees": "trees"}
 RUN_STATUS_TAGS = {
     "queued": ("Queued", "govuk-tag--grey"),
     "running": ("In progress", "govuk-tag--light-blue"),
@@ -54,8 +57,11 @@ def date_time(value: datetime.datetime | None) -> str:
 
 
 @register.inclusion_tag("govuk/tag.html")
-def lane_tag(lane: str):
+def lane_tag(lane: str, team: str = ""):
+    """The lane, and for a specialist case the team it goes to: "Specialist: heritage"."""
     text, css = LANE_TAGS.get(lane, ("Not triaged", "govuk-tag--grey"))
+    if lane == "specialist" and team:
+        text = f"{text}: {TEAM_WORDS.get(team, team)}"
     return {"text": text, "css": css}
 
 

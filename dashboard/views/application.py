@@ -36,6 +36,7 @@ from planning.services import (
 from triage import reviews
 from triage.models import Finding, RunStatus, TriageSummary
 from triage.services import start_triage
+from triage.summaries import current_reasons
 
 
 def _summary(application: PlanningApplication) -> TriageSummary | None:
@@ -97,6 +98,7 @@ def _render(request, application: PlanningApplication, *, status: int = 200, **b
         "type": queue.type_label(application.application_type),
         "summary": summary,
         "result": summary.result_run if summary else None,
+        "reasons": current_reasons(summary, application),
         "running": running,
         "groups": groups,
         "finding_count": sum(len(group.findings) for group in groups),

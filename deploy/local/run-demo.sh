@@ -16,6 +16,8 @@ export STATIC_ROOT="${STATIC_ROOT:-$ROOT/.local/static}"
 "$PY" manage.py migrate --noinput
 "$PY" manage.py load_demo
 "$PY" manage.py load_demo_constraints --no-progress
+"$PY" manage.py load_policies                 # the NPPF and the demo councils' policies
+"$PY" manage.py load_validation_requirements  # the national and the councils' local lists
 "$PY" manage.py seed_demo  # prints how many applications it seeded (none once seeded)
 
 # --beat runs the periodic sweep that picks up triage runs stuck past their time limit;

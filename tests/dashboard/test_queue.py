@@ -11,7 +11,7 @@ from tests.factories import PlanningApplicationFactory
 from triage.models import LANE_RANK, TriageSummary
 
 
-def make(council, reference, *, lane="", score=0, datasets=(), days_left=None, **fields):
+def make(council, reference, *, lane="", team="", score=0, datasets=(), days_left=None, **fields):
     """An application with a triage summary, its deadline `days_left` days from today."""
     if days_left is not None:
         # A householder application's deadline is 8 weeks after its valid date.
@@ -23,6 +23,7 @@ def make(council, reference, *, lane="", score=0, datasets=(), days_left=None, *
         TriageSummary.objects.create(
             application=application,
             lane=lane,
+            team=team,
             lane_rank=LANE_RANK[lane],
             priority_score=score,
             latest_status="succeeded",
@@ -270,3 +271,20 @@ def test_the_count_and_every_option_count_agree_with_the_rows_shown(
             continue
         narrowed = signed_in.get(f"/?{query}&{name}={value}")
         assert len(references(narrowed)) == count_beside(response, label), (query, label)
+
+
+def test_specialist_cases_come_after_those_needing_attention_and_name_their_team(
+    signed_in, caseload, southwark
+):
+    make(southwark, "SWK/7", lane="specialist", team="heritage", score=5, days_left=50)
+
+    response = signed_in.get("/?tab=open")
+
+    assert references(response) == ["SWK/1", "SWK/7", "SWK/3", "SWK/2", "SWK/4", "SWK/5"]
+    page = response.content.decode()
+    assert '<strong class="govuk-tag govuk-tag--turquoise">Specialist: heritage</strong>' in page
+    assert count_beside(response, "Specialist (heritage, flood, ecology, trees)") == 1
+    filtered = signed_in.get("/?tab=open&lane=specialist")
+    assert references(filtered) == ["SWK/7"]
+    by_lane = signed_in.get("/?tab=open&sort=lane")
+    assert references(by_lane)[:2] == ["SWK/1", "SWK/7"]

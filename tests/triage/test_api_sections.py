@@ -36,7 +36,7 @@ def test_the_lane_filter_uses_the_latest_finished_run(db):
     DocumentFactory(
         application=simple,
         original_filename="location-plan.txt",
-        content=b"Location plan. The site is in Flood Zone 1.",
+        content=b"Location plan and ownership Certificate A. The site is in Flood Zone 1.",
     )
     flagged = PlanningApplicationFactory()
     run_now(simple)

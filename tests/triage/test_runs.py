@@ -53,7 +53,11 @@ def test_it_flags_a_document_that_contradicts_the_map(application, tmp_path):
     missing = set(
         run.findings.filter(code__startswith="missing_document.").values_list("code", flat=True)
     )
-    assert missing == {"missing_document.location_plan", "missing_document.heritage_statement"}
+    assert missing == {
+        "missing_document.location_plan",
+        "missing_document.heritage_statement",
+        "missing_document.ownership_certificate",
+    }
     assert run.lane == "needs-attention"
     document.refresh_from_db()
     assert (document.text_status, document.page_count) == (TextStatus.EXTRACTED, 2)
@@ -63,7 +67,8 @@ def test_it_fast_tracks_a_simple_case(application):
     DocumentFactory(
         application=application,
         original_filename="location-plan.txt",
-        content=b"Location plan. The site is in Flood Zone 1 and is not in a conservation area.",
+        content=b"Location plan. The site is in Flood Zone 1 and is not in a conservation area. "
+        b"Ownership Certificate A is signed.",
     )
     run = run_now(application)
     assert run.lane == "fast-track"

@@ -28,6 +28,20 @@ def test_it_scores_the_rules_engine_per_code_and_overall(db):
     assert float(re.search(r"([\d.]+) pages/second \(engine\)", throughput).group(1)) > 0
 
 
+def test_it_scores_missing_documents_and_policy_conflicts_apart(db):
+    lines = run_eval(str(EVALSET), "--engine", "rules", "--verbose-cases")
+    # app-one has a checks.json: five of its six labels found, the design and access statement
+    # (not required for a householder extension) labelled wrongly on purpose.
+    assert "CHECKS precision=1.000 recall=0.833 f1=0.909 n=1" in lines
+    row = next(line for line in lines if line.startswith("conflict.policy "))
+    assert row.split()[1:4] == ["2", "0", "0"]
+    assert (
+        "app-one: MISSED CHECK ('missing_document.design_and_access_statement', 'missing')" in lines
+    )
+    # Extraction's own scores are untouched by the checks.
+    assert lines[-1] == "RESULT precision=1.000 recall=0.857 f1=0.923 n=2"
+
+
 def test_it_rejects_a_folder_without_applications(tmp_path):
     with pytest.raises(CommandError, match="no application folders"):
         call_command("triage_eval", str(tmp_path))

@@ -32,6 +32,22 @@ def _finding(finding: Finding) -> dict:
             "page": finding.page_number,
             "quote": finding.quote,
         }
+    if finding.code == "conflict.policy":
+        # Both sides: the site (spatial fields above, or in words) and the proposal (the quote
+        # above, or in words), and the policy as it was loaded when the finding was made.
+        evidence["site"] = finding.attributes.get("site_evidence", "")
+        evidence["proposal"] = finding.attributes.get("proposal_evidence", "")
+        if finding.dataset:
+            evidence |= {"dataset": finding.dataset, "entity": finding.entity}
+        policy = finding.policy
+        evidence["policy"] = {
+            "citation": finding.attributes.get("citation", ""),
+            "quote": finding.policy_quote,
+            "text": policy.text if policy else "",
+            "version": policy.version if policy else None,
+            "current": policy.current if policy else None,
+            "summary": policy.is_summary if policy else None,
+        }
     return {
         "id": finding.pk,
         "code": finding.code,
@@ -74,11 +90,15 @@ def triage_section(application: PlanningApplication) -> dict | None:
         section["result"] = {
             "version": finished.version,
             "lane": finished.lane,
+            "team": finished.team,
             "priority_score": finished.priority_score,
             "reasons": finished.reasons,
             "dropped_quotes": finished.dropped_quotes,
             "finished_at": finished.finished_at.isoformat() if finished.finished_at else None,
-            "findings": [_finding(f) for f in finished.findings.prefetch_related("reviews")],
+            "findings": [
+                _finding(f)
+                for f in finished.findings.select_related("policy").prefetch_related("reviews")
+            ],
         }
     # What officers found that the engines missed: kept whatever later runs find.
     section["officer_findings"] = [

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from triage.evaluation.case_checks import predicted_checks, read_checks
 from triage.evaluation.evidence import evidence_problem
 from triage.extractors.base import ApplicationFacts, DocumentInput, Extractor
 from triage.text import TextExtractionError, extract_pages
@@ -31,6 +32,10 @@ class CaseResult:
     out_of_scope: int = 0
     # Predicted keys whose evidence fails, with the reason.
     evidence_failures: dict[Key, str] = field(default_factory=dict)
+    # Application-level checks (missing documents, conflicts), for cases with a checks.json.
+    checked: bool = False
+    checks_predicted: set[Key] = field(default_factory=set)
+    checks_expected: set[Key] = field(default_factory=set)
 
     @property
     def supported(self) -> set[Key]:
@@ -97,6 +102,27 @@ class Evaluation:
         )
         return dict(sorted(per_code.items())), overall
 
+    def check_scores(self) -> tuple[dict[str, Score], Score, int]:
+        """Missing documents and conflicts, per code and overall, over the cases labelled for
+        them; and how many cases that is."""
+        per_code: dict[str, Score] = defaultdict(Score)
+        checked = [case for case in self.cases if case.checked]
+        for case in checked:
+            for key in case.checks_predicted | case.checks_expected:
+                score = per_code[key[0]]
+                if key in case.checks_predicted and key in case.checks_expected:
+                    score.true_positives += 1
+                elif key in case.checks_predicted:
+                    score.false_positives += 1
+                else:
+                    score.false_negatives += 1
+        overall = Score(
+            sum(s.true_positives for s in per_code.values()),
+            sum(s.false_positives for s in per_code.values()),
+            sum(s.false_negatives for s in per_code.values()),
+        )
+        return dict(sorted(per_code.items())), overall, len(checked)
+
 
 def case_folders(root: Path) -> list[Path]:
     return sorted(path for path in root.iterdir() if (path / "application.json").is_file())
@@ -140,6 +166,12 @@ def evaluate(root: Path, extractor: Extractor) -> Evaluation:
             predicted.add(key)
             if problem := evidence_problem(finding, by_key):
                 failures[key] = problem
+        case_checks = read_checks(folder)
+        checks_predicted: set[Key] = set()
+        if case_checks is not None:
+            checks_predicted = predicted_checks(
+                case_checks, application, facts, documents, result.findings, extractor
+            )
         cases.append(
             CaseResult(
                 name=folder.name,
@@ -151,6 +183,9 @@ def evaluate(root: Path, extractor: Extractor) -> Evaluation:
                 dropped_quotes=result.dropped_quotes,
                 out_of_scope=result.out_of_scope,
                 evidence_failures=failures,
+                checked=case_checks is not None,
+                checks_predicted=checks_predicted,
+                checks_expected=case_checks.expected if case_checks else set(),
             )
         )
     return Evaluation(cases, engine_seconds, text_seconds)

@@ -4,6 +4,7 @@ each quote against its page, and merging duplicate findings."""
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
+from policies.library import PolicyEntry
 from triage.quotes import normalise, quote_on_page
 from triage.schemas import FindingDraft
 from triage.structure import Block
@@ -61,6 +62,17 @@ class Extractor(ABC):
     def extract(
         self, application: ApplicationFacts, documents: list[DocumentInput]
     ) -> ExtractionResult: ...
+
+    def check_conflicts(
+        self,
+        application: ApplicationFacts,
+        documents: list[DocumentInput],
+        findings: list[FindingDraft],
+        policies: list[PolicyEntry],
+    ) -> ExtractionResult:
+        """The engine's own judgement of the proposal against the policies the conflict rules
+        selected (triage.policy_conflicts). The rules engine has none beyond the rules."""
+        return ExtractionResult()
 
 
 def keep_verified(

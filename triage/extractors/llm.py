@@ -17,6 +17,7 @@ from dataclasses import replace
 from django.conf import settings
 from pydantic import ValidationError
 
+from policies.library import PolicyEntry
 from triage.extractors.base import (
     ApplicationFacts,
     DocumentInput,
@@ -26,6 +27,7 @@ from triage.extractors.base import (
     keep_verified,
     merge_findings,
 )
+from triage.extractors.llm_conflicts import LLMConflictChecker
 from triage.llm_client import LLMClient, ModelOutputInvalid
 from triage.schemas import (
     DocumentEvidence,
@@ -199,6 +201,15 @@ class LLMExtractor(Extractor):
             out_of_scope=out_of_scope,
             pages_read=pages,
         )
+
+    def check_conflicts(
+        self,
+        application: ApplicationFacts,
+        documents: list[DocumentInput],
+        findings: list[FindingDraft],
+        policies: list[PolicyEntry],
+    ) -> ExtractionResult:
+        return LLMConflictChecker(self.client).check(application, documents, findings, policies)
 
     def _draft(self, document: DocumentInput, finding: ModelFinding) -> FindingDraft:
         attributes = {

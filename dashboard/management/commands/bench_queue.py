@@ -73,7 +73,12 @@ DESCRIPTIONS = [
     "Basement excavation under the rear garden",
     "Erection of 24 flats in a five storey building",
 ]
-LANES = [("needs-attention", 0, 25), ("standard", 1, 50), ("fast-track", 2, 25)]
+LANES = [
+    ("needs-attention", 0, 25),
+    ("specialist", 1, 10),
+    ("standard", 2, 40),
+    ("fast-track", 3, 25),
+]
 DATASETS = ["conservation-area", "listed-building", "tree-preservation-zone", ""]
 
 
@@ -296,7 +301,7 @@ def _queue_data_naive(visible):
         lane=Subquery(newest.values("lane")[:1]),
         score=Subquery(newest.values("priority_score")[:1]),
     )
-    rank = {"needs-attention": 0, "standard": 1, "fast-track": 2}
+    ranks = {lane: order for lane, order, _ in LANES}
     ordered = base.order_by(
         F("lane").asc(nulls_last=True),
         F("score").desc(nulls_last=True),
@@ -304,4 +309,4 @@ def _queue_data_naive(visible):
     )
     rows = list(ordered[:50])
     counts = dict(base.order_by().values_list("lane").annotate(n=Count("id")))
-    return rows, {lane: counts.get(lane, 0) for lane in rank}
+    return rows, {lane: counts.get(lane, 0) for lane in ranks}

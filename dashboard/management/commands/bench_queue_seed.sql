@@ -67,19 +67,21 @@ FROM bench_apps;
 
 INSERT INTO triage_triagerun (application_id, version, status, engine, engine_label, trigger,
   created_at, started_at, finished_at, deadline, attempts, error, pages_read, dropped_quotes,
-  lane, priority_score, reasons)
+  lane, team, priority_score, reasons)
 SELECT id, 1, 'succeeded', 'rules', 'rules', 'submitted', now(), now(), now(), NULL, 1, '', 3, 0,
        (%(lanes)s::text[])[1 + (g * 31) %% cardinality(%(lanes)s::text[])],
+       CASE WHEN (%(lanes)s::text[])[1 + (g * 31) %% cardinality(%(lanes)s::text[])] = 'specialist'
+            THEN 'heritage' ELSE '' END,
        (g * 17) %% 100, '["The site is inside conservation area"]'::jsonb
 FROM bench_apps;
 
 INSERT INTO triage_finding (application_id, run_id, code, value, attributes, title, detail,
   source, engine, confidence, dataset, layer_source, entity, feature_name, relation,
-  overlap_area_m2, site_share_pct, distance_m, grazes, page_number, quote, created_at,
-  document_id)
+  overlap_area_m2, site_share_pct, distance_m, grazes, page_number, quote, policy_quote,
+  created_at, document_id)
 SELECT run.application_id, run.id, f.code, f.value, '{}'::jsonb, f.title, '', f.source, f.engine,
        1.0, f.dataset, f.layer, f.entity, f.feature, f.relation, f.overlap, f.share, f.distance,
-       f.grazes, f.page, f.quote, now(),
+       f.grazes, f.page, f.quote, '', now(),
        CASE WHEN f.source = 'document' THEN (SELECT d.id FROM planning_document d WHERE d.application_id = run.application_id LIMIT 1) END
 FROM triage_triagerun run
 JOIN bench_apps app ON app.id = run.application_id
@@ -98,10 +100,11 @@ CROSS JOIN LATERAL (VALUES
        share, distance, grazes, page, quote);
 
 INSERT INTO triage_triagesummary (application_id, latest_run_id, latest_status, result_run_id,
-  lane, lane_rank, priority_score, constraint_datasets, updated_at)
-SELECT run.application_id, run.id, 'succeeded', run.id, run.lane,
-       CASE run.lane WHEN 'needs-attention' THEN 0 WHEN 'standard' THEN 1 ELSE 2 END,
-       run.priority_score,
+  lane, team, lane_rank, priority_score, deadline_band, constraint_datasets, updated_at)
+SELECT run.application_id, run.id, 'succeeded', run.id, run.lane, run.team,
+       CASE run.lane WHEN 'needs-attention' THEN 0 WHEN 'specialist' THEN 1
+                     WHEN 'standard' THEN 2 ELSE 3 END,
+       run.priority_score, '',
        CASE WHEN (%(datasets)s::text[])[1 + app.g %% cardinality(%(datasets)s::text[])] = '' THEN '{}'::varchar[]
             ELSE ARRAY[(%(datasets)s::text[])[1 + app.g %% cardinality(%(datasets)s::text[])]]::varchar[] END,
        now()

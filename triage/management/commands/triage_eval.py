@@ -5,6 +5,10 @@
 A finding counts only when its quote is on the cited page and supports the value; the evidence
 line reports that check on its own, and the scores without it for comparison.
 
+Cases with a checks.json are also scored on the application-level checks, missing documents
+and policy conflicts (docs/evaluation-set.md), in a table of their own and a line
+CHECKS precision=<x> recall=<x> f1=<x> n=<cases>; extraction's scores are not changed by them.
+
 The last line is machine-readable: RESULT precision=<x> recall=<x> f1=<x> n=<documents>.
 """
 
@@ -46,6 +50,10 @@ class Command(BaseCommand):
                     write(f"{case.name}: FALSE {key}")
                 for key, problem in sorted(case.evidence_failures.items()):
                     write(f"{case.name}: EVIDENCE {key}: {problem}")
+                for key in sorted(case.checks_expected - case.checks_predicted):
+                    write(f"{case.name}: MISSED CHECK {key[:2]}")
+                for key in sorted(case.checks_predicted - case.checks_expected):
+                    write(f"{case.name}: FALSE CHECK {key[:2]}")
         per_code, overall = evaluation.scores()
         write(f"{'code':36} {'tp':>4} {'fp':>4} {'fn':>4} {'prec':>6} {'recall':>6} {'f1':>6}")
         for code, score in per_code.items():
@@ -82,6 +90,19 @@ class Command(BaseCommand):
             f"throughput: {engine_rate:.1f} pages/second (engine), "
             f"{total_rate:.1f} pages/second (text extraction + engine)"
         )
+        check_codes, checks_overall, checked = evaluation.check_scores()
+        if checked:
+            write("application-level checks (cases with checks.json):")
+            for code, score in check_codes.items():
+                write(
+                    f"{code:46} {score.true_positives:4d} {score.false_positives:4d} "
+                    f"{score.false_negatives:4d} {score.precision:6.3f} {score.recall:6.3f} "
+                    f"{score.f1:6.3f}"
+                )
+            write(
+                f"CHECKS precision={checks_overall.precision:.3f} "
+                f"recall={checks_overall.recall:.3f} f1={checks_overall.f1:.3f} n={checked}"
+            )
         write(
             f"RESULT precision={overall.precision:.3f} recall={overall.recall:.3f} "
             f"f1={overall.f1:.3f} n={evaluation.documents}"

@@ -1,0 +1,177 @@
+"""What applications are judged by: planning policies (the NPPF and each council's local plan)
+and validation requirements (the national list and each council's local list, NPPF para. 45).
+
+Policies are versioned: a row is never edited. A reload that changes a policy's text marks the
+old row superseded and adds a new one, so a finding that cited the old text (triage.Finding's
+`policy`) keeps showing exactly what it cited.
+"""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from planning.models import Council
+from policies.vocabulary import CATEGORIES, CONSTRAINT_KINDS, PROPOSAL_FACTS
+
+
+class PolicyFramework(models.Model):
+    """A set of policies published together: the NPPF, a local plan, a council's Article 4
+    directions. `council` is empty for national policy."""
+
+    council = models.ForeignKey(
+        Council, null=True, blank=True, on_delete=models.PROTECT, related_name="frameworks"
+    )
+    slug = models.SlugField(max_length=60)
+    name = models.CharField(max_length=200)
+    # How one of its policies is cited, before the reference: "NPPF paragraph", "Policy".
+    citation = models.CharField(max_length=100)
+    licence = models.CharField(max_length=500, blank=True)
+    note = models.TextField(blank=True)
+    source_file = models.CharField(max_length=255, blank=True)
+    source_sha256 = models.CharField(max_length=64, blank=True)
+    # Bumped by every load that changed, added or removed a policy.
+    version = models.PositiveIntegerField(default=0)
+    loaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "slug"], name="one_framework_per_slug", nulls_distinct=False
+            )
+        ]
+        ordering = ["council_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Policy(models.Model):
+    """One policy or paragraph, as one load of its framework had it. Never edited."""
+
+    framework = models.ForeignKey(
+        PolicyFramework, on_delete=models.PROTECT, related_name="policies"
+    )
+    reference = models.CharField(max_length=40)  # "212" (NPPF paragraph), "P20", "A4-HMO-1"
+    title = models.CharField(max_length=300, blank=True)
+    chapter = models.CharField(max_length=200, blank=True)
+    heading = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+    # The text is our summary of the policy, not its published wording.
+    is_summary = models.BooleanField(default=False)
+    topics = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    # Extra declarative facts for rules (an Article 4 direction's removed rights, ...).
+    conditions = models.JSONField(default=dict, blank=True)
+    text_sha256 = models.CharField(max_length=64)
+    version = models.PositiveIntegerField()
+    current = models.BooleanField(default=True)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "reference", "version"], name="one_policy_text_per_version"
+            ),
+            models.UniqueConstraint(
+                fields=["framework", "reference"],
+                condition=models.Q(current=True),
+                name="one_current_policy_per_reference",
+            ),
+        ]
+        indexes = [models.Index(fields=["framework", "current"])]
+        ordering = ["framework_id", "id"]
+        verbose_name_plural = "policies"
+
+    def __str__(self) -> str:
+        return self.citation_text
+
+    @property
+    def citation_text(self) -> str:
+        """ "NPPF paragraph 212", "Southwark Plan 2022 policy P20 Conservation areas"."""
+        cited = f"{self.framework.citation} {self.reference}"
+        return f"{cited} {self.title}" if self.title else cited
+
+
+def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
+    return list(labels.items())
+
+
+CONSTRAINT_CHOICES = [(kind, label) for kind, (label, _, _) in CONSTRAINT_KINDS.items()]
+
+
+class ValidationRequirement(models.Model):
+    """A document an application must include, and when. `council` empty: the national list.
+
+    The requirement applies when every condition that is set holds: the application type
+    starts with one of `application_types` (and with none of `exclude_application_types`), its
+    statutory category is one of `categories`, the site touches one of `constraints`, the
+    proposal shows one of `proposal`, and the numbers reach the minimums. "Either ... or" is two
+    requirements for the same document, each with its own reason.
+    """
+
+    council = models.ForeignKey(
+        Council,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="validation_requirements",
+        help_text="Empty for the national list.",
+    )
+    key = models.SlugField(max_length=80, help_text="Unique within the list, e.g. cil-form.")
+    document = models.SlugField(
+        max_length=50,
+        help_text="The document, as findings name it (missing_document.<document>): "
+        "heritage_statement, flood_risk_assessment ...",
+    )
+    title = models.CharField(max_length=200, help_text="The document in words.")
+    reason = models.CharField(max_length=500, help_text="Why the document is needed.")
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Where the requirement comes from."
+    )
+    active = models.BooleanField(default=True)
+
+    application_types = ArrayField(
+        models.CharField(max_length=60),
+        default=list,
+        blank=True,
+        help_text="Open Digital Planning type prefixes (pp., listed, ldc ...). Empty: any.",
+    )
+    exclude_application_types = ArrayField(
+        models.CharField(max_length=60), default=list, blank=True
+    )
+    categories = ArrayField(
+        models.CharField(max_length=20, choices=_choices(CATEGORIES)), default=list, blank=True
+    )
+    constraints = ArrayField(
+        models.CharField(max_length=40, choices=CONSTRAINT_CHOICES), default=list, blank=True
+    )
+    proposal = ArrayField(
+        models.CharField(max_length=40, choices=_choices(PROPOSAL_FACTS)),
+        default=list,
+        blank=True,
+    )
+    min_site_area_m2 = models.FloatField(null=True, blank=True)
+    min_dwellings = models.PositiveIntegerField(null=True, blank=True)
+    min_floorspace_m2 = models.FloatField(null=True, blank=True)
+
+    # How the document is recognised, in this order: its ODP type, its file name, its text.
+    document_types = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    file_name_words = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    text_words = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    # Search the whole text for `text_words` (an ownership certificate inside the form), not
+    # only the document's opening lines (a statement's title).
+    text_anywhere = models.BooleanField(default=False)
+
+    # The file it was loaded from, if any (a requirement added in the admin has none).
+    loaded_from = models.CharField(max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "key"], name="one_requirement_per_key", nulls_distinct=False
+            )
+        ]
+        ordering = ["council_id", "document", "key"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.key})"

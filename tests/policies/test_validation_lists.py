@@ -1,0 +1,109 @@
+"""Validation lists: loaded from files, and each council's edited in the admin by that council's
+administrator only."""
+
+from io import StringIO
+
+from django.core.management import call_command
+
+from planning.services import ensure_user
+from policies import services
+from policies.files import DATA
+from policies.models import ValidationRequirement
+
+SOUTHWARK_LIST = DATA / "validation-southwark.toml"
+
+
+def load(*args) -> str:
+    out = StringIO()
+    call_command("load_validation_requirements", *args, stdout=out)
+    return out.getvalue()
+
+
+def admin_of(council, username):
+    return ensure_user(username, council=council, role="admin", password="pw-123-abc-xyz")
+
+
+def test_it_loads_the_national_list_and_the_local_lists_of_councils_it_knows(southwark):
+    output = load()
+
+    assert "National list: 11 added" in output
+    assert "London Borough of Southwark local list (sample): 3 added" in output
+    assert "validation-trafford.toml: skipped" in output
+    keys = [r.key for r in services.requirements_for(southwark)]
+    assert "heritage-statement" in keys and "basement-impact-assessment" in keys
+    assert "basement-impact-assessment" not in [r.key for r in services.requirements_for(None)]
+    location = next(r for r in services.requirements_for(southwark) if r.key == "location-plan")
+    assert (location.list_name, location.document) == ("National list", "location_plan")
+
+
+def test_a_reload_follows_the_file_and_keeps_what_the_admin_added(southwark, tmp_path):
+    load()
+    ValidationRequirement.objects.create(
+        council=southwark, key="noise-report", document="noise_report", title="Noise report",
+        reason="Near a railway.",
+    )  # fmt: skip
+    shorter = tmp_path / "validation-southwark.toml"
+    text = SOUTHWARK_LIST.read_text()
+    shorter.write_text(text[: text.index('[[requirement]]\nkey = "basement-impact-assessment"')])
+    # The same file name: it replaces what that file loaded before.
+    output = load(str(shorter))
+
+    assert "0 added, 0 updated, 1 removed, 2 unchanged" in output
+    rows = ValidationRequirement.objects.filter(council=southwark)
+    keys = set(rows.values_list("key", flat=True))
+    assert keys == {"cil-form-new-dwellings", "cil-form-floorspace", "noise-report"}
+
+
+def test_a_council_admin_edits_only_their_own_councils_list(southwark, trafford, client):
+    load()
+    load(str(DATA / "validation-trafford.toml"))
+    admin = admin_of(southwark, "southwark-admin")
+    client.force_login(admin)
+    own = ValidationRequirement.objects.get(council=southwark, key="basement-impact-assessment")
+    national = ValidationRequirement.objects.get(council__isnull=True, key="heritage-statement")
+    theirs = ValidationRequirement.objects.get(council=trafford, key="ecological-survey")
+
+    listing = client.get("/admin/policies/validationrequirement/").content.decode()
+    assert "Basement impact assessment" in listing and "Heritage statement" in listing
+    assert "Ecological survey" not in listing
+    url = "/admin/policies/validationrequirement/{}/change/"
+    assert client.get(url.format(own.pk)).status_code == 200
+    # The national list is there to read, not to change; another council's is not there at all.
+    page = client.get(url.format(national.pk))
+    assert page.status_code == 200 and "Save" not in page.content.decode()
+    assert client.get(url.format(theirs.pk)).status_code == 302
+
+    response = client.post(
+        url.format(national.pk),
+        {"key": "heritage-statement", "document": "heritage_statement", "title": "Changed",
+         "reason": "r", "active": "on"},
+    )  # fmt: skip
+    assert response.status_code == 403
+    national.refresh_from_db()
+    assert national.title == "Heritage statement"
+
+
+def test_a_council_admin_adds_a_requirement_to_their_own_list(southwark, trafford, client):
+    client.force_login(admin_of(southwark, "southwark-admin"))
+    response = client.post(
+        "/admin/policies/validationrequirement/add/",
+        {
+            "council": trafford.pk,  # ignored: the field is not theirs to set
+            "key": "noise-assessment",
+            "document": "noise_assessment",
+            "title": "Noise assessment",
+            "reason": "New homes next to the railway need a noise assessment.",
+            "active": "on",
+            "application_types": "pp.",
+            "proposal": ["new-dwellings"],
+            "file_name_words": "noise",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    added = ValidationRequirement.objects.get(key="noise-assessment")
+    assert added.council == southwark
+    assert (added.application_types, added.proposal, added.file_name_words) == (
+        ["pp."],
+        ["new-dwellings"],
+        ["noise"],
+    )

@@ -1,0 +1,139 @@
+"""The application-level checks in evaluation: missing documents and policy conflicts, from a
+case's `checks.json` (docs/evaluation-set.md). Run in memory like the rest of the evaluation:
+the policies and validation lists are read from the bundled files (policies/data), and what our
+constraint layers would say about the site is declared in the file instead of queried.
+"""
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from policies.files import (
+    LOCAL_POLICY_FILES,
+    VALIDATION_FILES,
+    parse_nppf,
+    parse_policy_file,
+    parse_requirements_file,
+)
+from policies.library import PolicyLibrary, Requirement
+from triage import checks, policy_conflicts
+from triage.case import CaseInput, build_case
+from triage.extractors.base import ApplicationFacts, DocumentInput, Extractor
+from triage.schemas import FindingDraft, SpatialEvidence
+
+CHECKS_FILE = "checks.json"
+CHECKED_PREFIXES = ("missing_document.", "conflict.")
+
+Key = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class CaseChecks:
+    council: str
+    layers: list[dict]
+    document_types: dict[str, str]
+    expected: set[Key]
+
+
+def read_checks(folder: Path) -> CaseChecks | None:
+    path = folder / CHECKS_FILE
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return CaseChecks(
+        council=data.get("council", ""),
+        layers=data.get("layers", []),
+        document_types=data.get("document_types", {}),
+        expected={(row["code"], str(row["value"]), "") for row in data["expected"]},
+    )
+
+
+@functools.cache
+def _library(council: str) -> PolicyLibrary:
+    local = tuple(
+        entry
+        for path in LOCAL_POLICY_FILES
+        for parsed in [parse_policy_file(path)]
+        if parsed.council == council
+        for entry in parsed.policies
+    )
+    return PolicyLibrary(national=tuple(parse_nppf().policies), local=local)
+
+
+@functools.cache
+def _requirements(council: str) -> tuple[Requirement, ...]:
+    rows: list[Requirement] = []
+    for path in VALIDATION_FILES:
+        parsed = parse_requirements_file(path)
+        if not parsed.council or parsed.council == council:
+            rows += parsed.requirements
+    return tuple(rows)
+
+
+def layer_finding(layer: dict) -> FindingDraft:
+    """What the spatial check would have found, from the case's declaration."""
+    relation = layer.get("relation", "site-inside")
+    name = layer.get("name", "")
+    attributes = {"name": name} | ({"zone": str(layer["zone"])} if "zone" in layer else {})
+    return FindingDraft(
+        code=f"spatial.{layer['dataset']}",
+        value=relation,
+        attributes=attributes,
+        title=f"Our {layer['dataset'].replace('-', ' ')} layer: {name} ({relation})",
+        source="spatial",
+        engine="spatial",
+        spatial=SpatialEvidence(
+            dataset=layer["dataset"],
+            layer_source="evaluation",
+            entity=layer.get("entity", name or layer["dataset"]),
+            feature_name=name,
+            relation=relation,
+            overlap_area_m2=0.0 if relation == "nearby" else 1.0,
+            site_share_pct=0.0 if relation == "nearby" else 100.0,
+            distance_m=float(layer.get("distance_m", 0.0)),
+            grazes=bool(layer.get("grazes", False)),
+        ),
+    )
+
+
+def predicted_checks(
+    case_checks: CaseChecks,
+    application: dict,
+    facts: ApplicationFacts,
+    documents: list[DocumentInput],
+    extracted: list[FindingDraft],
+    extractor: Extractor,
+) -> set[Key]:
+    """The run's missing documents and conflicts for the case, as (code, value, "")."""
+    findings = [layer_finding(layer) for layer in case_checks.layers] + list(extracted)
+    findings += checks.conflicts(findings)
+    the_case = build_case(
+        findings,
+        CaseInput(
+            application_type=facts.application_type,
+            description=facts.description,
+            site_area_m2=application.get("site_area_m2"),
+        ),
+    )
+    summaries = [
+        checks.DocumentSummary(
+            document.name,
+            case_checks.document_types.get(document.name, "other"),
+            document.pages[0].text if document.pages else "",
+            "\n".join(page.text for page in document.pages),
+        )
+        for document in documents
+    ]
+    findings += checks.missing_documents(
+        the_case, summaries, list(_requirements(case_checks.council))
+    )
+    library = _library(case_checks.council)
+    findings += policy_conflicts.conflict_findings(the_case, library)
+    selected = policy_conflicts.relevant_policies(the_case, library)
+    findings += extractor.check_conflicts(facts, documents, findings, selected).findings
+    return {
+        (finding.code, finding.value, "")
+        for finding in findings
+        if finding.code.startswith(CHECKED_PREFIXES)
+    }
