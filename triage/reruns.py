@@ -15,6 +15,7 @@ server; an application that already has a run waiting to start is skipped.
 
 from collections.abc import Iterable
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
@@ -89,8 +90,8 @@ def schedule(application_ids: list[int], trigger: str) -> None:
     """Re-triage these applications in the background, once the change has committed."""
     if not application_ids:
         return
-    from triage.tasks import rerun_applications  # tasks import services; avoid a cycle
-
+    # Looked up by name: triage.tasks imports this module, never the other way round.
+    rerun_applications = current_app.tasks["triage.tasks.rerun_applications"]
     transaction.on_commit(
         lambda: rerun_applications.apply_async(
             (application_ids, trigger[:100]), queue=settings.TRIAGE_TASK_QUEUE

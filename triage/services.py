@@ -17,6 +17,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import (
@@ -40,9 +41,10 @@ from triage.extractors.base import (
     EngineError,
     Extractor,
     TransientEngineError,
-    get_extractor,
 )
-from triage.extractors.rules import gazetteer_from_layers
+from triage.extractors.llm import LLMExtractor
+from triage.extractors.rules import RulesExtractor, gazetteer_from_layers
+from triage.llm_client import LLMClient
 from triage.models import DocumentPage, Finding, RunStatus, TriageRun, TriageSummary
 from triage.reviews import carry_over_reviews
 from triage.schemas import FindingDraft
@@ -59,11 +61,9 @@ def build_extractor(engine: str) -> Extractor:
     """The named engine, configured from settings. The rules engine's gazetteer comes from the
     names of the loaded constraint layers."""
     if engine == "rules":
-        return get_extractor("rules", gazetteer=gazetteer_from_layers(spatial.layer_names()))
+        return RulesExtractor(gazetteer=gazetteer_from_layers(spatial.layer_names()))
     if engine == "llm":
-        from triage.llm_client import LLMClient
-
-        return get_extractor("llm", client=LLMClient.from_settings())
+        return LLMExtractor(client=LLMClient.from_settings())
     raise ValueError(f"Unknown extraction engine {engine!r}: use 'rules' or 'llm'.")
 
 
@@ -176,9 +176,9 @@ def enqueue_run(run_id: int) -> None:
 
 
 def run_triage_task():
-    from triage.tasks import run_triage  # tasks import services; import here to avoid a cycle
-
-    return run_triage
+    """The registered Celery task, looked up by its name: triage.tasks imports this module, so
+    this module never imports triage.tasks (dependencies point one way, even inside functions)."""
+    return current_app.tasks["triage.tasks.run_triage"]
 
 
 def _lease() -> timedelta:

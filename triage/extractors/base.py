@@ -137,15 +137,3 @@ def merge_findings(drafts: list[FindingDraft]) -> list[FindingDraft]:
     for draft in drafts:
         seen.setdefault(draft.key(), draft)
     return list(seen.values())
-
-
-def get_extractor(name: str, **options) -> Extractor:
-    if name == "rules":
-        from triage.extractors.rules import RulesExtractor
-
-        return RulesExtractor(**options)
-    if name == "llm":
-        from triage.extractors.llm import LLMExtractor
-
-        return LLMExtractor(**options)
-    raise ValueError(f"Unknown extraction engine {name!r}: use 'rules' or 'llm'.")
