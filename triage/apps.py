@@ -8,10 +8,11 @@ class TriageConfig(AppConfig):
     def ready(self) -> None:
         from planning.api.extensions import register_detail_section, register_list_filter
         from planning.exports import register_application_column
-        from triage import receivers
+        from triage import receivers, tasks  # tasks: registered in every process, not only workers
         from triage.api.sections import filter_by_lane, triage_section
         from triage.exports import LANE_COLUMN
 
+        assert tasks.run_triage.name == "triage.tasks.run_triage"  # services find it by name
         receivers.connect()
         register_detail_section("triage", triage_section)
         register_list_filter("lane", filter_by_lane)
