@@ -13,13 +13,17 @@ from django.conf import settings
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from planning.models import ApplicationStatus, PlanningApplication, User
+from planning.models import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    ApplicationStatus,
+    PlanningApplication,
+    User,
+)
 from planning.statutory import MAJOR, MINOR, NOT_COUNTED, OTHER, PRIOR_APPROVAL
 from triage.models import Lane
 
 # Named statuses, not "anything but closed": an index on (council, status) can then find them.
-OPEN_STATUSES = [ApplicationStatus.RECEIVED, ApplicationStatus.INVALID, ApplicationStatus.VALID]
-CLOSED_STATUSES = [ApplicationStatus.DETERMINED, ApplicationStatus.WITHDRAWN]
 OPEN = Q(status__in=OPEN_STATUSES)
 CLOSED = Q(status__in=CLOSED_STATUSES)
 
@@ -111,10 +115,6 @@ DATASET_LABELS = {
 
 def type_label(application_type: str) -> str:
     return TYPE_LABELS.get(application_type, application_type)
-
-
-def dataset_label(dataset: str) -> str:
-    return DATASET_LABELS.get(dataset, dataset.replace("-", " ").capitalize())
 
 
 # --- sorting ---------------------------------------------------------------------------------

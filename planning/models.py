@@ -102,6 +102,12 @@ class DecisionLevel(models.TextChoices):
 STATUTORY_FIELDS = ("category", "ps2_code", "statutory_deadline", "determination_deadline")
 
 
+# An application is open (officers work on it, its statutory clock runs) until it is decided or
+# withdrawn. The one definition: pages, statistics and triage all read these.
+OPEN_STATUSES = (ApplicationStatus.RECEIVED, ApplicationStatus.INVALID, ApplicationStatus.VALID)
+CLOSED_STATUSES = (ApplicationStatus.DETERMINED, ApplicationStatus.WITHDRAWN)
+
+
 class PlanningApplication(models.Model):
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="applications")
     reference = models.CharField(max_length=100)
@@ -217,7 +223,7 @@ class PlanningApplication(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status not in (ApplicationStatus.DETERMINED, ApplicationStatus.WITHDRAWN)
+        return self.status not in CLOSED_STATUSES
 
 
 class TextStatus(models.TextChoices):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from planning.models import (
+    CLOSED_STATUSES,
     ApplicationEvent,
     ApplicationStatus,
     Council,
@@ -158,10 +159,7 @@ def _category(application: PlanningApplication) -> Category:
 
 
 def _closed(application: PlanningApplication) -> bool:
-    return application.decision_date is not None or application.status in (
-        ApplicationStatus.DETERMINED,
-        ApplicationStatus.WITHDRAWN,
-    )
+    return application.decision_date is not None or application.status in CLOSED_STATUSES
 
 
 class UpdateRefused(Exception):

@@ -41,7 +41,7 @@ from django.db.models.functions import TruncQuarter, TruncWeek
 from django.utils import timezone
 
 from planning.models import (
-    ApplicationStatus,
+    OPEN_STATUSES,
     DecisionLevel,
     DecisionOutcome,
     PlanningApplication,
@@ -51,7 +51,6 @@ from planning.statutory import MAJOR, MINOR, NOT_COUNTED, OTHER, PRIOR_APPROVAL
 
 LONDON = ZoneInfo("Europe/London")
 
-OPEN_STATUSES = [ApplicationStatus.RECEIVED, ApplicationStatus.INVALID, ApplicationStatus.VALID]
 OUTCOMES = [DecisionOutcome.GRANTED, DecisionOutcome.REFUSED]
 
 # PS2 development-type codes, in the order the return lists them.

@@ -16,6 +16,7 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import shape
 
+from triage.evaluation.evidence import NUMBER_WORDS, SQUARE_FEET_PER_SQUARE_METRE, TENS
 from triage.vocabulary import (
     ABSENT,
     CONSTRAINT_CODES,
@@ -44,40 +45,6 @@ NPPF_LAST_PARAGRAPH = 232
 MIN_EXAMPLES_PER_CODE = 5
 MIN_CASES = 30
 
-NUMBER_WORDS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-]
-TENS_WORDS = {
-    20: "twenty",
-    30: "thirty",
-    40: "forty",
-    50: "fifty",
-    60: "sixty",
-    70: "seventy",
-    80: "eighty",
-    90: "ninety",
-}
-SQUARE_FEET_PER_SQUARE_METRE = 10.7639
 # What a document must mention at all for a label of that code to be plausible.
 CODE_KEYWORDS = {
     FindingCode.CONSERVATION_AREA: ["conservation area"],
@@ -101,7 +68,7 @@ def number_in_words(number: int) -> str | None:
         return NUMBER_WORDS[number]
     if number < 100:
         tens, units = divmod(number, 10)
-        word = TENS_WORDS[tens * 10]
+        word = TENS[tens * 10]
         return word if units == 0 else f"{word}-{NUMBER_WORDS[units]}"
     if number % 100 == 0 and number < 1000:
         return f"{NUMBER_WORDS[number // 100]} hundred"

@@ -21,13 +21,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from geo import services as geo_services
-from planning.models import ApplicationStatus, PlanningApplication
+from planning.models import OPEN_STATUSES, PlanningApplication
 from policies.models import Policy, PolicyFramework
 from policies.vocabulary import CONSTRAINT_KINDS
 from triage import services
 from triage.models import Finding, RunStatus, TriageRun
-
-OPEN = [ApplicationStatus.RECEIVED, ApplicationStatus.INVALID, ApplicationStatus.VALID]
 
 # What a policy's topic governs, as constraint kinds (policies.vocabulary).
 TOPIC_KINDS: dict[str, tuple[str, ...]] = {
@@ -44,7 +42,7 @@ TOPIC_KINDS: dict[str, tuple[str, ...]] = {
 
 
 def _open(council_id: int | None = None) -> QuerySet[PlanningApplication]:
-    applications = PlanningApplication.objects.filter(status__in=OPEN)
+    applications = PlanningApplication.objects.filter(status__in=OPEN_STATUSES)
     return applications.filter(council_id=council_id) if council_id else applications
 
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from planning.models import ApplicationStatus, PlanningApplication
+from planning.models import CLOSED_STATUSES, PlanningApplication
 from triage.checks import (
     NO_CLOCK,
     SOON_DAYS,
@@ -31,8 +31,6 @@ from triage.models import (
     TriageSummary,
 )
 
-CLOSED = (ApplicationStatus.DETERMINED, ApplicationStatus.WITHDRAWN)
-
 
 def touching_datasets(run: TriageRun) -> list[str]:
     """Constraint datasets that really touch the site in a run (grazes and near misses apart)."""
@@ -45,7 +43,7 @@ def touching_datasets(run: TriageRun) -> list[str]:
 
 
 def _band(application: PlanningApplication | None, today: datetime.date) -> str:
-    if application is None or application.status in CLOSED:
+    if application is None or application.status in CLOSED_STATUSES:
         return NO_CLOCK
     return deadline_band(application.determination_deadline, today, settings.AT_RISK_DAYS)
 
@@ -105,7 +103,7 @@ def refresh_deadline_bands(*, today: datetime.date | None = None, batch: int = 5
     today = today or timezone.localdate()
     deadline = "application__determination_deadline"
     band = Case(
-        When(Q(application__status__in=CLOSED) | Q(**{f"{deadline}__isnull": True}),
+        When(Q(application__status__in=CLOSED_STATUSES) | Q(**{f"{deadline}__isnull": True}),
              then=Value(NO_CLOCK)),
         When(**{f"{deadline}__lt": today}, then=Value("overdue")),
         When(**{f"{deadline}__lt": today + datetime.timedelta(days=settings.AT_RISK_DAYS)},

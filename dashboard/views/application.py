@@ -139,25 +139,38 @@ def _refused(request, application, form, refused: UpdateRefused, form_name: str)
     return _render(request, application, status=409 if field is None else 422, **{form_name: form})
 
 
+def _change(request, application, form, form_name: str, change, *, fields=None):
+    """The one path of the forms that change an application: check the form, make the change
+    through its service (`change(cleaned_data)` returns the success message), and answer with
+    the page again and the reasons (nothing saved) or a redirect. `fields` maps the service's
+    names for what it refused to the form's fields."""
+    if not form.is_valid():
+        return _render(request, application, status=422, **{form_name: form})
+    try:
+        message = change(form.cleaned_data)
+    except UpdateRefused as refused:
+        refused.field = (fields or {}).get(refused.field, refused.field)
+        return _refused(request, application, form, refused, form_name)
+    messages.success(request, message)
+    return redirect(_back(application))
+
+
 @login_required
 @require_council_user
 @require_POST
 def record_valid_date(request, pk: int):
     application = application_for_user(request.user, pk)
-    form = ValidDateForm(request.POST)
-    if not form.is_valid():
-        return _render(request, application, status=422, valid_form=form)
-    try:
+
+    def change(data):
         update_application(
             application,
-            valid_date=form.cleaned_data["valid_date"],
+            valid_date=data["valid_date"],
             actor=Actor.of(request.user),
-            expected_revision=form.cleaned_data["revision"],
+            expected_revision=data["revision"],
         )
-    except UpdateRefused as refused:
-        return _refused(request, application, form, refused, "valid_form")
-    messages.success(request, "The valid date is recorded; the statutory clock has started.")
-    return redirect(_back(application))
+        return "The valid date is recorded; the statutory clock has started."
+
+    return _change(request, application, ValidDateForm(request.POST), "valid_form", change)
 
 
 @login_required
@@ -165,21 +178,18 @@ def record_valid_date(request, pk: int):
 @require_POST
 def record_extension(request, pk: int):
     application = application_for_user(request.user, pk)
-    form = ExtensionForm(request.POST)
-    if not form.is_valid():
-        return _render(request, application, status=422, extension_form=form)
-    try:
+
+    def change(data):
         update_application(
             application,
-            extension_of_time_until=form.cleaned_data["extension_of_time_until"],
-            performance_agreement=form.cleaned_data["performance_agreement"],
+            extension_of_time_until=data["extension_of_time_until"],
+            performance_agreement=data["performance_agreement"],
             actor=Actor.of(request.user),
-            expected_revision=form.cleaned_data["revision"],
+            expected_revision=data["revision"],
         )
-    except UpdateRefused as refused:
-        return _refused(request, application, form, refused, "extension_form")
-    messages.success(request, "The agreed determination date is recorded.")
-    return redirect(_back(application))
+        return "The agreed determination date is recorded."
+
+    return _change(request, application, ExtensionForm(request.POST), "extension_form", change)
 
 
 @login_required
@@ -187,25 +197,26 @@ def record_extension(request, pk: int):
 @require_POST
 def record_decision_view(request, pk: int):
     application = application_for_user(request.user, pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        return _render(request, application, status=422, decision_form=form)
-    try:
+
+    def change(data):
         record_decision(
             application,
-            outcome=form.cleaned_data["outcome"],
-            decision_date=form.cleaned_data["decision_date"],
-            level=form.cleaned_data["level"],
+            outcome=data["outcome"],
+            decision_date=data["decision_date"],
+            level=data["level"],
             actor=Actor.of(request.user),
-            expected_revision=form.cleaned_data["revision"],
+            expected_revision=data["revision"],
         )
-    except UpdateRefused as refused:
-        field = {"decision": "outcome", "decision_level": "level"}.get(refused.field)
-        if field:
-            refused.field = field
-        return _refused(request, application, form, refused, "decision_form")
-    messages.success(request, f"The decision on {application.reference} is recorded.")
-    return redirect(_back(application))
+        return f"The decision on {application.reference} is recorded."
+
+    return _change(
+        request,
+        application,
+        DecisionForm(request.POST),
+        "decision_form",
+        change,
+        fields={"decision": "outcome", "decision_level": "level"},
+    )
 
 
 @login_required
@@ -216,23 +227,24 @@ def assign(request, pk: int):
     if not can_reassign(request.user):
         message = "Only a manager can assign work to someone else."
         return _render(request, application, status=403, errors=[("", message)])
-    form = AssignForm(request.POST, officers=council_officers(request.user))
-    if not form.is_valid():
-        return _render(request, application, status=422, assign_form=form)
-    officer = form.cleaned_data["officer"]
-    try:
+
+    def change(data):
+        officer = data["officer"]
         assign_application(
-            application,
-            officer,
-            by=request.user,
-            expected_revision=form.cleaned_data["revision"],
+            application, officer, by=request.user, expected_revision=data["revision"]
         )
-    except UpdateRefused as refused:
-        refused.field = "officer"
-        return _refused(request, application, form, refused, "assign_form")
-    who = (officer.get_full_name() or officer.username) if officer else "nobody"
-    messages.success(request, f"{application.reference} is now assigned to {who}.")
-    return redirect(_back(application))
+        who = (officer.get_full_name() or officer.username) if officer else "nobody"
+        return f"{application.reference} is now assigned to {who}."
+
+    form = AssignForm(request.POST, officers=council_officers(request.user))
+    return _change(
+        request,
+        application,
+        form,
+        "assign_form",
+        change,
+        fields={"assigned_officer": "officer"},
+    )
 
 
 @login_required

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.forms import MultiWidget
 
 from planning.access import works_on_applications
+from planning.models import User
 from planning.services import officers_of
 
 
@@ -22,8 +23,9 @@ def require_council_user(view):
 
 
 def council_officers(user):
+    """The officers of the user's council (nobody for a platform user without one)."""
     if user.council_id is None:
-        return officers_of(None).none()
+        return User.objects.none()
     return officers_of(user.council)
 
 

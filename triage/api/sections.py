@@ -8,11 +8,11 @@ from rest_framework.exceptions import ValidationError
 from planning.models import PlanningApplication
 from triage import services
 from triage.models import Finding, Lane
+from triage.reviews import latest_review
 
 
 def _finding(finding: Finding) -> dict:
-    # Reviews are prefetched: pick the newest in Python rather than one query per finding.
-    review = max(finding.reviews.all(), key=lambda r: (r.created_at, r.id), default=None)
+    review = latest_review(finding)  # uses the prefetched reviews: no query per finding
     evidence: dict = {"source": finding.source}
     if finding.source == "spatial":
         evidence |= {

@@ -23,8 +23,7 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.test import Client
 
 from dashboard import queue
-from dashboard.queue import OPEN_STATUSES as OPEN
-from planning.models import ApplicationStatus, Council, PlanningApplication, Role
+from planning.models import CLOSED_STATUSES, OPEN_STATUSES, Council, PlanningApplication, Role
 from planning.services import ensure_council, ensure_user
 from planning.statutory import categorise
 from triage.models import RunStatus, TriageRun
@@ -219,8 +218,9 @@ class Command(BaseCommand):
     def _measure(self, results, council, officer):
         client = Client(HTTP_HOST="localhost")
         client.force_login(officer)
-        open_count = PlanningApplication.objects.filter(council=council, status__in=OPEN).count()
-        closed = PlanningApplication.objects.filter(council=council).count() - open_count
+        caseload = PlanningApplication.objects.filter(council=council)
+        open_count = caseload.filter(status__in=OPEN_STATUSES).count()
+        closed = caseload.count() - open_count
         open_deep = max(1, open_count // 50 - 2)
         closed_deep = max(1, closed // 50 - 2)
         pages = {
@@ -295,9 +295,7 @@ def _queue_data_naive(visible):
     newest = TriageRun.objects.filter(
         application=OuterRef("pk"), status=RunStatus.SUCCEEDED
     ).order_by("-version")
-    base = visible.exclude(
-        status__in=[ApplicationStatus.DETERMINED, ApplicationStatus.WITHDRAWN]
-    ).annotate(
+    base = visible.exclude(status__in=CLOSED_STATUSES).annotate(
         lane=Subquery(newest.values("lane")[:1]),
         score=Subquery(newest.values("priority_score")[:1]),
     )
