@@ -14,7 +14,7 @@ from planning.services import ensure_role_groups, ensure_user
 from policies.models import Policy, PolicyFramework, ValidationRequirement
 from tests.factories import CouncilApiKeyFactory, PlanningApplicationFactory, UserFactory
 from tests.triage.factories import DocumentFactory
-from triage import services
+from triage import pipeline, runs
 from triage.models import Finding, FindingReview, TriageRun
 
 SECRET = "TRAFFORD-SECRET"
@@ -23,13 +23,13 @@ SECRET = "TRAFFORD-SECRET"
 @pytest.fixture
 def theirs(trafford, monkeypatch):
     """One of each record for Trafford, each named so a page that shows it gives it away."""
-    monkeypatch.setattr(services, "enqueue_run", lambda run_id: None)
+    monkeypatch.setattr(runs, "enqueue_run", lambda run_id: None)
     application = PlanningApplicationFactory(council=trafford, reference=f"{SECRET}/1")
     document = DocumentFactory(application=application, original_filename=f"{SECRET}.txt")
     user = UserFactory(username=f"{SECRET.lower()}-officer", council=trafford)
     key = CouncilApiKeyFactory(council=trafford, name=f"{SECRET} key")
-    run = services.start_triage(application)
-    services.execute_run(run.pk)
+    run = runs.start_triage(application)
+    pipeline.execute_run(run.pk)
     finding = Finding.objects.filter(run=run).first() or Finding.objects.create(
         application=application, run=run, code="proposal.storeys", value="3", title="t"
     )

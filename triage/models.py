@@ -29,6 +29,19 @@ class DocumentPage(models.Model):
         return f"{self.document} p{self.number}"
 
 
+class TextReadingAttempts(models.Model):
+    """How many times reading a document's text was started (triage.document_text): a
+    document whose reading keeps killing its worker is given up after a few."""
+
+    document = models.OneToOneField(
+        Document, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    attempts = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.document}: {self.attempts} reading attempts"
+
+
 class RunStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
@@ -56,7 +69,7 @@ class TriageRun(models.Model):
     """One pass of triage over an application. Re-running makes a new version; old ones stay.
 
     A worker owns a run only after claiming it with a conditional UPDATE (see
-    triage.services.claim_run); `deadline` is when that claim (a short lease, renewed while
+    triage.runs.claim_run); `deadline` is when that claim (a short lease, renewed while
     the run works) lapses, after which another worker may claim the run again (its first
     worker is presumed dead).
     """
@@ -100,6 +113,28 @@ class TriageRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} triage v{self.version} ({self.status})"
+
+
+class RunReading(models.Model):
+    """What a run's engine read in one document, kept as soon as that document is done, so an
+    attempt that takes the run over (its worker died) resumes with the documents not yet read.
+    Working state: deleted when the run finishes."""
+
+    run = models.ForeignKey(TriageRun, on_delete=models.CASCADE, related_name="readings")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    drafts = models.JSONField(default=list)
+    invalid = models.PositiveIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    attempt = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "document"], name="one_reading_per_document")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} read {self.document}"
 
 
 class FindingSource(models.TextChoices):
@@ -220,8 +255,9 @@ UNTRIAGED_RANK = 4
 
 class TriageSummary(models.Model):
     """Where each application stands in triage, one row per application, kept in step by
-    triage.services whenever a run changes. The officers' queue filters and sorts on it in
-    the database, so it never has to look through every run of every application."""
+    triage.pipeline and triage.runs whenever a run changes. The officers' queue filters and
+    sorts on it in the database, so it never has to look through every run of every
+    application."""
 
     application = models.OneToOneField(
         PlanningApplication, primary_key=True, on_delete=models.CASCADE, related_name="triage"

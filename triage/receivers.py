@@ -8,15 +8,16 @@
 from geo.signals import layer_loaded
 from planning.signals import application_submitted, document_added
 from policies.signals import policies_changed, requirements_changed
-from triage import reruns, services
+from triage import document_text, reruns, runs
 
 
 def on_application_submitted(sender, application, **kwargs) -> None:
-    services.start_triage(application, trigger="submitted")
+    runs.start_triage(application, trigger="submitted")
 
 
 def on_document_added(sender, document, **kwargs) -> None:
-    services.start_triage_for_new_document(document)
+    document_text.queue_reading(document)
+    runs.start_triage_for_new_document(document)
 
 
 def on_layer_loaded(sender, dataset, source, **kwargs) -> None:

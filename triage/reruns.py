@@ -7,7 +7,7 @@
 - a validation list changed: open applications of that council (every council, for the national
   list) that are not valid yet, the ones validation is still about.
 
-(A new document re-triages its application at once: triage.services.start_triage_for_new_
+(A new document re-triages its application at once: triage.runs.start_triage_for_new_
 document.) Re-runs are started in the background, a batch at a time (TRIAGE_RERUN_BATCH every
 TRIAGE_RERUN_INTERVAL_SECONDS), so a national reload never floods the workers or the model
 server; an application that already has a run waiting to start is skipped.
@@ -24,7 +24,7 @@ from geo import services as geo_services
 from planning.models import OPEN_STATUSES, PlanningApplication
 from policies.models import Policy, PolicyFramework
 from policies.vocabulary import CONSTRAINT_KINDS
-from triage import services
+from triage import runs
 from triage.models import Finding, RunStatus, TriageRun
 
 # What a policy's topic governs, as constraint kinds (policies.vocabulary).
@@ -108,5 +108,5 @@ def rerun_batch(application_ids: list[int], trigger: str, batch: int | None = No
         ).values_list("application_id", flat=True)
     )
     for application in _open().filter(pk__in=now).exclude(pk__in=waiting).order_by("id"):
-        services.start_triage(application, trigger=trigger)
+        runs.start_triage(application, trigger=trigger)
     return later

@@ -1,4 +1,5 @@
-"""Celery tasks: thin, ids in, everything else in triage.services.
+"""Celery tasks: thin, ids in, everything else in triage.runs, triage.pipeline and
+triage.document_text.
 
 acks_late (the project default) means a task whose worker dies is delivered again; the run's
 claim (a conditional UPDATE) makes that re-delivery safe: a finished run is left alone, and a run
@@ -14,10 +15,11 @@ TRIAGE_DATABASE_RETRIES, at most 30 s apart). Anything else ends the run visibly
 import random
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from triage import reruns, services, summaries
+from triage import document_text, pipeline, reruns, runs, summaries
 from triage.extractors.base import TransientEngineError
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -43,15 +45,15 @@ def _database_backoff(retries: int) -> float:
 )
 def run_triage(self, run_id: int) -> str:
     try:
-        outcome = services.execute_run(run_id)
+        outcome = pipeline.execute_run(run_id)
     except TransientEngineError as error:
         # Only transient failures (model server down, timeouts) are retried, with backoff.
         if self.request.retries >= settings.TRIAGE_TASK_MAX_RETRIES:
-            services.fail_run(run_id, f"gave up after {self.request.retries} retries: {error}")
+            runs.fail_run(run_id, f"gave up after {self.request.retries} retries: {error}")
             return "failed"
         raise _retry(self, run_id, _backoff(self.request.retries), error) from error
     except DATABASE_ERRORS as error:
-        services.close_old_connections_now()
+        runs.close_old_connections_now()
         if self.request.retries >= settings.TRIAGE_DATABASE_RETRIES:
             raise
         raise _retry(self, run_id, _database_backoff(self.request.retries), error) from error
@@ -63,15 +65,36 @@ def run_triage(self, run_id: int) -> str:
 
 def _retry(task, run_id: int, countdown: float, error: Exception | None = None):
     try:
-        services.note_retry(run_id, countdown)
+        runs.note_retry(run_id, countdown)
     except DATABASE_ERRORS:
-        services.close_old_connections_now()  # the sweep may send one copy too many: harmless
+        runs.close_old_connections_now()  # the sweep may send one copy too many: harmless
     return task.retry(exc=error, countdown=countdown, queue=settings.TRIAGE_TASK_QUEUE)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=DATABASE_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=30,
+    max_retries=20,
+    soft_time_limit=max(1, int(settings.TRIAGE_TEXT_TIME_LIMIT_SECONDS * 0.9)),
+    time_limit=settings.TRIAGE_TEXT_TIME_LIMIT_SECONDS,
+)
+def read_document(document_id: int) -> str:
+    """Read a newly stored document's text, so runs find its pages waiting."""
+    try:
+        return document_text.read_stored_document(document_id)
+    except SoftTimeLimitExceeded:
+        limit = settings.TRIAGE_TEXT_TIME_LIMIT_SECONDS
+        document_text.give_up_reading(
+            document_id, f"Reading the document took longer than its time limit ({limit} s)."
+        )
+        return "failed: time limit"
 
 
 @shared_task(acks_late=True)
 def recover_stuck_runs() -> int:
-    return len(services.recover_stuck_runs()) + len(services.start_missing_runs())
+    return len(runs.recover_stuck_runs()) + len(runs.start_missing_runs())
 
 
 @shared_task(acks_late=True)

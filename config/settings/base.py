@@ -197,6 +197,17 @@ TRIAGE_OCR_DPI = env_int("TRIAGE_OCR_DPI", 200, minimum=72)
 TRIAGE_OCR_BUDGET_SECONDS = env_float("TRIAGE_OCR_BUDGET_SECONDS", 180.0, minimum=1.0)
 # A page is rendered at a lower resolution than TRIAGE_OCR_DPI when it would be larger than this.
 TRIAGE_OCR_MAX_PIXELS = env_int("TRIAGE_OCR_MAX_PIXELS", 25_000_000, minimum=100_000)
+# Scanned pages read at once (each by its own tesseract process).
+TRIAGE_OCR_WORKERS = env_int("TRIAGE_OCR_WORKERS", 2, minimum=1)
+# The longest the text layer of one PDF page may take to read; past it the page is OCR'd.
+TRIAGE_TEXT_LAYER_PAGE_SECONDS = env_float("TRIAGE_TEXT_LAYER_PAGE_SECONDS", 10.0, minimum=0.1)
+# Reading one document (its own task): the hard time limit, the soft limit a tenth earlier
+# gives the document up with that reason; one whose reading kills its worker this many times is
+# given up too.
+TRIAGE_TEXT_TIME_LIMIT_SECONDS = env_int(
+    "TRIAGE_TEXT_TIME_LIMIT_SECONDS", int(TRIAGE_OCR_BUDGET_SECONDS) + 120, minimum=2
+)
+TRIAGE_TEXT_MAX_ATTEMPTS = env_int("TRIAGE_TEXT_MAX_ATTEMPTS", 3, minimum=1)
 # A run's claim is a lease of this length, renewed every third of it while the run works: a
 # run whose worker died (killed, lost its database or broker) is taken over once it lapses.
 TRIAGE_RUN_LEASE_SECONDS = env_float("TRIAGE_RUN_LEASE_SECONDS", 30.0, minimum=1.0)

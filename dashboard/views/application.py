@@ -35,7 +35,7 @@ from planning.services import (
 )
 from triage import reviews
 from triage.models import Finding, RunStatus, TriageSummary
-from triage.services import start_triage
+from triage.runs import start_triage
 from triage.summaries import current_reasons
 
 

@@ -8,7 +8,7 @@ import pytest
 from planning.models import Role
 from tests.factories import PlanningApplicationFactory, UserFactory
 from tests.triage.factories import DocumentFactory, load_polygon_layer
-from triage import services
+from triage import pipeline, runs
 
 # Around tests.factories.SMALL_SITE_WKT (534000-534020, 176000-176030).
 AROUND_SITE = "POLYGON((533900 175900, 534100 175900, 534100 176100, 533900 176100, 533900 175900))"
@@ -38,8 +38,8 @@ def people(southwark, trafford):
 
 
 def triage_now(application):
-    run = services.start_triage(application, trigger="test")
-    services.execute_run(run.pk)
+    run = runs.start_triage(application, trigger="test")
+    pipeline.execute_run(run.pk)
     run.refresh_from_db()
     return run
 

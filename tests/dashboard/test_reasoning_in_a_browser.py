@@ -12,7 +12,7 @@ from tests.browser import Visit, assert_accessible, screenshot
 from tests.dashboard.conftest import AROUND_SITE, PASSWORD
 from tests.factories import PlanningApplicationFactory
 from tests.triage.factories import DocumentFactory, load_polygon_layer
-from triage import services
+from triage import pipeline, runs
 
 pytestmark = pytest.mark.browser
 
@@ -56,8 +56,8 @@ def garage(southwark, people, tmp_path):
             application=complete, original_filename=name, document_type=kind, content=text
         )
     for each in (application, complete):
-        run = services.start_triage(each)
-        services.execute_run(run.pk)
+        run = runs.start_triage(each)
+        pipeline.execute_run(run.pk)
     return application
 
 

@@ -2,7 +2,7 @@ from planning.models import PlanningApplication
 from tests.factories import PlanningApplicationFactory
 from tests.triage.factories import DocumentFactory
 from tests.triage.test_runs import run_now
-from triage import reviews, services
+from triage import reviews, runs
 from triage.api.sections import filter_by_lane, triage_section
 
 
@@ -13,7 +13,7 @@ def test_the_triage_section_shows_the_latest_result_with_evidence_and_reviews(of
     run = run_now(application)
     finding = run.findings.get(code="constraint.flood_zone")
     reviews.review_finding(finding, decision="accepted", reviewer=officer, reviewer_name="alice")
-    services.start_triage(application)  # a newer run, still queued
+    runs.start_triage(application)  # a newer run, still queued
 
     section = triage_section(application)
 

@@ -11,7 +11,7 @@ from planning.models import TextStatus
 from tests.factories import PlanningApplicationFactory
 from tests.triage.documents import scanned_image, text_pdf
 from tests.triage.factories import DocumentFactory
-from triage import services
+from triage import document_text, pipeline, runs
 from triage.models import RunStatus
 
 
@@ -24,7 +24,7 @@ def test_two_runs_never_read_one_document_at_once(monkeypatch):
         content_type="application/pdf",
         content=text_pdf(["The site lies within the Camberwell Grove Conservation Area."]),
     )
-    real_extract = services.extract_pages
+    real_extract = document_text.extract_pages
     reading = {"now": 0, "most": 0, "calls": 0}
 
     def slow_extract(*args, **kwargs):
@@ -37,25 +37,25 @@ def test_two_runs_never_read_one_document_at_once(monkeypatch):
         finally:
             reading["now"] -= 1
 
-    monkeypatch.setattr(services, "extract_pages", slow_extract)
-    runs = [services.start_triage(application) for _ in range(2)]
+    monkeypatch.setattr(document_text, "extract_pages", slow_extract)
+    started = [runs.start_triage(application) for _ in range(2)]
     barrier = threading.Barrier(2)
 
     def execute(run_id):
         barrier.wait()
         try:
-            services.execute_run(run_id)
+            pipeline.execute_run(run_id)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=execute, args=(run.pk,)) for run in runs]
+    threads = [threading.Thread(target=execute, args=(run.pk,)) for run in started]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
 
     assert (reading["calls"], reading["most"]) == (1, 1)
-    for run in runs:
+    for run in started:
         run.refresh_from_db()
         assert (run.status, run.pages_read) == (RunStatus.SUCCEEDED, 1)
     document.refresh_from_db()
@@ -73,7 +73,7 @@ def test_a_failed_read_keeps_the_page_count_from_the_upload():
         page_count=12,
     )
 
-    services.execute_run(services.start_triage(application).pk)
+    pipeline.execute_run(runs.start_triage(application).pk)
 
     document.refresh_from_db()
     assert (document.text_status, document.page_count) == (TextStatus.FAILED, 12)
@@ -89,7 +89,7 @@ def test_a_scan_sent_as_an_image_is_read_by_ocr():
         content=scanned_image(["HERITAGE STATEMENT"]),
     )
 
-    services.execute_run(services.start_triage(application).pk)
+    pipeline.execute_run(runs.start_triage(application).pk)
 
     document.refresh_from_db()
     assert document.text_status == TextStatus.EXTRACTED
@@ -116,7 +116,7 @@ def test_ocr_past_the_budget_is_recorded_on_the_document(settings, monkeypatch):
     )
 
     started = time.monotonic()
-    services.execute_run(services.start_triage(application).pk)
+    pipeline.execute_run(runs.start_triage(application).pk)
 
     assert time.monotonic() - started < 10
     document.refresh_from_db()

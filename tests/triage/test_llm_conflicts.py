@@ -12,7 +12,7 @@ from tests.factories import PlanningApplicationFactory, UserFactory
 from tests.triage.factories import DocumentFactory, load_polygon_layer
 from tests.triage.fake_model_server import FakeModelServer, finding
 from tests.triage.test_runs import AROUND_SITE
-from triage import services
+from triage import pipeline, runs
 from triage.extractors.llm_conflicts import CONFLICT_PROMPT_VERSION
 from triage.models import RunStatus
 
@@ -98,8 +98,8 @@ def test_the_model_judges_the_selected_policies_and_only_verified_conflicts_are_
         ),
     ]
 
-    run = services.start_triage(application, engine="llm")
-    services.execute_run(run.pk)
+    run = runs.start_triage(application, engine="llm")
+    pipeline.execute_run(run.pk)
     run.refresh_from_db()
 
     assert run.status == RunStatus.SUCCEEDED, run.error
@@ -154,8 +154,8 @@ def test_no_policy_loaded_means_no_question_to_the_model(model_server, db, tmp_p
     DocumentFactory(application=app, original_filename="s.txt", content=STATEMENT.encode())
     model_server.replies.append(("json", {"findings": []}))
 
-    run = services.start_triage(app, engine="llm")
-    services.execute_run(run.pk)
+    run = runs.start_triage(app, engine="llm")
+    pipeline.execute_run(run.pk)
     run.refresh_from_db()
 
     assert run.status == RunStatus.SUCCEEDED
@@ -166,8 +166,8 @@ def test_no_policy_loaded_means_no_question_to_the_model(model_server, db, tmp_p
 def test_an_unusable_judgement_is_counted_not_fatal(model_server, application):
     model_server.replies += [("json", {"findings": []}), ("json", "not json at all")]
 
-    run = services.start_triage(application, engine="llm")
-    services.execute_run(run.pk)
+    run = runs.start_triage(application, engine="llm")
+    pipeline.execute_run(run.pk)
     run.refresh_from_db()
 
     assert run.status == RunStatus.SUCCEEDED, run.error

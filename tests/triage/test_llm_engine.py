@@ -4,7 +4,7 @@ from tests.factories import PlanningApplicationFactory
 from tests.triage.factories import DocumentFactory, load_polygon_layer
 from tests.triage.fake_model_server import FakeModelServer, finding
 from tests.triage.test_runs import AROUND_SITE
-from triage import services
+from triage import pipeline, runs
 from triage.extractors.base import TransientEngineError
 from triage.extractors.llm import PROMPT_VERSION
 from triage.models import RunStatus
@@ -32,9 +32,9 @@ def application(db):
 
 
 def run_llm(application):
-    run = services.start_triage(application, engine="llm")
+    run = runs.start_triage(application, engine="llm")
     try:
-        services.execute_run(run.pk)
+        pipeline.execute_run(run.pk)
     finally:
         run.refresh_from_db()
     return run
@@ -133,7 +133,7 @@ def test_a_server_down_or_slow_hands_the_run_back_for_a_retry(
     assert run.status == RunStatus.QUEUED  # the task's retry claims it again
     assert "model server" in run.error
     model_server.replies.append(("json", {"findings": []}))
-    assert services.execute_run(run.pk).message == "succeeded"
+    assert pipeline.execute_run(run.pk).message == "succeeded"
 
 
 def test_a_document_cannot_instruct_the_model_or_change_spatial_facts(model_server, tmp_path, db):

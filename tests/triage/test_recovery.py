@@ -15,7 +15,7 @@ from tests.factories import PlanningApplicationFactory
 from tests.triage.factories import DocumentFactory
 from tests.triage.fake_model_server import FakeModelServer, finding
 from tests.worker import Worker, wait_for
-from triage import services
+from triage import runs
 from triage.models import RunStatus, TriageRun
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -51,7 +51,7 @@ def test_a_run_longer_than_its_lease_finishes_once_with_its_lease_renewed(queue,
         # Two workers, each sweeping every second: a lease that lapsed would be taken over.
         workers = [Worker(queue, beat=True, **env).start(), Worker(queue, **env).start()]
         try:
-            run = services.start_triage(application, engine="llm")
+            run = runs.start_triage(application, engine="llm")
             wait_for(succeeded(run), 60, "the long run did not finish")
             time.sleep(3)  # a takeover would show now
         finally:
@@ -76,7 +76,7 @@ def test_a_killed_workers_run_is_taken_over_once_its_lease_lapses(queue, applica
         )
         first = Worker(queue, **env).start()
         try:
-            run = services.start_triage(application, engine="llm")
+            run = runs.start_triage(application, engine="llm")
             wait_for(lambda: len(model_server.requests) == 1, 60, "the run never reached the model")
         finally:
             first.kill()
@@ -97,8 +97,8 @@ def test_a_killed_workers_run_is_taken_over_once_its_lease_lapses(queue, applica
 
 def test_a_run_whose_message_was_lost_is_sent_again(queue, application, monkeypatch):
     # The message never reaches the broker (it was down, or lost it on a restart).
-    monkeypatch.setattr(services.run_triage_task(), "apply_async", lambda *a, **k: None)
-    run = services.start_triage(application)
+    monkeypatch.setattr(runs.run_triage_task(), "apply_async", lambda *a, **k: None)
+    run = runs.start_triage(application)
     monkeypatch.undo()
     assert TriageRun.objects.get(pk=run.pk).enqueued_at is not None
     started = time.monotonic()
@@ -122,7 +122,7 @@ def test_a_run_survives_the_database_dropping_the_workers_connections(queue, app
         env = model_env(model_server, TRIAGE_RUN_LEASE_SECONDS=3)
         worker = Worker(queue, **env).start()
         try:
-            run = services.start_triage(application, engine="llm")
+            run = runs.start_triage(application, engine="llm")
             wait_for(lambda: len(model_server.requests) == 1, 60, "the run never reached the model")
             # What a PostgreSQL restart does to a worker: every connection it holds is cut.
             dropped = _drop_other_connections()

@@ -21,7 +21,7 @@ LLM = "llm:small-model@extract-v3"
 
 
 def finish_run(application, findings, lane="standard", at=None):
-    """A run that succeeded with these (code, engine) findings, as triage.services finishes one:
+    """A run that succeeded with these (code, engine) findings, as triage.pipeline finishes one:
     reviews of the same findings carried over from the previous result (dated `at`, UTC), the
     summary updated."""
     previous = application.triage_runs.filter(status=RunStatus.SUCCEEDED).first()

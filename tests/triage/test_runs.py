@@ -8,7 +8,7 @@ from planning.models import TextStatus
 from tests.factories import PlanningApplicationFactory
 from tests.triage.documents import text_pdf
 from tests.triage.factories import DocumentFactory, load_polygon_layer
-from triage import reviews, services
+from triage import pipeline, reviews, runs
 from triage.models import Finding, FindingReview, RunStatus, TriageRun
 
 # Around tests.factories.SMALL_SITE_WKT (534000-534020, 176000-176030).
@@ -21,8 +21,8 @@ def application(db):
 
 
 def run_now(application, **kwargs) -> TriageRun:
-    run = services.start_triage(application, **kwargs)
-    services.execute_run(run.pk)
+    run = runs.start_triage(application, **kwargs)
+    pipeline.execute_run(run.pk)
     run.refresh_from_db()
     return run
 
@@ -102,31 +102,31 @@ def test_a_rerun_is_a_new_version_and_keeps_the_old(application):
 def test_it_does_nothing_when_a_finished_run_is_delivered_again(application):
     run = run_now(application)
     count = run.findings.count()
-    outcome = services.execute_run(run.pk)
+    outcome = pipeline.execute_run(run.pk)
     assert outcome.done and "already" in outcome.message
     assert run.findings.count() == count
 
 
 def test_only_one_worker_can_claim_a_run(application):
-    run = services.start_triage(application)
-    assert services.claim_run(run.pk) is not None
-    assert services.claim_run(run.pk) is None
-    outcome = services.execute_run(run.pk)
+    run = runs.start_triage(application)
+    assert runs.claim_run(run.pk) is not None
+    assert runs.claim_run(run.pk) is None
+    outcome = pipeline.execute_run(run.pk)
     assert not outcome.done and outcome.retry_in > 0
 
 
 def test_a_run_stuck_past_its_deadline_is_claimed_again(application, monkeypatch):
-    run = services.start_triage(application)
-    claimed = services.claim_run(run.pk)
+    run = runs.start_triage(application)
+    claimed = runs.claim_run(run.pk)
     TriageRun.objects.filter(pk=run.pk).update(
         deadline=timezone.now() - datetime.timedelta(seconds=1)
     )
     enqueued = []
     # Record what would be sent to the broker; the real queue is proven in test_worker.py.
-    monkeypatch.setattr(services, "enqueue_run", enqueued.append)
+    monkeypatch.setattr(runs, "enqueue_run", enqueued.append)
     call_command("recover_stuck_runs")
     assert enqueued == [run.pk]
-    assert services.execute_run(run.pk).message == "succeeded"
+    assert pipeline.execute_run(run.pk).message == "succeeded"
     run.refresh_from_db()
     assert run.attempts == claimed.attempts + 1
     assert run.status == RunStatus.SUCCEEDED

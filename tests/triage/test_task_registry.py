@@ -12,8 +12,8 @@ def test_a_fresh_command_process_has_the_triage_tasks_registered():
     code = (
         "import django; django.setup();"
         "from celery import current_app;"
-        "from triage import services;"
-        "print(services.run_triage_task().name, "
+        "from triage import runs;"
+        "print(runs.run_triage_task().name, "
         "'triage.tasks.rerun_applications' in current_app.tasks)"
     )
     out = subprocess.run(

@@ -74,9 +74,9 @@ def test_a_run_whose_worker_is_killed_is_delivered_again_and_completes_once(queu
         }
         first = Worker(queue, **env).start()
         try:
-            from triage import services
+            from triage import runs
 
-            services.start_triage(application, engine="llm")
+            runs.start_triage(application, engine="llm")
             wait_for(lambda: len(model_server.requests) == 1, 60, "the run never reached the model")
             first.kill()
         finally:

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from tests.factories import PlanningApplicationFactory
 from tests.triage.factories import DocumentFactory
-from triage import services
+from triage import pipeline, runs
 from triage.extractors.llm import PROMPT_VERSION
 from triage.models import RunStatus
 
@@ -41,8 +41,8 @@ def test_it_runs_the_llm_engine_through_the_real_server(vllm_server, llm_setting
         b"Three storeys are proposed.",
     )
 
-    run = services.start_triage(application, engine="llm")
-    services.execute_run(run.pk)
+    run = runs.start_triage(application, engine="llm")
+    pipeline.execute_run(run.pk)
     run.refresh_from_db()
 
     assert run.status == RunStatus.SUCCEEDED, run.error

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from tests.factories import PlanningApplicationFactory
 from tests.triage.factories import DocumentFactory, load_polygon_layer
 from tests.triage.test_runs import AROUND_SITE
-from triage import services
+from triage import pipeline, runs
 from triage.extractors.base import ApplicationFacts, DocumentInput
 from triage.extractors.llm_conflicts import (
     CONFLICT_PROMPT_VERSION,
@@ -92,8 +92,8 @@ def test_a_run_asks_the_real_server_and_keeps_only_verified_conflicts(
 ):
     before = successful_requests(vllm_server)
 
-    run = services.start_triage(felling, engine="llm")
-    services.execute_run(run.pk)
+    run = runs.start_triage(felling, engine="llm")
+    pipeline.execute_run(run.pk)
     run.refresh_from_db()
 
     assert run.status == RunStatus.SUCCEEDED, run.error

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 
 from planning.models import PlanningApplication
-from triage import services
+from triage import runs
 from triage.models import Finding, Lane
 from triage.reviews import latest_review
 
@@ -73,10 +73,10 @@ def _finding(finding: Finding) -> dict:
 
 
 def triage_section(application: PlanningApplication) -> dict | None:
-    latest = services.latest_run(application)
+    latest = runs.latest_run(application)
     if latest is None:
         return None
-    finished = services.latest_finished_run(application)
+    finished = runs.latest_finished_run(application)
     section = {
         "latest_run": {
             "version": latest.version,

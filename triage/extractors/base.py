@@ -47,6 +47,17 @@ class ExtractionResult:
     out_of_scope: int = 0
 
 
+@dataclass
+class DocumentReading:
+    """What an engine read in one document, before the checks that look at every document:
+    its candidate findings, the answers it threw away as invalid, and the pages it read. A run
+    keeps each document's reading as it goes, so an attempt that takes over resumes there."""
+
+    drafts: list[FindingDraft] = field(default_factory=list)
+    invalid: int = 0
+    pages: int = 0
+
+
 class TransientEngineError(Exception):
     """The engine could not run now but may later (model server down, a timeout): retry."""
 
@@ -58,10 +69,27 @@ class EngineError(Exception):
 class Extractor(ABC):
     name: str
 
-    @abstractmethod
     def extract(
         self, application: ApplicationFacts, documents: list[DocumentInput]
-    ) -> ExtractionResult: ...
+    ) -> ExtractionResult:
+        """Read every document, then keep what holds up across them."""
+        return self.combine(documents, [self.read(application, d) for d in documents])
+
+    @abstractmethod
+    def read(self, application: ApplicationFacts, document: DocumentInput) -> DocumentReading:
+        """One document's candidate findings; nothing here may depend on another document."""
+
+    def combine(
+        self, documents: list[DocumentInput], readings: list[DocumentReading]
+    ) -> ExtractionResult:
+        """The findings whose quotes are on their pages, one per (code, value, document)."""
+        drafts = [draft for reading in readings for draft in reading.drafts]
+        kept, dropped = keep_verified(drafts, documents)
+        return ExtractionResult(
+            merge_findings(kept),
+            dropped_quotes=dropped + sum(reading.invalid for reading in readings),
+            pages_read=sum(reading.pages for reading in readings),
+        )
 
     def check_conflicts(
         self,

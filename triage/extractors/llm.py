@@ -21,6 +21,7 @@ from policies.library import PolicyEntry
 from triage.extractors.base import (
     ApplicationFacts,
     DocumentInput,
+    DocumentReading,
     ExtractionResult,
     Extractor,
     keep_in_scope,
@@ -163,43 +164,43 @@ class LLMExtractor(Extractor):
         findings = self.schema["properties"]["findings"]
         findings["maxItems"] = min(findings["maxItems"], settings.LLM_MAX_FINDINGS_PER_REQUEST)
 
-    def extract(
-        self, application: ApplicationFacts, documents: list[DocumentInput]
+    def read(self, application: ApplicationFacts, document: DocumentInput) -> DocumentReading:
+        reading = DocumentReading(pages=len(document.pages))
+        for chunk in _block_chunks(document_blocks(document.pages), self.char_budget):
+            data = self.client.complete_json(
+                system=SYSTEM_PROMPT,
+                user=build_user_message(application, document, chunk),
+                schema_name="planning_findings",
+                schema=self.schema,
+            )
+            try:
+                extraction = ModelExtraction.model_validate(data)
+            except ValidationError as error:
+                raise ModelOutputInvalid(
+                    f"model output does not match the schema: {error.error_count()} errors, "
+                    f"first: {error.errors()[0]['msg']}"
+                ) from error
+            chunk_pages = {block.page for block in chunk}
+            for finding in extraction.findings:
+                if finding.page not in chunk_pages or not _value_ok(finding):
+                    reading.invalid += 1
+                    continue
+                reading.drafts.append(self._draft(document, finding))
+        return reading
+
+    def combine(
+        self, documents: list[DocumentInput], readings: list[DocumentReading]
     ) -> ExtractionResult:
-        drafts: list[FindingDraft] = []
-        invalid = 0
-        pages = 0
-        blocks_by_document: dict[str, list[Block]] = {}
-        for document in documents:
-            pages += len(document.pages)
-            blocks = blocks_by_document[document.key] = document_blocks(document.pages)
-            for chunk in _block_chunks(blocks, self.char_budget):
-                data = self.client.complete_json(
-                    system=SYSTEM_PROMPT,
-                    user=build_user_message(application, document, chunk),
-                    schema_name="planning_findings",
-                    schema=self.schema,
-                )
-                try:
-                    extraction = ModelExtraction.model_validate(data)
-                except ValidationError as error:
-                    raise ModelOutputInvalid(
-                        f"model output does not match the schema: {error.error_count()} errors, "
-                        f"first: {error.errors()[0]['msg']}"
-                    ) from error
-                chunk_pages = {block.page for block in chunk}
-                for finding in extraction.findings:
-                    if finding.page not in chunk_pages or not _value_ok(finding):
-                        invalid += 1
-                        continue
-                    drafts.append(self._draft(document, finding))
+        """As every engine, and only findings quoted from a block that can state them."""
+        drafts = [draft for reading in readings for draft in reading.drafts]
         kept, dropped = keep_verified(drafts, documents)
-        in_scope, out_of_scope = keep_in_scope(kept, blocks_by_document)
+        blocks = {document.key: document_blocks(document.pages) for document in documents}
+        in_scope, out_of_scope = keep_in_scope(kept, blocks)
         return ExtractionResult(
             merge_findings(in_scope),
-            dropped_quotes=dropped + invalid,
+            dropped_quotes=dropped + sum(reading.invalid for reading in readings),
             out_of_scope=out_of_scope,
-            pages_read=pages,
+            pages_read=sum(reading.pages for reading in readings),
         )
 
     def check_conflicts(

@@ -20,10 +20,8 @@ from collections.abc import Iterable
 from triage.extractors.base import (
     ApplicationFacts,
     DocumentInput,
-    ExtractionResult,
+    DocumentReading,
     Extractor,
-    keep_verified,
-    merge_findings,
 )
 from triage.extractors.spans import Span, sentences
 from triage.extractors.specs import (
@@ -91,16 +89,10 @@ class RulesExtractor(Extractor):
             for code, names in (gazetteer or {}).items()
         }
 
-    def extract(
-        self, application: ApplicationFacts, documents: list[DocumentInput]
-    ) -> ExtractionResult:
-        drafts: list[FindingDraft] = []
-        pages = 0
-        for document in documents:
-            pages += len(document.pages)
-            drafts.extend(self.extract_document(document, application))
-        kept, dropped = keep_verified(drafts, documents)
-        return ExtractionResult(merge_findings(kept), dropped_quotes=dropped, pages_read=pages)
+    def read(self, application: ApplicationFacts, document: DocumentInput) -> DocumentReading:
+        return DocumentReading(
+            self.extract_document(document, application), pages=len(document.pages)
+        )
 
     def extract_document(
         self, document: DocumentInput, application: ApplicationFacts | None = None

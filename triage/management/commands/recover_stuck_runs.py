@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from triage import services
+from triage import runs
 
 
 class Command(BaseCommand):
@@ -12,7 +12,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        run_ids = services.recover_stuck_runs()
+        run_ids = runs.recover_stuck_runs()
         self.stdout.write(f"re-enqueued {len(run_ids)} run(s): {run_ids}")
-        started = services.start_missing_runs()
+        started = runs.start_missing_runs()
         self.stdout.write(f"started {len(started)} run(s) for applications with none: {started}")

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from triage.engines import build_extractor
 from triage.evaluation.evidence import NOT_ON_PAGE
 from triage.evaluation.runner import case_folders, evaluate
-from triage.services import build_extractor
 
 
 class Command(BaseCommand):
