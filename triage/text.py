@@ -1,6 +1,10 @@
 """Per-page text from a document's bytes: PDF (with OCR for pages without a text layer),
-scans as images (OCR), plain text and Markdown. OCR works within a time budget per document
-and renders each page at no more than TRIAGE_OCR_MAX_PIXELS.
+scans as images (OCR), plain text and Markdown.
+
+OCR works within a time budget per document: pages are rendered in memory (PDFium, one page
+at a time, at no more than TRIAGE_OCR_MAX_PIXELS) and read by TRIAGE_OCR_WORKERS tesseract
+processes at once, each with a timeout. Reading a PDF page's text layer has a time limit
+too (TRIAGE_TEXT_LAYER_PAGE_SECONDS); a page past it is read by OCR instead.
 
 Every failure a submitted file can cause (corrupt, encrypted, empty, too big, too many pages,
 an unsupported type) is raised as TextExtractionError with a reason an officer can read;
@@ -11,13 +15,17 @@ import io
 import logging
 import math
 import re
-import subprocess
-import tempfile
+import signal
+import threading
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypdf
+import pypdfium2 as pdfium
 import pytesseract
 from django.conf import settings
 from PIL import Image
@@ -117,22 +125,17 @@ def _image_pages(data: bytes, budget: OcrBudget) -> list[PageText]:
         raise TextExtractionError(
             f"The scan has {frames} pages; we read at most {settings.TRIAGE_MAX_PAGES}."
         )
-    pages = []
     with image:
-        for index in range(frames):
-            if budget.left() <= 0:
-                budget.skipped.append(index + 1)
-                pages.append(PageText(number=index + 1, text="", ocr=True))
-                continue
-            try:
+
+        def frame(index: int) -> Callable[[], Image.Image]:
+            def render() -> Image.Image:
                 image.seek(index)
-                page = _within_pixels(image.convert("L"))
-                text = pytesseract.image_to_string(page, timeout=budget.page_timeout())
-            except (OSError, ValueError, RuntimeError) as error:
-                logger.warning("OCR of image page %s failed: %s", index + 1, error)
-                text = ""
-            pages.append(PageText(number=index + 1, text=text, ocr=True))
-    return pages
+                return _within_pixels(image.convert("L"))
+
+            return render
+
+        read = _ocr_pages(((index + 1, frame(index)) for index in range(frames)), budget)
+    return [PageText(number=n, text=read.get(n, ""), ocr=True) for n in range(1, frames + 1)]
 
 
 def _within_pixels(image: Image.Image) -> Image.Image:
@@ -201,68 +204,139 @@ def _pdf_pages(data: bytes, budget: OcrBudget) -> list[PageText]:
         raise TextExtractionError(
             f"The PDF has {count} pages; we read at most {settings.TRIAGE_MAX_PAGES}."
         )
+    layers = [_text_layer(reader, index) for index in range(count)]
+    scanned = [
+        index
+        for index, text in enumerate(layers)
+        if len(text.strip()) < MIN_TEXT_LAYER_CHARS and settings.TRIAGE_OCR_ENABLED
+    ]
+    read = _ocr_pdf_pages(data, scanned, budget) if scanned else {}
     pages = []
-    with tempfile.TemporaryDirectory(prefix="triage-ocr-") as tmp:
-        pdf_path = Path(tmp) / "in.pdf"  # written once, when a first page needs OCR
-        for index in range(count):
-            try:
-                page = reader.pages[index]
-                text = page.extract_text() or ""
-            except Exception as error:  # pypdf raises many types on a broken page; OCR may work
-                logger.warning("text layer of page %s unreadable: %s", index + 1, error)
-                page, text = None, ""
-            if len(text.strip()) >= MIN_TEXT_LAYER_CHARS or not settings.TRIAGE_OCR_ENABLED:
-                pages.append(PageText(number=index + 1, text=text))
-                continue
-            if budget.left() <= 0:
-                budget.skipped.append(index + 1)
-                pages.append(PageText(number=index + 1, text=text))
-                continue
-            if not pdf_path.exists():
-                pdf_path.write_bytes(data)
-            ocr_text = _ocr_pdf_page(pdf_path, index + 1, _render_dpi(page), budget)
-            better = ocr_text if len(ocr_text.strip()) > len(text.strip()) else text
-            pages.append(PageText(number=index + 1, text=better, ocr=better is ocr_text))
+    for index, text in enumerate(layers):
+        ocr_text = read.get(index + 1, "")
+        if len(ocr_text.strip()) > len(text.strip()):
+            pages.append(PageText(number=index + 1, text=ocr_text, ocr=True))
+        else:
+            pages.append(PageText(number=index + 1, text=text))
     return pages
 
 
-def _render_dpi(page) -> int:
-    """TRIAGE_OCR_DPI, or less for a page that would exceed TRIAGE_OCR_MAX_PIXELS."""
-    try:
-        inches = abs(float(page.mediabox.width) * float(page.mediabox.height)) / 72**2
-    except Exception:
-        return settings.TRIAGE_OCR_DPI
-    if inches <= 0:
-        return settings.TRIAGE_OCR_DPI
-    fitting = int(math.sqrt(settings.TRIAGE_OCR_MAX_PIXELS / inches))
-    return max(1, min(settings.TRIAGE_OCR_DPI, fitting))
+class _PageTooSlow(Exception):
+    pass
 
 
-def _ocr_pdf_page(pdf_path: Path, page_number: int, dpi: int, budget: OcrBudget) -> str:
-    """Render one page with pdftoppm and read it with tesseract, within the budget.
-    Returns "" if either fails or runs out of time."""
-    prefix = pdf_path.parent / f"page-{page_number}"
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after `seconds` (a timer signal; only the main thread gets signals,
+    so elsewhere the block runs unbounded and the task's own time limit is the bound)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise _PageTooSlow
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        subprocess.run(
-            [
-                "pdftoppm",
-                *("-f", str(page_number), "-l", str(page_number)),
-                *("-r", str(dpi), "-gray", "-png", "-singlefile"),
-                str(pdf_path),
-                str(prefix),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=max(budget.page_timeout(), 0.1),
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _text_layer(reader: pypdf.PdfReader, index: int) -> str:
+    """A page's text layer, or "" when it is unreadable or too slow to read (OCR may work)."""
+    try:
+        with _time_limit(settings.TRIAGE_TEXT_LAYER_PAGE_SECONDS):
+            return reader.pages[index].extract_text() or ""
+    except _PageTooSlow:
+        logger.warning(
+            "text layer of page %s took over %s s; read by OCR instead",
+            index + 1,
+            settings.TRIAGE_TEXT_LAYER_PAGE_SECONDS,
         )
-        rendered = prefix.with_suffix(".png")
-        with Image.open(rendered) as image:
-            text = pytesseract.image_to_string(image, timeout=max(budget.page_timeout(), 0.1))
-        rendered.unlink()
-        return text
-    except (subprocess.SubprocessError, OSError, RuntimeError) as error:
-        # pytesseract raises RuntimeError on its timeout.
-        logger.warning("OCR of page %s failed: %s", page_number, error)
+    except Exception as error:  # pypdf raises many types on a broken page
+        logger.warning("text layer of page %s unreadable: %s", index + 1, error)
+    return ""
+
+
+def _ocr_pdf_pages(data: bytes, indexes: list[int], budget: OcrBudget) -> dict[int, str]:
+    """OCR of the given pages (0-based), by page number. PDFium renders in this thread (it is
+    not thread-safe); the reading is done in parallel."""
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        logger.warning("the PDF cannot be rendered for OCR: %s", error)
+        return {}
+    try:
+
+        def render(index: int) -> Callable[[], Image.Image]:
+            return lambda: _render_page(pdf[index])
+
+        return _ocr_pages(((index + 1, render(index)) for index in indexes), budget)
+    finally:
+        pdf.close()
+
+
+def _render_page(page: pdfium.PdfPage) -> Image.Image:
+    """The page in grey at TRIAGE_OCR_DPI, or less when it would exceed TRIAGE_OCR_MAX_PIXELS."""
+    width, height = page.get_size()  # in points, 72 to the inch
+    inches = abs(width * height) / 72**2
+    dpi = float(settings.TRIAGE_OCR_DPI)
+    if inches > 0:
+        dpi = min(dpi, math.sqrt(settings.TRIAGE_OCR_MAX_PIXELS / inches))
+    try:
+        return page.render(scale=max(dpi, 1.0) / 72, grayscale=True).to_pil()
+    finally:
+        page.close()
+
+
+def _ocr_pages(
+    pages: Iterator[tuple[int, Callable[[], Image.Image]]], budget: OcrBudget
+) -> dict[int, str]:
+    """Read each (page number, render) with tesseract, TRIAGE_OCR_WORKERS at once, within the
+    budget: pages not started before it runs out, or whose reading it cuts short, are listed in
+    `budget.skipped`. Rendering happens here, a few pages ahead of the readers at most."""
+    workers = settings.TRIAGE_OCR_WORKERS
+    read: dict[int, str] = {}
+    running: dict[Future[str], int] = {}
+
+    def collect(done: set[Future[str]]) -> None:
+        for future in done:
+            number = running.pop(future)
+            text = future.result()
+            read[number] = text
+            if not text and budget.left() <= 0:
+                budget.skipped.append(number)
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr") as pool:
+        for number, render in pages:
+            if len(running) >= workers * 2:
+                collect(wait(running, return_when=FIRST_COMPLETED).done)
+            if budget.left() <= 0:
+                budget.skipped.append(number)
+                continue
+            try:
+                image = render()
+            except Exception as error:  # a page PDFium or Pillow cannot draw; others may work
+                logger.warning("page %s cannot be rendered for OCR: %s", number, error)
+                continue
+            running[pool.submit(_ocr_image, image, number, budget)] = number
+        collect(wait(running).done)
+    budget.skipped.sort()
+    return read
+
+
+def _ocr_image(image: Image.Image, number: int, budget: OcrBudget) -> str:
+    """The page's text, or "" when tesseract fails or runs out of time (a page whose turn comes
+    after the budget ran out is not started)."""
+    try:
         if budget.left() <= 0:
-            budget.skipped.append(page_number)
+            return ""
+        return pytesseract.image_to_string(image, timeout=max(budget.page_timeout(), 0.1))
+    except (OSError, RuntimeError) as error:  # pytesseract raises RuntimeError on its timeout
+        logger.warning("OCR of page %s failed: %s", number, error)
         return ""
+    finally:
+        image.close()

@@ -13,7 +13,7 @@ SYSTEM_PACKAGES=(
   postgresql-15 postgresql-15-postgis-3 postgresql-client-15
   gdal-bin libgdal32 libgeos-c1v5 libproj25
   redis-server
-  tesseract-ocr tesseract-ocr-eng poppler-utils
+  tesseract-ocr tesseract-ocr-eng
   chromium fonts-liberation
 )
 # Node.js and npm build the pages' front end; machines often have them from elsewhere

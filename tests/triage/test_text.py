@@ -1,8 +1,9 @@
 import io
+import threading
 import time
 
 import pytest
-from pypdf import PdfWriter
+from pypdf import PageObject, PdfWriter
 
 from tests.triage.documents import encrypted_pdf, scanned_image, scanned_pdf, text_pdf
 from triage import text
@@ -108,6 +109,42 @@ def test_a_huge_page_is_rendered_within_the_pixel_limit(settings, monkeypatch):
 
     width, height = rendered[0]
     assert width * height <= 1_000_000
+
+
+def test_scanned_pages_are_read_side_by_side(settings, monkeypatch):
+    settings.TRIAGE_OCR_WORKERS = 2
+    both_reading = threading.Barrier(2, timeout=30)  # breaks unless two pages are read at once
+
+    def ocr(image, **kwargs):
+        both_reading.wait()
+        return "A page read by OCR."
+
+    monkeypatch.setattr(text.pytesseract, "image_to_string", ocr)
+    pages = extract_pages(_blank_pages(4), filename="scans.pdf")
+    assert [page.text for page in pages] == ["A page read by OCR."] * 4
+    assert all(page.ocr for page in pages)
+
+
+def test_a_text_layer_too_slow_to_read_is_read_by_ocr_instead(settings, monkeypatch):
+    settings.TRIAGE_TEXT_LAYER_PAGE_SECONDS = 0.2
+    calls = []
+
+    def extract_text(page, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            time.sleep(60)  # a page whose content stream keeps the parser busy
+        return "A page with a readable text layer, long enough."
+
+    monkeypatch.setattr(PageObject, "extract_text", extract_text)
+    monkeypatch.setattr(text.pytesseract, "image_to_string", lambda *a, **k: "Read by OCR.")
+    started = time.monotonic()
+    pages = extract_pages(_blank_pages(3), filename="slow.pdf")
+    assert time.monotonic() - started < 30
+    assert [(page.text, page.ocr) for page in pages] == [
+        ("A page with a readable text layer, long enough.", False),
+        ("Read by OCR.", True),
+        ("A page with a readable text layer, long enough.", False),
+    ]
 
 
 def _blank_pages(count: int, width: float = 595, height: float = 842) -> bytes:
