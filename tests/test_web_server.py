@@ -60,12 +60,13 @@ def demo_server(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        # Generous: on a busy machine the workers take a while to load Django and answer.
+        deadline = time.monotonic() + 180
         while True:
             try:
-                if requests.get(f"{base}/healthz", timeout=5).status_code in (200, 503):
+                if requests.get(f"{base}/healthz", timeout=15).status_code in (200, 503):
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             if time.monotonic() > deadline or server.poll() is not None:
                 pytest.fail("gunicorn did not start")
@@ -77,25 +78,25 @@ def demo_server(tmp_path):
 
 
 def test_the_demo_serves_its_pages_with_their_styles_and_scripts(demo_server):
-    page = requests.get(f"{demo_server}/sign-in/", timeout=10)
+    page = requests.get(f"{demo_server}/sign-in/", timeout=60)
 
     assert page.status_code == 200
     assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', page.text)
     stylesheet = next(path for path in assets if path.endswith(".css"))
     assert re.search(r"\.[0-9a-f]{12}\.css$", stylesheet), "a hashed, cacheable name"
     for path in assets:
-        response = requests.get(demo_server + path, timeout=10)
+        response = requests.get(demo_server + path, timeout=60)
         assert response.status_code == 200, path
-    css = requests.get(demo_server + stylesheet, timeout=10)
+    css = requests.get(demo_server + stylesheet, timeout=60)
     assert css.headers["Content-Type"].startswith("text/css")
     assert "max-age=315360000" in css.headers["Cache-Control"]
     # What the pages' script imports by its plain name is there too.
-    assert requests.get(f"{demo_server}/static/govuk/govuk-frontend.min.js", timeout=10).ok
+    assert requests.get(f"{demo_server}/static/govuk/govuk-frontend.min.js", timeout=60).ok
 
 
 def test_the_demo_shows_no_debug_page_and_serves_no_media(demo_server):
-    missing = requests.get(f"{demo_server}/no-such-page/", timeout=10)
-    media = requests.get(f"{demo_server}/media/documents/E09000028/ab/abc", timeout=10)
+    missing = requests.get(f"{demo_server}/no-such-page/", timeout=60)
+    media = requests.get(f"{demo_server}/media/documents/E09000028/ab/abc", timeout=60)
 
     for response in (missing, media):
         assert response.status_code == 404
