@@ -1,8 +1,9 @@
-import os
-
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+from config.startup import settings_module_or_exit
+
+# Without DJANGO_SETTINGS_MODULE only a development checkout gets settings (config.startup).
+settings_module_or_exit()
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -7,6 +7,7 @@ them with the GEO_DATASET_RULES setting, e.g. {"listed-building": {"buffer_m": 3
 
 from dataclasses import dataclass, replace
 
+import pydantic
 from django.conf import settings
 
 # The national planning data platform's slugs (our vocabulary), plus a few local layers
@@ -72,6 +73,60 @@ RULES: dict[str, DatasetRule] = {
     # The largest root protection area in BS 5837 has a 15 m radius.
     "tree": DatasetRule(buffer_m=15.0),
 }
+
+
+class RuleOverride(pydantic.BaseModel):
+    """What GEO_DATASET_RULES may say about one dataset: any of DatasetRule's fields.
+
+    The bounds keep a typing slip from reaching the database: a buffer of kilometres makes
+    every site's lookup scan a district.
+    """
+
+    model_config = pydantic.ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+    buffer_m: float = pydantic.Field(default=0.0, ge=0.0, le=2000.0)
+    graze_max_share_pct: float = pydantic.Field(default=0.0, ge=0.0, le=100.0)
+    graze_max_area_m2: float = pydantic.Field(default=0.0, ge=0.0, le=10_000.0)
+    graze_max_width_m: float = pydantic.Field(default=0.0, ge=0.0, le=100.0)
+
+
+RULE_OVERRIDES_EXAMPLE = '{"listed-building": {"buffer_m": 30}}'
+
+
+def parse_rule_overrides(raw: dict) -> dict[str, dict[str, float]]:
+    """GEO_DATASET_RULES checked: known datasets, known keys, numbers in range.
+
+    Raises ValueError naming the dataset and key at fault; returns only the keys given, so
+    the rest of each rule keeps its default.
+    """
+    overrides: dict[str, dict[str, float]] = {}
+    for dataset, rule in raw.items():
+        if dataset not in KNOWN_DATASETS:
+            raise ValueError(
+                f"unknown dataset {dataset!r}: use the planning data platform's names "
+                f"({', '.join(sorted(KNOWN_DATASETS))}), e.g. {RULE_OVERRIDES_EXAMPLE}."
+            )
+        if not isinstance(rule, dict):
+            raise ValueError(
+                f"the rule for {dataset!r} must be an object of "
+                f"{', '.join(RuleOverride.model_fields)}, e.g. {RULE_OVERRIDES_EXAMPLE}."
+            )
+        try:
+            checked = RuleOverride.model_validate(rule)
+        except pydantic.ValidationError as error:
+            problem = error.errors(include_url=False)[0]
+            key = ".".join(str(part) for part in problem["loc"])
+            if problem["type"] == "extra_forbidden":
+                message = f"unknown key {key!r}"
+            else:
+                message = f"{key}={problem.get('input')!r}: {problem['msg'].lower()}"
+            raise ValueError(
+                f"in the rule for {dataset!r}, {message}. A rule may set "
+                f"{', '.join(RuleOverride.model_fields)} (metres, m² and per cent, as "
+                f"numbers), e.g. {RULE_OVERRIDES_EXAMPLE}."
+            ) from None
+        overrides[dataset] = checked.model_dump(exclude_unset=True)
+    return overrides
 
 
 def rule_for(dataset: str) -> DatasetRule:

@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 
 from tests.browser import browser  # noqa: F401  (a fixture: the session's Chromium)
@@ -18,3 +20,13 @@ def trafford(db):
 @pytest.fixture
 def officer(southwark):
     return UserFactory(username="alice", council=southwark)
+
+
+@pytest.fixture(autouse=True)
+def cache_of_our_own(settings):
+    # The cache (the API's rate-limit counters) is a real Redis shared by every test run on
+    # this machine: each test keys its entries under a prefix of its own, so no counter is
+    # shared, and nothing needs clearing (entries expire with their windows).
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    }

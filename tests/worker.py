@@ -33,14 +33,19 @@ class Worker:
 
     def __init__(self, queue: str, *, beat: bool = False, **env):
         database = connection.settings_dict
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        passed = {
             "DATABASE_URL": f"postgis://{database['USER']}@{database['HOST']}:{database['PORT']}/"
             f"{database['NAME']}",
             "REDIS_URL": settings.REDIS_URL,
             "TRIAGE_TASK_QUEUE": queue,
             **{key: str(value) for key, value in env.items()},
+        }
+        self.env = {
+            **os.environ,
+            **passed,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            # The test settings ignore the environment but for what is named here.
+            "TRIAGE_TEST_SETTINGS_FROM_ENV": ",".join(passed),
         }
         self.queue = queue
         self.beat = beat

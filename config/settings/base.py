@@ -4,12 +4,26 @@ from the environment through config.env, which fails loudly on a bad value."""
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_float, env_int, env_json_object, env_list, env_str, env_url
+from config.env import (
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_json_object,
+    env_list,
+    env_log_level,
+    env_matching,
+    env_str,
+    env_url,
+)
+from geo.datasets import parse_rule_overrides
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+# Secrets (secret=True) may come from a file instead: DJANGO_SECRET_KEY_FILE=/run/secrets/...
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", secret=True)
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -70,7 +84,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = env_url("DATABASE_URL", schemes=("postgis", "postgres", "postgresql"))
+DATABASE_URL = env_url("DATABASE_URL", schemes=("postgis", "postgres", "postgresql"), secret=True)
 # Each web or worker process keeps at most one connection per thread, reused for
 # DATABASE_CONN_MAX_AGE seconds and checked before reuse, so a database restart costs one
 # failed check, not a failed request. Gunicorn's sync workers bound the count (one each).
@@ -115,9 +129,17 @@ AXES_VERBOSE = False
 # --- The officers' and managers' pages ---------------------------------------
 SERVICE_NAME = env_str("SERVICE_NAME", "Planning triage")
 # The header's colour when a council has not set its own (Council.brand_colour).
-DEFAULT_BRAND_COLOUR = env_str("DEFAULT_BRAND_COLOUR", "#1d70b8")
+DEFAULT_BRAND_COLOUR = env_matching(
+    "DEFAULT_BRAND_COLOUR", "#1d70b8", pattern=r"#[0-9a-fA-F]{6}", example="#1d70b8"
+)
 # A map tile server on the council's network ({z}/{x}/{y} URL). Empty: a plain background.
-MAP_TILE_URL = env_url("MAP_TILE_URL", "", schemes=("http", "https"))
+# Any order of the placeholders: some servers put {y} before {x}.
+MAP_TILE_URL = env_matching(
+    "MAP_TILE_URL",
+    "",
+    pattern=r"(https?://[^/\s]+/(?=\S*\{z\})(?=\S*\{x\})(?=\S*\{y\})\S+)?",
+    example="https://tiles.example.gov.uk/{z}/{x}/{y}.png, or empty for a plain background",
+)
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 QUEUE_PAGE_SIZE = env_int("QUEUE_PAGE_SIZE", 50, minimum=5)
 # Under this many days to the determination deadline, an application is "at risk".
@@ -147,7 +169,7 @@ MEDIA_URL = "/media/"
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # --- Redis and Celery -------------------------------------------------------
-REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss"))
+REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss"), secret=True)
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
@@ -161,16 +183,30 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, float] = {
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
+# The cache holds only what may be lost (the API's rate-limit counters). Give it a Redis
+# database of its own with CACHE_REDIS_URL; by default it shares the broker's, under a prefix.
+CACHE_REDIS_URL = env_url("CACHE_REDIS_URL", REDIS_URL, schemes=("redis", "rediss"), secret=True)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_REDIS_URL,
+        "KEY_PREFIX": "triage",
+        # A Redis that does not answer within a second fails the call rather than the
+        # request waiting on it (the API's throttles then let requests through).
+        "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0},
+    }
+}
+
 # --- Constraint layers --------------------------------------------------------
 # Per-dataset overrides of the buffers and graze thresholds in geo/datasets.py, e.g.
 # {"listed-building": {"buffer_m": 30}}.
-GEO_DATASET_RULES = env_json_object("GEO_DATASET_RULES", {})
+GEO_DATASET_RULES = env_json_object("GEO_DATASET_RULES", {}, parse=parse_rule_overrides)
 
 # --- Model server (optional) ------------------------------------------------
 # With no LLM_BASE_URL, the rules engine does all extraction.
 LLM_BASE_URL = env_url("LLM_BASE_URL", "", schemes=("http", "https"))
 LLM_MODEL = env_str("LLM_MODEL", "")
-LLM_API_KEY = env_str("LLM_API_KEY", "")
+LLM_API_KEY = env_str("LLM_API_KEY", "", secret=True)
 LLM_TIMEOUT_SECONDS = env_float("LLM_TIMEOUT_SECONDS", 60.0, minimum=0.1)
 HEALTHCHECK_TIMEOUT_SECONDS = env_float("HEALTHCHECK_TIMEOUT_SECONDS", 2.0, minimum=0.1)
 
@@ -188,7 +224,15 @@ DOCUMENT_MAX_IMAGE_PIXELS = env_int("DOCUMENT_MAX_IMAGE_PIXELS", 60_000_000, min
 # --- Triage -----------------------------------------------------------------
 # Which engine reads documents when a run does not name one: the model server when one is
 # configured, otherwise the deterministic rules engine (which does the whole job on its own).
-TRIAGE_DEFAULT_ENGINE = env_str("TRIAGE_DEFAULT_ENGINE", "llm" if LLM_BASE_URL else "rules")
+TRIAGE_DEFAULT_ENGINE = env_choice(
+    "TRIAGE_DEFAULT_ENGINE", "llm" if LLM_BASE_URL else "rules", choices=("rules", "llm")
+)
+if TRIAGE_DEFAULT_ENGINE == "llm" and not (LLM_BASE_URL and LLM_MODEL):
+    raise ImproperlyConfigured(
+        "TRIAGE_DEFAULT_ENGINE=llm (the default once LLM_BASE_URL is set) needs the model "
+        "server: set both LLM_BASE_URL (e.g. http://model-server:8000/v1) and LLM_MODEL (the "
+        "served model's name), or set TRIAGE_DEFAULT_ENGINE=rules."
+    )
 TRIAGE_MAX_PAGES = env_int("TRIAGE_MAX_PAGES", DOCUMENT_MAX_PAGES, minimum=1)
 TRIAGE_MAX_DOCUMENT_BYTES = env_int("TRIAGE_MAX_DOCUMENT_BYTES", DOCUMENT_MAX_BYTES, minimum=1024)
 TRIAGE_OCR_ENABLED = env_bool("TRIAGE_OCR_ENABLED", True)
@@ -231,7 +275,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = env_float(
 )
 CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = 1
 # The Celery queue triage runs are sent to (a deployment may give triage its own workers).
-TRIAGE_TASK_QUEUE = env_str("TRIAGE_TASK_QUEUE", "celery")
+TRIAGE_TASK_QUEUE = env_matching(
+    "TRIAGE_TASK_QUEUE", "celery", pattern=r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}", example="triage"
+)
 # Characters per request to the model (about 4 characters a token); longer documents are split
 # by page and the findings merged.
 LLM_PROMPT_CHAR_BUDGET = env_int("LLM_PROMPT_CHAR_BUDGET", 24000, minimum=1000)
@@ -257,6 +303,17 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Requests a council API key may make (planning.api.throttles): every API call, and apart
+# from that, document uploads, which cost reading, OCR and triage work. A busy authority
+# takes a few hundred applications a week with tens of documents each, sent as they arrive;
+# even a back-office system catching up after an outage stays far below these. They stop a
+# runaway loop or a misbehaving integration from crowding out everyone else.
+_RATE = r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)"
+API_THROTTLE_RATE = env_matching("API_THROTTLE_RATE", "1200/min", pattern=_RATE, example="1200/min")
+API_UPLOAD_THROTTLE_RATE = env_matching(
+    "API_UPLOAD_THROTTLE_RATE", "120/min", pattern=_RATE, example="120/min"
+)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -280,5 +337,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_log_level("LOG_LEVEL", "INFO")},
 }

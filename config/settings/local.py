@@ -2,16 +2,20 @@
 
 import os
 
+from config.env import set_default
+
 # The defaults match deploy/local/services.sh; set the variables to point elsewhere.
-os.environ.setdefault("DJANGO_SECRET_KEY", "local-development-only-not-secret")
-os.environ.setdefault("DJANGO_DEBUG", "true")
+set_default("DJANGO_SECRET_KEY", "local-development-only-not-secret")
+set_default("DJANGO_DEBUG", "true")
 # One variable per fact: the ports deploy/local/services.sh starts the services on.
-os.environ.setdefault(
+set_default(
     "DATABASE_URL",
     f"postgis://postgres@127.0.0.1:{os.environ.get('TRIAGE_PG_PORT', '54329')}/triage",
 )
-os.environ.setdefault(
-    "REDIS_URL", f"redis://127.0.0.1:{os.environ.get('TRIAGE_REDIS_PORT', '63799')}/0"
-)
+if "REDIS_URL" not in os.environ and "REDIS_URL_FILE" not in os.environ:
+    _REDIS = f"redis://127.0.0.1:{os.environ.get('TRIAGE_REDIS_PORT', '63799')}"
+    os.environ["REDIS_URL"] = f"{_REDIS}/0"
+    # The cache in a database of its own, so clearing it never touches the queues.
+    set_default("CACHE_REDIS_URL", f"{_REDIS}/2")
 
-from config.settings.base import *  # noqa: F403
+from config.settings.base import *  # noqa: E402, F403

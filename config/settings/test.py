@@ -1,20 +1,38 @@
 """The test suite: the same local services as development, a separate database
-(pytest-django creates test_<name>) and a separate Redis database."""
+(pytest-django creates test_<name>) and separate Redis databases.
+
+The settings read nothing else from the environment: a variable exported in a developer's
+shell (LLM_BASE_URL for the demo, a LOG_LEVEL, GEO_DATASET_RULES ...) must not change what
+the suite runs with, so every setting not pinned here takes base's default. Deliberate
+inputs are the services' ports (TRIAGE_PG_PORT, TRIAGE_REDIS_PORT), the test database's
+name (TRIAGE_TEST_DB), and the variables a test names in TRIAGE_TEST_SETTINGS_FROM_ENV when
+it starts a process of its own with settings of its own (tests/worker.py).
+"""
 
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
-# One variable per fact: the ports deploy/local/services.sh starts the services on.
-os.environ.setdefault(
-    "DATABASE_URL",
-    f"postgis://postgres@127.0.0.1:{os.environ.get('TRIAGE_PG_PORT', '54329')}/triage",
-)
-os.environ.setdefault(
-    "REDIS_URL", f"redis://127.0.0.1:{os.environ.get('TRIAGE_REDIS_PORT', '63799')}/1"
-)
+from config.env import reading_only
 
-from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR
+_PG_PORT = os.environ.get("TRIAGE_PG_PORT", "54329")
+_REDIS = f"redis://127.0.0.1:{os.environ.get('TRIAGE_REDIS_PORT', '63799')}"
+TEST_ENVIRONMENT = {
+    "DJANGO_SECRET_KEY": "test-only-not-secret",
+    "DATABASE_URL": f"postgis://postgres@127.0.0.1:{_PG_PORT}/triage",
+    "REDIS_URL": f"{_REDIS}/1",
+    # The rate-limit counters, apart from the queues; each test has its own key prefix
+    # (tests/conftest.py), so runs side by side never share a counter.
+    "CACHE_REDIS_URL": f"{_REDIS}/6",
+}
+_PASSED = [
+    name.strip()
+    for name in os.environ.get("TRIAGE_TEST_SETTINGS_FROM_ENV", "").split(",")
+    if name.strip()
+]
+TEST_ENVIRONMENT.update({name: os.environ[name] for name in _PASSED if name in os.environ})
+
+with reading_only(TEST_ENVIRONMENT):
+    from config.settings.base import *  # noqa: F403
+    from config.settings.base import BASE_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / ".local" / "test-media"

@@ -40,16 +40,18 @@ PROBLEM_DESCRIPTIONS = {
     415: "The body's or the file's type is not accepted.",
     422: "Understood but not accepted: an unreadable PDF, or an Idempotency-Key reused "
     "for another request.",
+    429: "The API key has sent more requests (or document uploads) than its limit allows; "
+    "`Retry-After` says how many seconds to wait.",
 }
 
 
 def problems(*codes: int) -> dict:
-    """Problem responses for `codes`, plus the 401 and 404 every call may meet."""
+    """Problem responses for `codes`, plus the 401, 404 and 429 every call may meet."""
     return {
         (code, PROBLEM_CONTENT_TYPE): OpenApiResponse(
             ProblemSerializer, description=PROBLEM_DESCRIPTIONS[code]
         )
-        for code in sorted({*codes, 401, 404})
+        for code in sorted({*codes, 401, 404, 429})
     }
 
 

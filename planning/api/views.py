@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, mixins, status
+from rest_framework import exceptions, generics, mixins, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
@@ -42,6 +42,7 @@ from planning.api.serializers import (
     ApplicationUpdate,
     DocumentSerializer,
 )
+from planning.api.throttles import CouncilKeyThrottle, DocumentUploadThrottle
 from planning.models import ApplicationStatus, PlanningApplication
 from planning.odp import SOURCE_FORMAT as ODP
 from planning.odp import OdpApplication, odp_pointer
@@ -117,6 +118,7 @@ class ApplicationPagination(PageNumberPagination):
 class CouncilSystemView(generics.GenericAPIView):
     authentication_classes = [CouncilApiKeyAuthentication]
     permission_classes = [IsCouncilSystem]
+    throttle_classes: list[type[CouncilKeyThrottle]] = [CouncilKeyThrottle]
     # Anything else in the query string is refused, so a misspelt filter is not ignored.
     query_parameters: frozenset[str] = frozenset()
 
@@ -133,6 +135,20 @@ class CouncilSystemView(generics.GenericAPIView):
                 if not value.isdigit() or int(value) < low or (high and int(value) > high):
                     upto = f" up to {high}" if high else ""
                     raise parameter_error(name, f"Give a whole number from {low}{upto}.")
+
+    def check_throttles(self, request):
+        # As DRF's, with the answer naming the limit reached (a 429 problem, Retry-After).
+        refused = [
+            throttle
+            for throttle in self.get_throttles()
+            if not throttle.allow_request(request, self)
+        ]
+        if refused:
+            limits = " and ".join(throttle.describe() for throttle in refused)
+            raise exceptions.Throttled(
+                max(throttle.wait() for throttle in refused),
+                detail=f"This API key has reached its limit of {limits}.",
+            )
 
     def get_queryset(self):
         return (
@@ -435,6 +451,7 @@ class ApplicationDetailView(CouncilSystemView):
 class DocumentListView(CouncilSystemView):
     serializer_class = DocumentSerializer
     parser_classes = [MultiPartParser]
+    throttle_classes = [CouncilKeyThrottle, DocumentUploadThrottle]
     pagination_class = None
     writes_to_an_object = True
 
