@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from planning.models import CouncilApiKey, PlanningApplication, Role, User
 from planning.services import ensure_user
+from policies.models import ValidationRequirement
 from tests.api.conftest import client_for
 from tests.factories import CouncilApiKeyFactory, PlanningApplicationFactory, UserFactory
 
@@ -127,3 +128,23 @@ def test_update_leaves_no_history_row(southwark):
     PlanningApplication.objects.filter(pk=application.pk).update(last_activity="Looked at")
 
     assert application.history.count() == 1
+
+
+def test_a_councils_admin_reads_the_history_of_the_national_list_and_their_own(
+    client, council_admin, southwark
+):
+    national = ValidationRequirement.objects.create(
+        key="location-plan", document="location_plan", title="Location plan", reason="Always."
+    )
+    own = ValidationRequirement.objects.create(
+        council=southwark, key="cil", document="cil_form", title="CIL form", reason="CIL."
+    )
+    own.title = "CIL additional information form"
+    own.save()
+    client.force_login(council_admin)
+
+    for requirement in (national, own):
+        page = client.get(admin_url(requirement, "history"))
+        assert page.status_code == 200
+        listed = page.context["page_obj"].object_list
+        assert [row.title for row in listed] == [row.title for row in requirement.history.all()]
