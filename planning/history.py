@@ -1,5 +1,5 @@
 """The edit history of the records people change in the admin: councils, their people,
-their applications and their keys (django-simple-history; docs/decisions/0009).
+applications and keys, and validation requirements (django-simple-history; ADR 0009).
 
 Every save() of a tracked record adds a row to its historical table, with who made it when
 a request is in hand (HistoryRequestMiddleware). QuerySet.update() and bulk_create() write
