@@ -5,20 +5,25 @@ administrator sees only their own council's records on every screen, cannot move
 to another council, and cannot change what only the services change (a submission's
 contents, the statutory clock, decisions, a key's secret). Maps are drawn with the
 project's own Leaflet (planning.admin_maps), never a library from the internet.
+
+Councils, people, applications and keys keep an edit history (planning.history); its
+screens are scoped like the records (planning.admin_history) and only read, never revert.
 """
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from planning.access import applications_visible_to_user, rows_visible_to_user
+from planning.admin_history import ScopedHistoryAdmin
 from planning.admin_maps import AdminMapMedia, geometry_map
 from planning.keys import revoke_api_key
 from planning.models import Council, CouncilApiKey, Document, PlanningApplication, Role, User
 from planning.services import ensure_role_groups
 
 
-class CouncilScopedAdmin(admin.ModelAdmin):
-    """Rows limited to the user's council through `council_field` (planning.access).
+class CouncilScopedAdmin(ScopedHistoryAdmin):
+    """Rows, and their history, limited to the user's council through `council_field`
+    (planning.access).
 
     The "council" list filter, which would name every council, is for superusers only.
     """
@@ -47,6 +52,12 @@ class CouncilAdmin(CouncilScopedAdmin):
             return councils
         return councils.filter(pk=request.user.council_id or -1)
 
+    def history_scope(self, request, rows):
+        # A historical row's primary key is its own; `id` is the council's.
+        if request.user.is_superuser:
+            return rows
+        return rows.filter(id=request.user.council_id or -1)
+
     def get_readonly_fields(self, request, obj=None):
         return () if request.user.is_superuser else ("code",)
 
@@ -68,6 +79,10 @@ class CouncilUserAdmin(CouncilScopedAdmin, UserAdmin):
         users = super().get_queryset(request)
         # A platform account is never a council's to manage, even one that names a council.
         return users if request.user.is_superuser else users.filter(is_superuser=False)
+
+    def history_scope(self, request, rows):
+        rows = super().history_scope(request, rows)
+        return rows if request.user.is_superuser else rows.filter(is_superuser=False)
 
     def get_readonly_fields(self, request, obj=None):
         # A council's administrator manages their own people, never the platform's powers:

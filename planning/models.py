@@ -8,6 +8,7 @@ from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db.models import F, Q
 from django.utils import timezone
 
+from planning.history import EditHistory
 from planning.statutory import categorise, statutory_clock
 
 ONS_CODE_VALIDATOR = RegexValidator(
@@ -48,6 +49,7 @@ class Council(models.Model):
         help_text="A PNG, JPEG or SVG logo shown in the header (at most 200 KB).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = EditHistory()
 
     class Meta:
         ordering = ["name"]
@@ -69,6 +71,10 @@ class User(AbstractUser):
         Council, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.OFFICER)
+    # Not the password's hash: history is read by more people, for longer.
+    history = EditHistory(
+        excluded_fields=["password", "last_login"], unrecorded_saves=["last_login"]
+    )
 
     class Meta:
         constraints = [
@@ -163,6 +169,9 @@ class PlanningApplication(models.Model):
     source_format = models.CharField(max_length=16, default="native")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The latest activity is written by update() beside each timeline event, so a saved
+    # copy of it could be stale; the timeline itself is its history.
+    history = EditHistory(excluded_fields=["last_activity_at", "last_activity"])
 
     class Meta:
         constraints = [
@@ -281,6 +290,8 @@ class CouncilApiKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The digest never changes; when a key was last used is bookkeeping, written by update().
+    history = EditHistory(excluded_fields=["digest", "last_used_at"])
 
     class Meta:
         ordering = ["council", "name"]

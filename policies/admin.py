@@ -2,7 +2,8 @@
 which each council edits for itself.
 
 A council's administrator sees the national list and their own council's list, and may add,
-change and remove only their own; another council's list is not there for them at all.
+change and remove only their own; another council's list is not there for them at all, nor
+its edit history.
 """
 
 from django import forms
@@ -10,6 +11,7 @@ from django.contrib import admin
 from django.contrib.postgres.forms import SimpleArrayField
 
 from planning.access import rows_visible_or_national
+from planning.admin_history import ScopedHistoryAdmin
 from policies.models import CONSTRAINT_CHOICES, Policy, PolicyFramework, ValidationRequirement
 from policies.services import announce_requirements_changed
 from policies.vocabulary import CATEGORIES, PROPOSAL_FACTS
@@ -119,7 +121,7 @@ class ValidationRequirementForm(forms.ModelForm):
 
 
 @admin.register(ValidationRequirement)
-class ValidationRequirementAdmin(admin.ModelAdmin):
+class ValidationRequirementAdmin(ScopedHistoryAdmin):
     form = ValidationRequirementForm
     list_display = ["title", "key", "council", "active", "source"]
     list_filter = ["active", "document"]
@@ -150,6 +152,9 @@ class ValidationRequirementAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return _own_or_national(super().get_queryset(request), request)
+
+    def history_scope(self, request, rows):
+        return _own_or_national(rows, request)
 
     def get_readonly_fields(self, request, obj=None):
         # A council's administrator works on their own council's list only.

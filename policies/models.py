@@ -9,6 +9,7 @@ old row superseded and adds a new one, so a finding that cited the old text (tri
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from planning.history import EditHistory
 from planning.models import Council
 from policies.vocabulary import CATEGORIES, CONSTRAINT_KINDS, PROPOSAL_FACTS
 
@@ -164,6 +165,8 @@ class ValidationRequirement(models.Model):
     # The file it was loaded from, if any (a requirement added in the admin has none).
     loaded_from = models.CharField(max_length=255, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Councils edit their lists in the admin: who changed a requirement, and from what.
+    history = EditHistory()
 
     class Meta:
         constraints = [

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "simple_history",
     "planning",
     "geo",
     "policies",
@@ -57,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the person behind each change in the edit history (planning.history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it answers a locked-out sign-in attempt.
@@ -125,6 +128,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "dashboard/locked_out.html"
 AXES_VERBOSE = False
+
+# Edit history (docs/decisions/0009): read in the admin, never reverted from it; changes go
+# through the admin's own forms and the services.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- The officers' and managers' pages ---------------------------------------
 SERVICE_NAME = env_str("SERVICE_NAME", "Planning triage")
