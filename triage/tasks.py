@@ -11,6 +11,7 @@ TRIAGE_TASK_MAX_RETRIES) and database errors (a restart or failover; up to
 TRIAGE_DATABASE_RETRIES, at most 30 s apart). Anything else ends the run visibly.
 """
 
+import logging
 import random
 
 from celery import shared_task
@@ -21,6 +22,7 @@ from triage import reruns, services, summaries
 from triage.extractors.base import TransientEngineError
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+logger = logging.getLogger(__name__)
 
 
 def _backoff(retries: int) -> float:
@@ -71,7 +73,13 @@ def _retry(task, run_id: int, countdown: float, error: Exception | None = None):
 
 @shared_task(acks_late=True)
 def recover_stuck_runs() -> int:
-    return len(services.recover_stuck_runs()) + len(services.start_missing_runs())
+    try:
+        return len(services.recover_stuck_runs()) + len(services.start_missing_runs())
+    except DATABASE_ERRORS as error:
+        # The database is away; the next sweep (seconds from now) looks again.
+        services.close_old_connections_now()
+        logger.warning("sweep skipped, the database is unavailable: %s", error)
+        return 0
 
 
 @shared_task(acks_late=True)
