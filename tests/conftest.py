@@ -4,7 +4,10 @@ import pytest
 
 from tests.browser import browser  # noqa: F401  (a fixture: the session's Chromium)
 from tests.factories import CouncilFactory, UserFactory
-from tests.worker import queue  # noqa: F401  (a fixture: a Celery queue of the test's own)
+from tests.worker import (  # noqa: F401  (fixtures: a Celery queue and a Redis of the test's own)
+    private_redis,
+    queue,
+)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from planning.models import ApplicationStatus, Document, PlanningApplication
 from planning.services import Actor, record_event
@@ -62,11 +63,15 @@ def start_triage_for_new_document(document: Document) -> TriageRun | None:
 
 def enqueue_run(run_id: int) -> None:
     """Send the run's task. Noted on the run first, so that if the broker never gets the
-    message (it is down) the sweep sends it again once TRIAGE_REENQUEUE_AFTER_SECONDS pass."""
+    message (it is down) the sweep sends it again once TRIAGE_REENQUEUE_AFTER_SECONDS pass;
+    a broker that cannot be reached is therefore logged, not raised to whoever started the run."""
     TriageRun.objects.filter(pk=run_id).update(
         enqueued_at=timezone.now(), enqueues=F("enqueues") + 1
     )
-    run_triage_task().apply_async((run_id,), queue=settings.TRIAGE_TASK_QUEUE)
+    try:
+        run_triage_task().apply_async((run_id,), queue=settings.TRIAGE_TASK_QUEUE)
+    except BrokerUnavailable as error:
+        logger.warning("run %s not sent (the sweep will send it): %s", run_id, error)
 
 
 def run_triage_task():

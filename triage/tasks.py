@@ -12,6 +12,7 @@ TRIAGE_TASK_MAX_RETRIES) and database errors (a restart or failover; up to
 TRIAGE_DATABASE_RETRIES, at most 30 s apart). Anything else ends the run visibly.
 """
 
+import logging
 import random
 
 from celery import shared_task
@@ -23,6 +24,7 @@ from triage import document_text, pipeline, reruns, runs, summaries
 from triage.extractors.base import TransientEngineError
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+logger = logging.getLogger(__name__)
 
 
 def _backoff(retries: int) -> float:
@@ -94,7 +96,13 @@ def read_document(document_id: int) -> str:
 
 @shared_task(acks_late=True)
 def recover_stuck_runs() -> int:
-    return len(runs.recover_stuck_runs()) + len(runs.start_missing_runs())
+    try:
+        return len(runs.recover_stuck_runs()) + len(runs.start_missing_runs())
+    except DATABASE_ERRORS as error:
+        # The database is away; the next sweep (seconds from now) looks again.
+        runs.close_old_connections_now()
+        logger.warning("sweep skipped, the database is unavailable: %s", error)
+        return 0
 
 
 @shared_task(acks_late=True)

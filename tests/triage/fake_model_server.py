@@ -11,6 +11,7 @@ class FakeModelServer:
     def __init__(self):
         self.requests: list[dict] = []
         # Each reply: ("json", content_dict_or_str) | ("status", code) | ("sleep", seconds)
+        # (then no findings) | ("late", (seconds, content_dict_or_str))
         self.replies: list[tuple[str, object]] = []
         server = self
 
@@ -25,6 +26,10 @@ class FakeModelServer:
                 if kind == "sleep":
                     time.sleep(payload)
                     kind, payload = "json", {"findings": []}
+                if kind == "late":
+                    delay, payload = payload
+                    time.sleep(delay)
+                    kind = "json"
                 if kind == "status":
                     self._send(payload, {"error": {"message": "boom"}})
                     return

@@ -1,33 +1,32 @@
 """A real vLLM server on this CPU machine, for integration tests of the `llm` engine.
 
 `vllm_server` (session scope) runs deploy/model-server/cpu-test/setup.sh (a no-op once done),
-starts the server with the tiny locally generated model on a free loopback port, waits for
-/health and stops it at the end of the session. Tests that use it are marked `vllm`.
+starts the server with the tiny locally generated model on a free loopback port, waits until it
+is ready (tests/vllm/server_process.py: up to VLLM_START_TIMEOUT, 900 s by default, as long as
+the process lives) and stops it at the end of the session. Tests that use it are marked `vllm`.
 
 The model is random: its text is noise, but vLLM's constrained decoding still forces its output
 into the requested JSON schema, which is what these tests rely on.
 """
 
-import contextlib
-import os
 import secrets
-import signal
-import socket
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.vllm.server_process import (
+    ServerNotReady,
+    free_loopback_port,
+    stop,
+    wait_until_ready,
+)
+
 ROOT = Path(__file__).resolve().parents[2]
 CPU_TEST_DIR = ROOT / "deploy" / "model-server" / "cpu-test"
 SETUP_TIMEOUT_SECONDS = 1200
-START_TIMEOUT_SECONDS = float(os.environ.get("VLLM_START_TIMEOUT", "180"))
-STOP_TIMEOUT_SECONDS = 30
-LOG_TAIL_CHARACTERS = 6000
+MODEL = "tiny"
 
 
 @dataclass(frozen=True)
@@ -38,26 +37,6 @@ class VllmServer:
     root_url: str  # without /v1: /health and /metrics live here
     log_path: Path
     start_seconds: float
-
-
-def _free_loopback_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _log_tail(log_path: Path) -> str:
-    if not log_path.exists():
-        return "(no server log)"
-    return log_path.read_text(errors="replace")[-LOG_TAIL_CHARACTERS:]
-
-
-def _is_healthy(root_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{root_url}/health", timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
 
 
 def _run_setup() -> None:
@@ -76,32 +55,13 @@ def _run_setup() -> None:
         )
 
 
-def _stop(process: subprocess.Popen) -> None:
-    """Terminate the server and the engine process it spawned; kill them if they linger.
-
-    The server runs in its own process group (start_new_session), so signalling the group
-    reaches vLLM's engine-core child too and nothing else.
-    """
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=STOP_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=STOP_TIMEOUT_SECONDS)
-
-
 @pytest.fixture(scope="session")
 def vllm_server(tmp_path_factory):
     _run_setup()
-    port = _free_loopback_port()
+    port = free_loopback_port()
     api_key = secrets.token_urlsafe(24)
     root_url = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("vllm") / "server.log"
-    started = time.monotonic()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [str(CPU_TEST_DIR / "serve.sh"), str(port), api_key],
@@ -111,28 +71,19 @@ def vllm_server(tmp_path_factory):
             start_new_session=True,
         )
     try:
-        deadline = started + START_TIMEOUT_SECONDS
-        while not _is_healthy(root_url):
-            if process.poll() is not None:
-                pytest.fail(
-                    f"the vLLM server exited with {process.returncode} before it was healthy; "
-                    f"log {log_path}:\n{_log_tail(log_path)}",
-                    pytrace=False,
-                )
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"the vLLM server was not healthy after {START_TIMEOUT_SECONDS:.0f} s; "
-                    f"log {log_path}:\n{_log_tail(log_path)}",
-                    pytrace=False,
-                )
-            time.sleep(1)
+        try:
+            start_seconds = wait_until_ready(
+                process, root_url, model=MODEL, api_key=api_key, log_path=log_path
+            )
+        except ServerNotReady as error:
+            pytest.fail(f"the vLLM test server did not start: {error}", pytrace=False)
         yield VllmServer(
             base_url=f"{root_url}/v1",
-            model="tiny",
+            model=MODEL,
             api_key=api_key,
             root_url=root_url,
             log_path=log_path,
-            start_seconds=time.monotonic() - started,
+            start_seconds=start_seconds,
         )
     finally:
-        _stop(process)
+        stop(process)
