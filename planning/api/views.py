@@ -117,6 +117,9 @@ class ApplicationPagination(PageNumberPagination):
 class CouncilSystemView(generics.GenericAPIView):
     authentication_classes = [CouncilApiKeyAuthentication]
     permission_classes = [IsCouncilSystem]
+    # JSON only: DRF's browsable HTML (for `Accept: text/html` or `?format=api`) ran the
+    # pages' context processors, which expect a person, not a council's system (a 500).
+    renderer_classes = [JSONRenderer]
     # Anything else in the query string is refused, so a misspelt filter is not ignored.
     query_parameters: frozenset[str] = frozenset()
 
@@ -130,7 +133,10 @@ class CouncilSystemView(generics.GenericAPIView):
             # DRF would read an empty or malformed page as the first page.
             if name in request.query_params:
                 value = request.query_params[name]
-                if not value.isdigit() or int(value) < low or (high and int(value) > high):
+                # isdigit() alone lets other scripts' digits through: int() reads some
+                # (Arabic-Indic one is 1) and fails on others (superscript two).
+                digits = value.isascii() and value.isdigit()
+                if not digits or int(value) < low or (high and int(value) > high):
                     upto = f" up to {high}" if high else ""
                     raise parameter_error(name, f"Give a whole number from {low}{upto}.")
 
@@ -492,6 +498,9 @@ class DocumentListView(CouncilSystemView):
                     for field in unexpected
                 ]
             )
+        if len(request.FILES.getlist("file")) > 1:
+            # Django would keep the last of them silently.
+            raise invalid([{"pointer": "/file", "detail": "Send one file in each request."}])
         upload = request.FILES.get("file")
         if upload is None:
             raise invalid(

@@ -168,3 +168,37 @@ def test_the_schema_says_update_fields_are_not_nullable(client):
     for name, field in update.items():
         assert "null" not in str(field).lower(), name
         assert "default" not in field, name
+
+
+@pytest.mark.parametrize(
+    ("query", "headers"),
+    [
+        ("?status=nonsense", {"HTTP_ACCEPT": "text/html"}),
+        ("", {"HTTP_ACCEPT": "text/html"}),
+        ("?format=api", {}),
+    ],
+)
+def test_a_request_for_html_gets_a_problem_not_a_page(southwark_api, query, headers):
+    # The browsable API's page ran the dashboard's context processors on a council's key.
+    response = southwark_api.get(URL + query, **headers)
+
+    assert response.status_code in (404, 406)
+    problem(response, response.status_code)
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+@pytest.mark.parametrize("slug", ["invalid-request", "nothing"])
+def test_a_problem_type_answers_other_methods_with_a_problem(method, slug):
+    from django.test import Client
+
+    # As a real client: CSRF checked, as the test client otherwise skips it.
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)(f"/api/v1/problems/{slug}")
+
+    problem(response, 405 if slug == "invalid-request" else 404)
+
+
+@pytest.mark.parametrize("value", ["\u0661", "\uff11", "1\u00b2"])
+def test_a_page_in_digits_of_another_script_is_refused(southwark_api, value):
+    response = southwark_api.get(URL, {"page": value})
+    assert errors_at(problem(response, 400)) == {"page": "Give a whole number from 1."}
