@@ -21,9 +21,8 @@ Digital Planning examples it mutates are read from tests/api/data/odp when it is
 a checkout (`--odp-examples` elsewhere).
 """
 
-from __future__ import annotations
-
 import argparse
+import contextlib
 import copy
 import datetime
 import hashlib
@@ -150,7 +149,10 @@ class Client:
                 connection.putheader(name, value)
             if body is not None and not any(name.lower() == "content-length" for name in headers):
                 connection.putheader("Content-Length", str(len(body)))
-            connection.endheaders(body)
+            # The server may answer (a 413, say) and close before reading all of the body:
+            # its answer can still be read.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                connection.endheaders(body)
             response = connection.getresponse()
             data = response.read()
             return Answer(
