@@ -113,6 +113,16 @@ class ApplicationPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
+    def get_schema_operation_parameters(self, view):
+        # The bounds CouncilSystemView.initial enforces, so the schema offers no page 0.
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+                parameter["description"] = f"Applications per page, 1 to {MAX_PAGE_SIZE}."
+        return parameters
+
 
 class CouncilSystemView(generics.GenericAPIView):
     authentication_classes = [CouncilApiKeyAuthentication]
@@ -128,6 +138,8 @@ class CouncilSystemView(generics.GenericAPIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if not hasattr(self, request.method.lower()):
+            return  # a 405 follows, whatever the query string holds
         check_query_string(request.query_params, self.allowed_query_parameters())
         for name, low, high in (("page", 1, None), ("page_size", 1, MAX_PAGE_SIZE)):
             # DRF would read an empty or malformed page as the first page.
@@ -265,9 +277,6 @@ class ApplicationListView(mixins.ListModelMixin, CouncilSystemView):
             ),
             OpenApiParameter(
                 "received_to", datetime.date, description="Received on or before this date."
-            ),
-            OpenApiParameter(
-                "page_size", int, description=f"Applications per page, 1 to {MAX_PAGE_SIZE}."
             ),
         ],
         responses={200: ApplicationSerializer(many=True), **openapi.problems(400)},

@@ -202,3 +202,36 @@ def test_a_problem_type_answers_other_methods_with_a_problem(method, slug):
 def test_a_page_in_digits_of_another_script_is_refused(southwark_api, value):
     response = southwark_api.get(URL, {"page": value})
     assert errors_at(problem(response, 400)) == {"page": "Give a whole number from 1."}
+
+
+def test_a_method_not_offered_is_a_405_whatever_the_query(southwark_api):
+    response = southwark_api.generic("TRACE", "/api/v1/statistics/backlog.csv?format=csv")
+    problem(response, 405)
+
+
+@pytest.mark.parametrize("name", ["reviews", "findings"])
+def test_an_empty_period_is_refused_as_the_schema_says(southwark_api, name):
+    response = southwark_api.get(f"/api/v1/statistics/{name}.csv?period=")
+    assert "period" in errors_at(problem(response, 400))
+
+
+def test_the_schema_offers_only_what_the_api_accepts(client):
+    import re
+
+    schema = client.get("/api/v1/schema/?format=json").json()
+    listing = {
+        parameter["name"]: parameter["schema"]
+        for parameter in schema["paths"]["/api/v1/applications/"]["get"]["parameters"]
+    }
+    assert listing["page"]["minimum"] == 1
+    assert (listing["page_size"]["minimum"], listing["page_size"]["maximum"]) == (1, 200)
+    submit = schema["paths"]["/api/v1/applications/"]["post"]["parameters"]
+    (key,) = [parameter for parameter in submit if parameter["name"] == "Idempotency-Key"]
+    assert not re.match(key["schema"]["pattern"], "k" * 256)
+    assert not re.match(key["schema"]["pattern"], "a key")
+    for name in ("ps1", "reviews"):
+        parameters = schema["paths"][f"/api/v1/statistics/{name}.csv"]["get"]["parameters"]
+        assert "format" not in [parameter["name"] for parameter in parameters]
+        (period,) = parameters
+        assert not re.match(period["schema"]["pattern"], "0000-q1")
+        assert re.match(period["schema"]["pattern"], "2026-q2")
