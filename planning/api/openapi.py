@@ -60,6 +60,8 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     str,
     location=OpenApiParameter.HEADER,
     required=False,
+    # planning.idempotency.KEY_PATTERN: visible ASCII, at most 255 characters.
+    pattern=r"^[!-~]{1,255}$",
     description=(
         "Any unique string (a UUID) identifying this request for 24 hours. A retry with the "
         "same key and body answers the first response again, with `Idempotent-Replayed: "

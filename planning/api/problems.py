@@ -278,9 +278,18 @@ def not_found(request, *args, **kwargs) -> JsonResponse:
     )
 
 
+@csrf_exempt  # otherwise a POST here is refused with the CSRF failure page, in HTML
 def problem_type_view(request, slug: str) -> JsonResponse:
     """What a problem `type` of ours means: its URI resolves here."""
     if slug not in PROBLEM_TYPES:
         return not_found(request)
+    if request.method not in ("GET", "HEAD"):
+        response = JsonResponse(
+            problem_body(405, f'Method "{request.method}" not allowed.'),
+            status=status.HTTP_405_METHOD_NOT_ALLOWED,
+            content_type=PROBLEM_CONTENT_TYPE,
+        )
+        response["Allow"] = "GET, HEAD"
+        return response
     title, description = PROBLEM_TYPES[slug]
     return JsonResponse({"type": problem_type(slug), "title": title, "description": description})

@@ -5,6 +5,7 @@ whose figures they are. Errors are problems (application/problem+json), as every
 the API.
 """
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -16,7 +17,8 @@ from planning.api.views import CouncilSystemView, parameter_error
 from planning.statistics import Quarter
 
 CSV_MEDIA_TYPE = "text/csv"
-QUARTER_PATTERN = r"^[0-9]{4}-[qQ][1-4]$"
+# The years planning.statistics reads (FIRST_YEAR to LAST_YEAR, 1900 to 2999).
+QUARTER_PATTERN = r"^(19[0-9]{2}|2[0-9]{3})-[qQ][1-4]$"
 
 
 class CsvRenderer(BaseRenderer):
@@ -58,10 +60,17 @@ def csv_responses(description: str) -> dict:
     }
 
 
+class CsvSchema(AutoSchema):
+    def _get_format_parameters(self):
+        # `Accept: text/csv` chooses the CSV; DRF's `?format=` is refused as unknown.
+        return []
+
+
 class StatisticsCsvView(CouncilSystemView):
     """A table of the key's council as a CSV file, named with the council's code."""
 
     renderer_classes = [JSONRenderer, CsvRenderer]
+    schema = CsvSchema()
     pagination_class = None
 
     def respond(self, request, table: exports.Table, stem: str):

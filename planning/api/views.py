@@ -114,11 +114,24 @@ class ApplicationPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
+    def get_schema_operation_parameters(self, view):
+        # The bounds CouncilSystemView.initial enforces, so the schema offers no page 0.
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+                parameter["description"] = f"Applications per page, 1 to {MAX_PAGE_SIZE}."
+        return parameters
+
 
 class CouncilSystemView(generics.GenericAPIView):
     authentication_classes = [CouncilApiKeyAuthentication]
     permission_classes = [IsCouncilSystem]
     throttle_classes: list[type[CouncilKeyThrottle]] = [CouncilKeyThrottle]
+    # JSON only: DRF's browsable HTML (for `Accept: text/html` or `?format=api`) ran the
+    # pages' context processors, which expect a person, not a council's system (a 500).
+    renderer_classes = [JSONRenderer]
     # Anything else in the query string is refused, so a misspelt filter is not ignored.
     query_parameters: frozenset[str] = frozenset()
 
@@ -127,12 +140,17 @@ class CouncilSystemView(generics.GenericAPIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if not hasattr(self, request.method.lower()):
+            return  # a 405 follows, whatever the query string holds
         check_query_string(request.query_params, self.allowed_query_parameters())
         for name, low, high in (("page", 1, None), ("page_size", 1, MAX_PAGE_SIZE)):
             # DRF would read an empty or malformed page as the first page.
             if name in request.query_params:
                 value = request.query_params[name]
-                if not value.isdigit() or int(value) < low or (high and int(value) > high):
+                # isdigit() alone lets other scripts' digits through: int() reads some
+                # (Arabic-Indic one is 1) and fails on others (superscript two).
+                digits = value.isascii() and value.isdigit()
+                if not digits or int(value) < low or (high and int(value) > high):
                     upto = f" up to {high}" if high else ""
                     raise parameter_error(name, f"Give a whole number from {low}{upto}.")
 
@@ -275,9 +293,6 @@ class ApplicationListView(mixins.ListModelMixin, CouncilSystemView):
             ),
             OpenApiParameter(
                 "received_to", datetime.date, description="Received on or before this date."
-            ),
-            OpenApiParameter(
-                "page_size", int, description=f"Applications per page, 1 to {MAX_PAGE_SIZE}."
             ),
         ],
         responses={200: ApplicationSerializer(many=True), **openapi.problems(400)},
@@ -509,6 +524,9 @@ class DocumentListView(CouncilSystemView):
                     for field in unexpected
                 ]
             )
+        if len(request.FILES.getlist("file")) > 1:
+            # Django would keep the last of them silently.
+            raise invalid([{"pointer": "/file", "detail": "Send one file in each request."}])
         upload = request.FILES.get("file")
         if upload is None:
             raise invalid(

@@ -128,6 +128,21 @@ def test_it_refuses_two_files_in_one_upload(southwark_api, application):
     nothing_stored()
 
 
+def test_it_refuses_two_files_under_one_name(southwark_api, application):
+    # Django's form parsing would keep the last of them and drop the first silently.
+    files = {
+        "file": [
+            SimpleUploadedFile("a.pdf", pdf_bytes(), content_type="application/pdf"),
+            SimpleUploadedFile("b.pdf", pdf_bytes(2), content_type="application/pdf"),
+        ]
+    }
+    response = southwark_api.post(f"{URL}{application.pk}/documents/", files, format="multipart")
+    assert problem(response, 400)["errors"] == [
+        {"pointer": "/file", "detail": "Send one file in each request."}
+    ]
+    nothing_stored()
+
+
 def test_it_refuses_a_document_body_that_is_not_multipart(southwark_api, application):
     response = southwark_api.generic(
         "POST",

@@ -168,3 +168,70 @@ def test_the_schema_says_update_fields_are_not_nullable(client):
     for name, field in update.items():
         assert "null" not in str(field).lower(), name
         assert "default" not in field, name
+
+
+@pytest.mark.parametrize(
+    ("query", "headers"),
+    [
+        ("?status=nonsense", {"HTTP_ACCEPT": "text/html"}),
+        ("", {"HTTP_ACCEPT": "text/html"}),
+        ("?format=api", {}),
+    ],
+)
+def test_a_request_for_html_gets_a_problem_not_a_page(southwark_api, query, headers):
+    # The browsable API's page ran the dashboard's context processors on a council's key.
+    response = southwark_api.get(URL + query, **headers)
+
+    assert response.status_code in (404, 406)
+    problem(response, response.status_code)
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+@pytest.mark.parametrize("slug", ["invalid-request", "nothing"])
+def test_a_problem_type_answers_other_methods_with_a_problem(method, slug):
+    from django.test import Client
+
+    # As a real client: CSRF checked, as the test client otherwise skips it.
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)(f"/api/v1/problems/{slug}")
+
+    problem(response, 405 if slug == "invalid-request" else 404)
+
+
+@pytest.mark.parametrize("value", ["\u0661", "\uff11", "1\u00b2"])
+def test_a_page_in_digits_of_another_script_is_refused(southwark_api, value):
+    response = southwark_api.get(URL, {"page": value})
+    assert errors_at(problem(response, 400)) == {"page": "Give a whole number from 1."}
+
+
+def test_a_method_not_offered_is_a_405_whatever_the_query(southwark_api):
+    response = southwark_api.generic("TRACE", "/api/v1/statistics/backlog.csv?format=csv")
+    problem(response, 405)
+
+
+@pytest.mark.parametrize("name", ["reviews", "findings"])
+def test_an_empty_period_is_refused_as_the_schema_says(southwark_api, name):
+    response = southwark_api.get(f"/api/v1/statistics/{name}.csv?period=")
+    assert "period" in errors_at(problem(response, 400))
+
+
+def test_the_schema_offers_only_what_the_api_accepts(client):
+    import re
+
+    schema = client.get("/api/v1/schema/?format=json").json()
+    listing = {
+        parameter["name"]: parameter["schema"]
+        for parameter in schema["paths"]["/api/v1/applications/"]["get"]["parameters"]
+    }
+    assert listing["page"]["minimum"] == 1
+    assert (listing["page_size"]["minimum"], listing["page_size"]["maximum"]) == (1, 200)
+    submit = schema["paths"]["/api/v1/applications/"]["post"]["parameters"]
+    (key,) = [parameter for parameter in submit if parameter["name"] == "Idempotency-Key"]
+    assert not re.match(key["schema"]["pattern"], "k" * 256)
+    assert not re.match(key["schema"]["pattern"], "a key")
+    for name in ("ps1", "reviews"):
+        parameters = schema["paths"][f"/api/v1/statistics/{name}.csv"]["get"]["parameters"]
+        assert "format" not in [parameter["name"] for parameter in parameters]
+        (period,) = parameters
+        assert not re.match(period["schema"]["pattern"], "0000-q1")
+        assert re.match(period["schema"]["pattern"], "2026-q2")

@@ -19,7 +19,7 @@ from triage.exports import (
 PERIOD = OpenApiParameter(
     "period",
     str,
-    pattern=rf"^({LAST_12_MONTHS}|[0-9]{{4}}-[qQ][1-4])$",
+    pattern=rf"^({LAST_12_MONTHS}|(19[0-9]{{2}}|2[0-9]{{3}})-[qQ][1-4])$",
     required=False,
     description=(
         f"Which applications: those received in the last 12 months ({LAST_12_MONTHS}, the "
@@ -30,7 +30,10 @@ PERIOD = OpenApiParameter(
 
 def period_parameter(request) -> ReviewPeriod:
     try:
-        return review_period(request.query_params.get("period"))
+        slug = request.query_params.get("period")
+        if slug == "":  # left out means the default; given empty is a mistake
+            raise ValueError(slug)
+        return review_period(slug)
     except ValueError:
         raise parameter_error(
             "period",
