@@ -5,6 +5,7 @@ the queue itself (use with django_db(transaction=True): the worker sees committe
 see what an outage of the broker does; workers and this process send to it for that test.
 """
 
+import ctypes
 import os
 import shutil
 import signal
@@ -33,6 +34,15 @@ def queue(settings):
     client = redis.Redis.from_url(settings.REDIS_URL)
     client.delete(settings.TRIAGE_TASK_QUEUE)
     client.close()
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _end_with_this_process() -> None:
+    """Run in the child before it starts: the kernel stops it if the test process dies (a
+    test run interrupted), so no worker outlives its tests."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class Worker:
@@ -84,6 +94,7 @@ class Worker:
             cwd=ROOT,
             env=self.env,
             start_new_session=True,
+            preexec_fn=_end_with_this_process,
         )
         return self
 
