@@ -14,6 +14,7 @@ from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from planning.models import (
+    CLOSED_ON,
     CLOSED_STATUSES,
     OPEN_STATUSES,
     ApplicationStatus,
@@ -43,6 +44,34 @@ TABS = [
     Tab("decided", "Decided", "-decided"),
 ]
 TAB_BY_SLUG = {tab.slug: tab for tab in TABS}
+
+
+@dataclass(frozen=True)
+class Period:
+    """How far back the decided tab looks (`?decided=`): an officer looking up a decision
+    rarely wants a council's whole history, and counting the filters of every decision ever
+    made reads all of them. "Any time" is one choice away."""
+
+    slug: str
+    label: str
+    days: int | None
+
+
+PERIODS = [
+    Period("90", "Last 3 months", 91),
+    Period("365", "Last 12 months", 365),
+    Period("all", "Any time", None),
+]
+PERIOD_BY_SLUG = {period.slug: period for period in PERIODS}
+DEFAULT_PERIOD = PERIODS[0]
+
+
+def chosen_period(value: str | None) -> Period | None:
+    """The period asked for; the default when none is; None for one we do not offer."""
+    if not value:
+        return DEFAULT_PERIOD
+    return PERIOD_BY_SLUG.get(value)
+
 
 CATEGORY_LABELS = {
     MAJOR: "Major",
@@ -286,9 +315,13 @@ class Facet:
 
 
 def tab_queryset(
-    applications: QuerySet[PlanningApplication], tab: str, user: User | None
+    applications: QuerySet[PlanningApplication],
+    tab: str,
+    user: User | None,
+    period: Period = DEFAULT_PERIOD,
 ) -> QuerySet[PlanningApplication]:
-    """The applications a tab holds, from those the user may see (planning.access)."""
+    """The applications a tab holds, from those the user may see (planning.access). The decided
+    tab holds those closed (decided or withdrawn) within `period`."""
     if tab == "mine":
         return applications.filter(OPEN, assigned_officer=user)
     if tab == "unassigned":
@@ -296,7 +329,11 @@ def tab_queryset(
     if tab == "open":
         return applications.filter(OPEN)
     if tab == "decided":
-        return applications.filter(CLOSED)
+        closed = applications.filter(CLOSED)
+        if period.days is None:
+            return closed
+        since = timezone.localdate() - datetime.timedelta(days=period.days)
+        return closed.alias(closed_on=CLOSED_ON).filter(closed_on__gte=since)
     if tab == "recent":
         since = timezone.now() - datetime.timedelta(days=14)
         return applications.filter(last_activity_at__gte=since)

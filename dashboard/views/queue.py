@@ -24,13 +24,16 @@ def queue_page(request):
     if tab not in queue.TAB_BY_SLUG:
         raise Http404("No such tab.")
     visible = applications_visible_to_user(user)
-    base = queue.tab_queryset(visible, tab, user)
+    period = queue.chosen_period(request.GET.get("decided")) if tab == "decided" else None
+    base = queue.tab_queryset(visible, tab, user, period or queue.DEFAULT_PERIOD)
     search = queue.QueueFilter({"q": request.GET.get("q", "")}, queryset=base, choices=_NO_CHOICES)
     searched = search.qs if search.is_valid() else base
     rows = queue.combinations(searched)
     choices = queue.facet_choices(rows, council_officers(user))
     filterset = queue.QueueFilter(request.GET, queryset=base, choices=choices)
     errors = queue.form_errors(filterset)
+    if tab == "decided" and period is None:
+        errors.insert(0, ("filter-decided", "Select how far back to look from the list"))
     chosen = queue.chosen_filters(filterset)
     facets, total = queue.facet_counts(rows, chosen, choices)
     sort = request.GET.get("sort") or queue.TAB_BY_SLUG[tab].default_sort
@@ -54,6 +57,9 @@ def queue_page(request):
         "dashboard/queue.html",
         {
             "tab": queue.TAB_BY_SLUG[tab],
+            "period": period or (queue.DEFAULT_PERIOD if tab == "decided" else None),
+            "periods": queue.PERIODS,
+            "period_invalid": tab == "decided" and period is None,
             "tabs": queue.TABS,
             "tab_counts": queue.tab_counts(visible, user),
             "rows": table,

@@ -86,8 +86,8 @@ def caseload(southwark, trafford, people):
             score=10,
             status=ApplicationStatus.DETERMINED,
             decision="granted",
-            valid_date=datetime.date(2026, 9, 1),
-            decision_date=datetime.date(2026, 10, 1),
+            valid_date=timezone.localdate() - datetime.timedelta(days=90),
+            decision_date=timezone.localdate() - datetime.timedelta(days=60),
         ),
         "theirs": make(trafford, "TRF/1", lane="needs-attention", score=90, days_left=1),
     }
@@ -288,3 +288,92 @@ def test_specialist_cases_come_after_those_needing_attention_and_name_their_team
     assert references(filtered) == ["SWK/7"]
     by_lane = signed_in.get("/?tab=open&sort=lane")
     assert references(by_lane)[:2] == ["SWK/1", "SWK/7"]
+
+
+@pytest.fixture
+def older_decisions(southwark):
+    today = timezone.localdate()
+    return {
+        "last-year": make(
+            southwark,
+            "SWK/7",
+            status=ApplicationStatus.DETERMINED,
+            decision="refused",
+            valid_date=today - datetime.timedelta(days=240),
+            decision_date=today - datetime.timedelta(days=200),
+        ),
+        "long-ago": make(
+            southwark,
+            "SWK/8",
+            status=ApplicationStatus.DETERMINED,
+            decision="granted",
+            valid_date=today - datetime.timedelta(days=900),
+            decision_date=today - datetime.timedelta(days=850),
+        ),
+        "withdrawn": make(
+            southwark,
+            "SWK/9",
+            status=ApplicationStatus.WITHDRAWN,
+            withdrawn_date=today - datetime.timedelta(days=5),
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "query, expected, words",
+    [
+        ("", ["SWK/6", "SWK/9"], "2 applications decided or withdrawn in the last 3 months"),
+        (
+            "&decided=365",
+            ["SWK/6", "SWK/7", "SWK/9"],
+            "3 applications decided or withdrawn in the last 12 months",
+        ),
+        (
+            "&decided=all",
+            ["SWK/6", "SWK/7", "SWK/8", "SWK/9"],
+            "4 applications decided or withdrawn at any time",
+        ),
+    ],
+)
+def test_the_decided_tab_looks_back_as_far_as_asked(
+    signed_in, caseload, older_decisions, query, expected, words
+):
+    response = signed_in.get(f"/?tab=decided{query}")
+    # Newest decision first; withdrawn ones (no decision) after, in the period of their date.
+    assert references(response) == expected
+    assert words in response.content.decode()
+
+
+def test_the_decided_tabs_period_is_kept_by_the_search_and_the_filters(
+    signed_in, caseload, older_decisions
+):
+    page = signed_in.get("/?tab=decided&decided=all").content.decode()
+    assert page.count('<input type="hidden" name="decided" value="all">') == 1  # the search
+    assert re.search(r'name="decided" type="radio" value="all" checked', page)  # the filters
+    assert references(signed_in.get("/?tab=decided&decided=all&q=SWK/8")) == ["SWK/8"]
+
+
+def test_an_empty_period_offers_to_look_further_back(signed_in, southwark, older_decisions):
+    from planning.models import PlanningApplication
+
+    PlanningApplication.objects.filter(reference="SWK/9").delete()
+    page = signed_in.get("/?tab=decided").content.decode()
+    assert "Nothing in this view matches." in page
+    assert 'href="?tab=decided&amp;decided=all">Look at any time</a>' in page
+
+
+def test_a_period_we_do_not_offer_is_an_error_and_the_default_is_shown(
+    signed_in, caseload, older_decisions
+):
+    response = signed_in.get("/?tab=decided&decided=forever")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert '<a href="#filter-decided">Select how far back to look from the list</a>' in page
+    assert references(response) == ["SWK/6", "SWK/9"]
+
+
+def test_other_tabs_ignore_the_period(signed_in, caseload, older_decisions):
+    page = signed_in.get("/?tab=open&decided=forever").content.decode()
+    assert "There is a problem" not in page
+    assert 'name="decided"' not in page
