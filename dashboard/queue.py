@@ -66,6 +66,9 @@ PERIOD_BY_SLUG = {period.slug: period for period in PERIODS}
 DEFAULT_PERIOD = PERIODS[0]
 
 
+PERIOD_ERROR = "Select how far back to look from the list"
+
+
 def chosen_period(value: str | None) -> Period | None:
     """The period asked for; the default when none is; None for one we do not offer."""
     if not value:

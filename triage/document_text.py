@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from celery import current_app
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
 
 from planning.models import Document, TextStatus
 from planning.services import record_document_text
@@ -89,9 +88,11 @@ def _reading(document_id: int) -> Iterator[None]:
 def _count_attempt(document: Document) -> int:
     """Note one more try at reading the document, committed before reading starts, so a
     reader that dies still counts. Returns the number of tries so far, this one included."""
-    TextReadingAttempts.objects.get_or_create(document=document)
-    TextReadingAttempts.objects.filter(document=document).update(attempts=F("attempts") + 1)
-    return TextReadingAttempts.objects.get(document=document).attempts
+    # Only the holder of the document's reading lock gets here: no other writer to race.
+    record, _ = TextReadingAttempts.objects.get_or_create(document=document)
+    record.attempts += 1
+    record.save(update_fields=["attempts"])
+    return record.attempts
 
 
 def _extract_document_text(document: Document) -> list[PageText] | None:

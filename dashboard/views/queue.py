@@ -24,7 +24,12 @@ def queue_page(request):
     if tab not in queue.TAB_BY_SLUG:
         raise Http404("No such tab.")
     visible = applications_visible_to_user(user)
-    period = queue.chosen_period(request.GET.get("decided")) if tab == "decided" else None
+    # The decided tab's period (an unknown one is reported and the default shown).
+    period, period_invalid = None, False
+    if tab == "decided":
+        period = queue.chosen_period(request.GET.get("decided"))
+        period_invalid = period is None
+        period = period or queue.DEFAULT_PERIOD
     base = queue.tab_queryset(visible, tab, user, period or queue.DEFAULT_PERIOD)
     search = queue.QueueFilter({"q": request.GET.get("q", "")}, queryset=base, choices=_NO_CHOICES)
     searched = search.qs if search.is_valid() else base
@@ -32,8 +37,8 @@ def queue_page(request):
     choices = queue.facet_choices(rows, council_officers(user))
     filterset = queue.QueueFilter(request.GET, queryset=base, choices=choices)
     errors = queue.form_errors(filterset)
-    if tab == "decided" and period is None:
-        errors.insert(0, ("filter-decided", "Select how far back to look from the list"))
+    if period_invalid:
+        errors.insert(0, ("filter-decided", queue.PERIOD_ERROR))
     chosen = queue.chosen_filters(filterset)
     facets, total = queue.facet_counts(rows, chosen, choices)
     sort = request.GET.get("sort") or queue.TAB_BY_SLUG[tab].default_sort
@@ -57,9 +62,10 @@ def queue_page(request):
         "dashboard/queue.html",
         {
             "tab": queue.TAB_BY_SLUG[tab],
-            "period": period or (queue.DEFAULT_PERIOD if tab == "decided" else None),
+            "period": period,
             "periods": queue.PERIODS,
-            "period_invalid": tab == "decided" and period is None,
+            "period_invalid": period_invalid,
+            "period_error": queue.PERIOD_ERROR,
             "tabs": queue.TABS,
             "tab_counts": queue.tab_counts(visible, user),
             "rows": table,

@@ -87,3 +87,14 @@ def finding(code, value, quote, page=1, **extra) -> dict:
     }
     row.update(extra)
     return row
+
+
+def model_env(model_server: FakeModelServer, **extra) -> dict:
+    """The settings a worker needs to use `model_server` as its engine, plus `extra`."""
+    return {
+        "LLM_BASE_URL": model_server.base_url,
+        "LLM_MODEL": "fake-model",
+        "LLM_TIMEOUT_SECONDS": 60,
+        "TRIAGE_DEFAULT_ENGINE": "llm",
+        **extra,
+    }

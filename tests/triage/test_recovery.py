@@ -19,7 +19,7 @@ from psycopg import sql
 
 from tests.factories import PlanningApplicationFactory
 from tests.triage.factories import DocumentFactory
-from tests.triage.fake_model_server import FakeModelServer, finding
+from tests.triage.fake_model_server import FakeModelServer, finding, model_env
 from tests.worker import Worker, wait_for
 from triage import runs
 from triage.models import Finding, RunStatus, TriageRun
@@ -28,16 +28,6 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 STOREYS_ANSWER = {"findings": [finding("proposal.storeys", "3", "Three storeys are proposed")]}
 STOREYS = ("json", STOREYS_ANSWER)
-
-
-def model_env(model_server, **extra) -> dict:
-    return {
-        "LLM_BASE_URL": model_server.base_url,
-        "LLM_MODEL": "fake-model",
-        "LLM_TIMEOUT_SECONDS": 60,
-        "TRIAGE_DEFAULT_ENGINE": "llm",
-        **extra,
-    }
 
 
 @pytest.fixture

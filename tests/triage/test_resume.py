@@ -10,23 +10,13 @@ from celery import current_app
 from planning.models import TextStatus
 from tests.factories import PlanningApplicationFactory
 from tests.triage.factories import DocumentFactory
-from tests.triage.fake_model_server import FakeModelServer, finding
+from tests.triage.fake_model_server import FakeModelServer, finding, model_env
 from tests.worker import Worker, wait_for
 from triage import document_text, receivers, runs
 from triage.models import RunReading, RunStatus, TextReadingAttempts, TriageRun
 
 STOREYS = "Three storeys are proposed on the site."
 BASEMENT = "A basement is proposed under the rear garden."
-
-
-def _model_env(model_server, **extra) -> dict:
-    return {
-        "LLM_BASE_URL": model_server.base_url,
-        "LLM_MODEL": "fake-model",
-        "LLM_TIMEOUT_SECONDS": 60,
-        "TRIAGE_DEFAULT_ENGINE": "llm",
-        **extra,
-    }
 
 
 def _asked_about(request: dict) -> str:
@@ -49,7 +39,7 @@ def test_a_killed_workers_run_resumes_without_reading_its_finished_documents_aga
             ("sleep", 30),  # the second document: the worker is killed while it waits
             ("json", {"findings": [finding("proposal.basement", "yes", "A basement is proposed")]}),
         ]
-        env = _model_env(
+        env = model_env(
             model_server,
             TRIAGE_RUN_LEASE_SECONDS=3,
             TRIAGE_RECOVER_EVERY_SECONDS=2,

@@ -10,7 +10,7 @@ from planning.models import PlanningApplication
 from planning.signals import application_submitted
 from tests.factories import PlanningApplicationFactory
 from tests.triage.factories import DocumentFactory
-from tests.triage.fake_model_server import FakeModelServer, finding
+from tests.triage.fake_model_server import FakeModelServer, finding, model_env
 from tests.worker import Worker, wait_for
 from triage.models import RunStatus, TriageRun
 
@@ -63,15 +63,12 @@ def test_a_run_whose_worker_is_killed_is_delivered_again_and_completes_once(queu
                 {"findings": [finding("proposal.storeys", "3", "Three storeys are proposed")]},
             ),
         ]
-        env = {
-            "LLM_BASE_URL": model_server.base_url,
-            "LLM_MODEL": "fake-model",
-            "LLM_TIMEOUT_SECONDS": 60,
-            "TRIAGE_DEFAULT_ENGINE": "llm",
-            "CELERY_VISIBILITY_TIMEOUT": 10,
-            "TRIAGE_RUN_LEASE_SECONDS": 3,
-            "CELERY_RESTORE_INTERVAL_SECONDS": 1,
-        }
+        env = model_env(
+            model_server,
+            CELERY_VISIBILITY_TIMEOUT=10,
+            TRIAGE_RUN_LEASE_SECONDS=3,
+            CELERY_RESTORE_INTERVAL_SECONDS=1,
+        )
         first = Worker(queue, **env).start()
         try:
             from triage import runs

@@ -82,14 +82,24 @@ class Extractor(ABC):
     def combine(
         self, documents: list[DocumentInput], readings: list[DocumentReading]
     ) -> ExtractionResult:
-        """The findings whose quotes are on their pages, one per (code, value, document)."""
+        """The findings whose quotes are on their pages and that the engine keeps in scope,
+        one per (code, value, document)."""
         drafts = [draft for reading in readings for draft in reading.drafts]
         kept, dropped = keep_verified(drafts, documents)
+        in_scope, out_of_scope = self.in_scope(kept, documents)
         return ExtractionResult(
-            merge_findings(kept),
+            merge_findings(in_scope),
             dropped_quotes=dropped + sum(reading.invalid for reading in readings),
+            out_of_scope=out_of_scope,
             pages_read=sum(reading.pages for reading in readings),
         )
+
+    def in_scope(
+        self, drafts: list[FindingDraft], documents: list[DocumentInput]
+    ) -> tuple[list[FindingDraft], int]:
+        """The verified drafts this engine keeps, and how many it drops: all of them, unless
+        an engine can quote from where a claim is not made (keep_in_scope)."""
+        return drafts, 0
 
     def check_conflicts(
         self,

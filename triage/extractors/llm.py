@@ -25,8 +25,6 @@ from triage.extractors.base import (
     ExtractionResult,
     Extractor,
     keep_in_scope,
-    keep_verified,
-    merge_findings,
 )
 from triage.extractors.llm_conflicts import LLMConflictChecker
 from triage.llm_client import LLMClient, ModelOutputInvalid
@@ -188,20 +186,13 @@ class LLMExtractor(Extractor):
                 reading.drafts.append(self._draft(document, finding))
         return reading
 
-    def combine(
-        self, documents: list[DocumentInput], readings: list[DocumentReading]
-    ) -> ExtractionResult:
-        """As every engine, and only findings quoted from a block that can state them."""
-        drafts = [draft for reading in readings for draft in reading.drafts]
-        kept, dropped = keep_verified(drafts, documents)
+    def in_scope(
+        self, drafts: list[FindingDraft], documents: list[DocumentInput]
+    ) -> tuple[list[FindingDraft], int]:
+        """Only findings quoted from a block that can state them: a model may quote a form's
+        question, quoted policy or the planning history."""
         blocks = {document.key: document_blocks(document.pages) for document in documents}
-        in_scope, out_of_scope = keep_in_scope(kept, blocks)
-        return ExtractionResult(
-            merge_findings(in_scope),
-            dropped_quotes=dropped + sum(reading.invalid for reading in readings),
-            out_of_scope=out_of_scope,
-            pages_read=sum(reading.pages for reading in readings),
-        )
+        return keep_in_scope(drafts, blocks)
 
     def check_conflicts(
         self,
