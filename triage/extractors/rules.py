@@ -24,20 +24,12 @@ from triage.extractors.base import (
     Extractor,
 )
 from triage.extractors.spans import Span, sentences
-from triage.extractors.specs import (
-    NPPF_NAME,
-    SPECS,
-    Candidate,
-    DocumentFacts,
-    Reader,
-    Reading,
-    Spec,
-    blank,
-    building_kinds,
-    read_form_field,
-    read_title,
-    settle,
-)
+from triage.extractors.specs.blanking import blank
+from triage.extractors.specs.forms import read_form_field, read_title
+from triage.extractors.specs.kinds import building_kinds
+from triage.extractors.specs.policies import NPPF_NAME
+from triage.extractors.specs.reading import Candidate, DocumentFacts, Reader, Reading, Spec
+from triage.extractors.specs.registry import SPECS, settle
 from triage.schemas import DocumentEvidence, FindingDraft
 from triage.structure import Block, Role, document_blocks
 from triage.vocabulary import FindingCode

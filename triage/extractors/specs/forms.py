@@ -1,0 +1,25 @@
+"""Facts read from an application form's title and fields, which state them directly."""
+
+from triage.extractors.specs.reading import Candidate, Reading, Spec
+
+
+def read_title(spec: Spec, reading: Reading) -> list[Candidate]:
+    """A form's title names the consent types the applicant chose: "... and listed building
+    consent for alteration, extension or demolition of a listed building"."""
+    if spec.title_claim is None:
+        return []
+    pattern, value = spec.title_claim
+    match = pattern.search(reading.sentence.text)
+    if not match:
+        return []
+    return [reading.candidate(spec.code, value, match.start(), match.end(), _rank=1)]
+
+
+def read_form_field(spec: Spec, reading: Reading) -> list[Candidate]:
+    """A form field whose value is the fact: "Total net gain or loss of residential units" 5."""
+    if spec.form_field is None:
+        return []
+    match = spec.form_field.search(reading.sentence.text)
+    if not match or int(match.group(1)) < 0:
+        return []
+    return [reading.candidate(spec.code, int(match.group(1)), *match.span(), _rank=3)]

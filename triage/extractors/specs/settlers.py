@@ -1,0 +1,26 @@
+"""The shared ways of settling one code's candidates in a document into its findings."""
+
+from collections import Counter
+
+from triage.extractors.specs.reading import Candidate
+
+
+def settle_by_vote(candidates: list[Candidate]) -> list[Candidate]:
+    """One value per document: the explicit claims are counted and the majority wins (the first
+    claim on a tie)."""
+    votes = Counter(candidate.value for candidate in candidates)
+    best = max(votes.values())
+    return [next(candidate for candidate in candidates if votes[candidate.value] == best)]
+
+
+def settle_largest(candidates: list[Candidate]) -> list[Candidate]:
+    """The best-ranked candidate, and of those the largest number ("part six, part eight")."""
+    return [max(candidates, key=lambda c: (c.rank, int(c.value)))]
+
+
+def settle_first_best(candidates: list[Candidate]) -> list[Candidate]:
+    return [max(candidates, key=lambda c: (c.rank, -c.order))]
+
+
+def settle_all(candidates: list[Candidate]) -> list[Candidate]:
+    return candidates
