@@ -110,6 +110,11 @@ class _Line:
     start: int
     end: int
     text: str  # stripped
+    # In an export that names each element's section (see _element_lines): that section's
+    # title, whether the line is the title itself, and the element's kind.
+    title: str = ""
+    is_title: bool = False
+    kind: str = ""
 
 
 # --- Furniture: running headers and footers -------------------------------------------------
@@ -189,6 +194,77 @@ def _page_lines(page: PageText) -> list[_Line]:
             lines.append(_Line(page.number, start, start + len(stripped), stripped))
         offset += len(raw) + 1
     return lines
+
+
+# --- Exports that name each element's section ------------------------------------------------
+
+# Some councils publish a document's text as one line per element, each led by its kind and by
+# the title of the section it sits in: "Text: SITE AND SURROUNDINGS The site lies ...", the
+# section's own title line being "Text: SITE AND SURROUNDINGS SITE AND SURROUNDINGS". Read so,
+# the section of every paragraph is known rather than guessed, and the furniture (running
+# headers, image placeholders) is labelled as such.
+_ELEMENT = re.compile(r"^(Text|Image|Header|Footer|Checkbox|Title|Caption|Table):[ \t]?")
+_FURNITURE_KINDS = frozenset({"Header", "Footer", "Image"})
+# Share of a document's lines that must be elements for it to be read as such an export.
+ELEMENT_SHARE = 0.6
+
+
+def _doubled(text: str) -> str | None:
+    """ "SITE AND SURROUNDINGS SITE AND SURROUNDINGS" -> "SITE AND SURROUNDINGS"."""
+    half = (len(text) - 1) // 2
+    if len(text) % 2 == 1 and half >= 2 and text[half] == " " and text[:half] == text[half + 1 :]:
+        return text[:half]
+    return None
+
+
+def _element_lines(lines_by_page: list[list[_Line]]) -> list[list[_Line]] | None:
+    """The lines of an element-per-line export with their kind and section title cut off (each
+    line's text and offsets are those of its content), or None when the document is not one."""
+    every = [line for lines in lines_by_page for line in lines]
+    elements = [_ELEMENT.match(line.text) for line in every]
+    if not every or sum(1 for match in elements if match) < ELEMENT_SHARE * len(every):
+        return None
+    titles: set[str] = set()
+    for line, match in zip(every, elements, strict=True):
+        if match and match.group(1) == "Text" and (title := _doubled(line.text[match.end() :])):
+            titles.add(title)
+    by_length = sorted(titles, key=len, reverse=True)
+    current = ""
+    out: list[list[_Line]] = []
+    for lines in lines_by_page:
+        page_lines: list[_Line] = []
+        for line in lines:
+            match = _ELEMENT.match(line.text)
+            if match is None:
+                page_lines.append(line)  # a line of text run on from the element above
+                continue
+            kind, rest = match.group(1), line.text[match.end() :]
+            start = line.start + match.end()
+            if kind in _FURNITURE_KINDS or not rest.strip():
+                continue
+            if (title := _doubled(rest)) is not None:
+                current = title
+                page_lines.append(
+                    _Line(line.page, start, start + len(title), title, title, True, kind)
+                )
+                continue
+            title = next(
+                (
+                    known
+                    for known in ([current] if current else []) + by_length
+                    if rest.startswith(known)
+                    and (len(rest) == len(known) or not rest[len(known)].isalnum())
+                ),
+                "",
+            )
+            if title and len(rest) > len(title):
+                current = title
+                cut = len(title) + (len(rest[len(title) :]) - len(rest[len(title) :].lstrip()))
+                start += cut
+                rest = rest[cut:]
+            page_lines.append(_Line(line.page, start, start + len(rest), rest, title, False, kind))
+        out.append(page_lines)
+    return out
 
 
 def _wrap_width(lines: list[_Line]) -> int:
@@ -278,12 +354,18 @@ def _continues(
 
 # --- Forms ----------------------------------------------------------------------------------
 
+# Tick boxes read by OCR as glyphs ("O Yes ONo", "\u00a9 O O @", "OQ Yes ONo"): which one is
+# ticked cannot be told, so the line is the options, never an answer.
+_GLYPH = r"[OQ0\u00a9@\u00ae]{1,2}"
+_TICK_GLYPHS = rf"(?:(?:{_GLYPH}(?:yes|no)?|yes|no)(?:\s+|$)){{2,}}|{_GLYPH}(?:yes|no)"
 _TICK_OPTION = re.compile(
     r"^(?:yes|no|yes\s+no|don't know|do not know|unknown|not applicable|n/a|grade (?:i|ii\*?)|"
     r"yes, on [\w\s-]+|the agent|the applicant|other person|owner|lessee|occupier|other|"
-    r"none of the above|hectares|sq\.? metres|square metres)$",
+    r"none of the above|hectares|sq\.? metres|square metres|" + _TICK_GLYPHS + r")$",
     re.I,
 )
+# A form's declaration names the consent types the applicant applies for.
+_DECLARATION = re.compile(r"^I\s*/\s*We hereby apply for\b", re.I)
 _FORM_MARKERS = re.compile(
     r"publication of applications on planning authority websites|planning portal|"
     r"ownership certificates?|certificate of ownership|i / we hereby apply|i/we hereby apply|"
@@ -324,13 +406,16 @@ _FORM_TITLE = re.compile(
 _INLINE_TICKS = re.compile(r"\?\s*(?:yes\s+no|yes|no)\s*$", re.IGNORECASE)
 
 
+_TICK_LINE = re.compile(r"^(?:yes\s+no|" + _TICK_GLYPHS + r")$", re.I)
+
+
 def _is_form(lines: list[_Line]) -> bool:
     """A form shows its tick boxes: "Yes" then "No" on lines of their own, or after the
     question on the same line ("... site? Yes No")."""
     texts = [line.text for line in lines]
     lost_ticks = sum(
         1 for first, second in pairwise(texts) if first.lower() == "yes" and second.lower() == "no"
-    ) + sum(1 for text in texts if _INLINE_TICKS.search(text))
+    ) + sum(1 for text in texts if _INLINE_TICKS.search(text) or _TICK_LINE.match(text))
     return lost_ticks >= 3 or (lost_ticks >= 1 and any(_FORM_MARKERS.search(t) for t in texts))
 
 
@@ -476,7 +561,10 @@ def _form_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Block
     while index < len(groups):
         group = groups[index]
         page, start, end = group[0].page, group[0].start, group[-1].end
-        role = _form_role(texts[page][start:end], is_first=index == title)
+        role = _form_role(
+            texts[page][start:end],
+            is_first=index == title or bool(_DECLARATION.match(group[0].text)),
+        )
         following = groups[index + 1] if index + 1 < len(groups) else None
         if (
             role in (Role.LABEL, Role.ANSWER)
@@ -499,7 +587,9 @@ def _form_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Block
             after_question = False
         if role == Role.LABEL and len(group) == 1:
             label = text
-        blocks.append(Block(page, start, end, text, role, Section.FORM, label))
+        if group[0].is_title:
+            role = Role.LABEL  # a section's title in an element-per-line export
+        blocks.append(Block(page, start, end, text, role, Section.FORM, group[0].title or label))
         index += 1
     return blocks
 
@@ -511,6 +601,7 @@ def _prose_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Bloc
     in_table = False
     quoting = False
     quoted_blocks = 0
+    title = ""
     for group in groups:
         page = group[0].page
         start, end = group[0].start, group[-1].end
@@ -518,7 +609,17 @@ def _prose_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Bloc
         first_line = group[0].text
         if _TABLE_RULE.match(text) and "-" in text:
             continue  # a Markdown table's rule line
-        if len(group) == 1 and _is_heading_text(first_line) and not _TICK_OPTION.match(text):
+        if group[0].title and group[0].title != title:
+            # An export that names each element's section: its title is the section's, whatever
+            # came before (a table, a quotation).
+            title = heading = group[0].title
+            section = section_of(title) or Section.GENERAL
+            in_table = quoting = False
+        if group[0].is_title:
+            role = Role.HEADING
+        elif group[0].kind == "Checkbox":
+            role = Role.QUESTION  # a tick box with its question: the answer is not a claim
+        elif len(group) == 1 and _is_heading_text(first_line) and not _TICK_OPTION.match(text):
             role = Role.HEADING
             caption = bool(_TABLE_CAPTION.match(first_line))
             # A title-cased line after "... as follows:" or a caption is a table's header row,
@@ -533,7 +634,8 @@ def _prose_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Bloc
                 section = Section.GENERAL
             if not caption and not header_row:
                 heading = first_line
-            in_table = caption or (header_row and in_table)
+            # In an element-per-line export a caption names a figure, not the rows after it.
+            in_table = (caption and not group[0].kind) or (header_row and in_table)
             quoting = False
         elif quoting or _OPEN_QUOTE.match(text) or text.startswith(">"):
             role = Role.QUOTATION
@@ -568,6 +670,7 @@ def document_blocks(pages: list[PageText]) -> list[Block]:
     """The document's blocks in reading order, furniture dropped."""
     texts = {page.number: page.text for page in pages}
     lines_by_page = [_page_lines(page) for page in pages]
+    lines_by_page = _element_lines(lines_by_page) or lines_by_page
     form = _is_form([line for lines in lines_by_page for line in lines])
     groups = _group_lines(lines_by_page, texts, form)
     return _form_blocks(groups, texts) if form else _prose_blocks(groups, texts)

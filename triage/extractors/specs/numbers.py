@@ -297,7 +297,11 @@ DWELLINGS = Spec(
     settle=settle_largest,
     scope=NUMBER_SCOPE,
     voided_by=PROPOSAL_VOIDS,
-    form_field=re.compile(r"total net gain or loss of residential units\s*\n?\s*(-?\d+)", re.I),
+    # The value is the number on the field's line or the next; an export may lead that line
+    # with its section's name ("Text: Totals 1").
+    form_field=re.compile(
+        r"total net gain or loss of residential units\s*(?:\n[^\n]*?\s)?(-?\d+)\s*$", re.I
+    ),
     prefilter=re.compile(
         r"dwelling|house|home|flat|apartment|maisonette|bungalow|unit|one[- ]for[- ]one", re.I
     ),
