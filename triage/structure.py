@@ -66,6 +66,10 @@ TITLE_CODES = frozenset(
 )
 
 
+# A form's field states its value: the net gain in homes, the protecting order's number.
+FIELD_CODES = frozenset({FindingCode.DWELLINGS, FindingCode.TREE_PRESERVATION_ORDER})
+
+
 @dataclass(frozen=True)
 class Block:
     page: int
@@ -98,7 +102,7 @@ class Block:
         if self.role == Role.TITLE:
             return code in TITLE_CODES
         if self.role == Role.FIELD:
-            return code == FindingCode.DWELLINGS
+            return code in FIELD_CODES
         if code in CONSTRAINT_CODES:
             return self.states_claims
         return self.states_proposal
@@ -380,6 +384,13 @@ _GUIDANCE_START = re.compile(
     r"to assist|having referred|and/or|or:|once submitted|our system|tell us|publication of)",
     re.I,
 )
+# The form's own instructions, wherever they stand in the sentence: "A sketch plan is also
+# advised when notifying the LPA of works to trees in a conservation area (see guidance notes)".
+_GUIDANCE_WORDS = re.compile(
+    r"\b(?:must|should|advised|helpful|see (?:the )?guidance|guidance notes?|e\.g\.|"
+    r"for example|the LPA|this question|this form)\b",
+    re.I,
+)
 _SECOND_PERSON = re.compile(r"\b(?:you|your)\b", re.I)
 _QUESTION_START = re.compile(
     r"^(?:[-\u2022]\s*|\w\)\s*|and/or:\s*)?(?:is|are|does|do|did|has|have|had|will|would|can|"
@@ -406,6 +417,12 @@ _FORM_TITLE = re.compile(
 _INLINE_TICKS = re.compile(r"\?\s*(?:yes\s+no|yes|no)\s*$", re.IGNORECASE)
 
 
+# A prompt whose answer is the fact: "Please enter the title or number for each relevant Tree
+# Preservation Order", answered "G282 G9" on the next line.
+_REFERENCE_PROMPT = re.compile(
+    r"\b(?:title|number|reference)s?\b[^.?]{0,40}\btree preservation orders?\b", re.I
+)
+_REFERENCE_VALUE = re.compile(r"^(?=[^\n]*\d)[A-Z0-9][\w/.,&()-]*(?:\s+[\w/.,&()-]+){0,5}$")
 _TICK_LINE = re.compile(r"^(?:yes\s+no|" + _TICK_GLYPHS + r")$", re.I)
 
 
@@ -430,7 +447,7 @@ def _form_role(text: str, is_first: bool) -> Role:
         return Role.LABEL
     if re.search(r"\b(?:Act|Order|Regulations) \d{4}\s*$", text):
         return Role.LABEL  # the statutes a form is made under
-    if _GUIDANCE_START.match(text) or _SECOND_PERSON.search(text):
+    if _GUIDANCE_START.match(text) or _SECOND_PERSON.search(text) or _GUIDANCE_WORDS.search(text):
         return Role.GUIDANCE
     # The applicant's own words: a sentence, or a description of development. Field names
     # ("Demolition of Listed Building", "Existing Use", "Town/city") are title-cased labels.
@@ -573,6 +590,13 @@ def _form_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Block
             and len(following) == 1
             and following[0].page == page
             and _FIELD_VALUE.match(following[0].text)
+        ) or (
+            role in (Role.GUIDANCE, Role.LABEL, Role.ANSWER)
+            and following is not None
+            and len(following) == 1
+            and following[0].page == page
+            and _REFERENCE_PROMPT.search(texts[page][start:end])
+            and _REFERENCE_VALUE.match(following[0].text)
         ):
             role, end = Role.FIELD, following[0].end
             index += 1

@@ -123,7 +123,13 @@ class RulesExtractor(Extractor):
                 readers = [(spec, spec.read) for spec in specs]
             if not readers:
                 continue
-            for sentence in sentences(block.text, block.start):
+            # A form's field is read whole: its label and its value are one statement.
+            spans = (
+                [Span(block.text, block.start)]
+                if block.role == Role.FIELD
+                else sentences(block.text, block.start)
+            )
+            for sentence in spans:
                 order += 1
                 text = blank(sentence.text).replace("\n", " ")
                 lowered = text.lower()

@@ -5,7 +5,7 @@ nothing about the site."""
 import re
 
 _NAMES = re.compile(
-    r"Planning \(Listed Buildings and Conservation Areas\) Act(?: 1990)?"
+    r"Planning \(Listed Buildings? and Conservation Areas?\) Act(?:,? 1990)?"
     r"|\b(?:conservation area|article 4)\s+(?:character\s+)?(?:appraisals?|management plans?|"
     r"guidance|SPDs?|design guides?|officers?|advisory committees?|schedules?)"
     r"|(?-i:\b(?:[A-Z][\w']+ ){1,4}Conservation Area (?:Appraisal|Management Plan)\b)"

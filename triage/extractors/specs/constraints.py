@@ -13,7 +13,7 @@ from triage.extractors.specs.scope import (
     OTHER_SUBJECT,
 )
 from triage.extractors.specs.settlers import settle_by_vote
-from triage.extractors.specs.subjects import clause_subject, denied_by_subject
+from triage.extractors.specs.subjects import VERB_ANCHOR, clause_subject, denied_by_subject
 from triage.vocabulary import ABSENT, PRESENT, FindingCode
 
 M = Modifier
@@ -22,7 +22,8 @@ M = Modifier
 _PLACES_SITE = re.compile(
     r"\b(?:in|within|inside|part of|subject to|covered by|covers|affected by|designat\w*|lies|"
     r"falls|sits|located|situated|listed at|is listed|are listed|grade\s*(?:I|II|2|1|Il|11)\b|"
-    r"protected by|protected|applies|withdrawn|places|shows|washed over)\b",
+    r"protected by|protected|applies|withdrawn|places|shows|washed over|classified as|"
+    r"allocated as)\b",
     re.IGNORECASE,
 )
 _NOT_A_PLACE = re.compile(r"\bin (?:accordance|line|respect|relation|terms|view)\b", re.IGNORECASE)
@@ -32,7 +33,9 @@ _GRADE = re.compile(r"\bgrade\s*(II\*|II|I|2\*|2|1|Il\*|Il|11\*|11)(?![\w*])", r
 _NAME_STOPWORDS = {"The", "A", "An", "This", "That", "Its", "Our", "By", "Within", "In", "Of"}
 _NO_HERITAGE_ASSETS = re.compile(
     r"\b(?:contains?|are|is|has|there (?:are|is))\s+no\s+(?:known\s+)?(?:designated\s+)?"
-    r"(?:or non-designated\s+)?heritage assets?\b",
+    r"(?:or non-designated\s+)?heritage assets?\b"
+    r"|\b(?:is|are) not (?:a |an )?(?:listed |designated )?heritage assets?\b"
+    r"|\b(?:is|are) (?:neither|not) (?:statutorily|nationally)\b(?! listed (?:buildings|struct))",
     re.IGNORECASE,
 )
 _PLURAL_GENERIC = re.compile(
@@ -90,6 +93,20 @@ def _name_for(spec: Spec, text: str, gazetteer: dict[str, list[str]]) -> str:
     return ""
 
 
+def _flat_row_label(spec: Spec, text: str) -> re.Match[str] | None:
+    """A designation's label inside a table the export flattened into one line ("Project Type
+    BT Street Hub Conservation Area George Street Statutory Listed Buildings in None
+    vicinity"): a short line with no verb and no full stop, the label after another cell."""
+    if spec.table_label is None or len(text.split()) > 40 or re.search(r"[.;]\s*$", text):
+        return None
+    if VERB_ANCHOR.search(text):
+        return None
+    match = spec.table_label.search(text)
+    if match is None or not re.search(r"[A-Z0-9][\w/.-]*\s+$", text[: match.start()]):
+        return None
+    return match
+
+
 def _constraint_from_row(spec: Spec, reading: Reading) -> list[Candidate] | None:
     """A designations table or checklist row: "Listed building   No", "| Conservation area |
     Dulwich Village |", "Statutory listed buildings in vicinity: None". None when the sentence
@@ -98,9 +115,19 @@ def _constraint_from_row(spec: Spec, reading: Reading) -> list[Candidate] | None
         return None
     text = reading.text.strip().strip("|").strip().lstrip("-*\u2022\u25aa\u25cf ")
     match = spec.table_label.match(text)
-    if not match or len(text.split()) > 14 or re.search(r"[.;]\s*$", text):
+    if match and (len(text.split()) > 14 or re.search(r"[.;]\s*$", text)):
         return None
+    if match is None:
+        match = _flat_row_label(spec, text)
+        if match is None:
+            return None
     label, rest = match.group(0), text[match.end() :].strip(" |:-\u2013\t")
+    # In a flattened row the next cell's label ends this cell's value.
+    following = [m.start() for other in _TABLE_LABELS if (m := other.search(rest))]
+    if following and min(following) > 0:
+        rest = rest[: min(following)].strip(" |:-\u2013\t")
+    if re.search(r"\b(?:none|no)\b", label, re.I):
+        rest = "none"  # a wrapped cell: "Listed Buildings in None vicinity"
     start = reading.sentence.text.find(label.strip()[:8])
     start = max(start, 0)
     end = len(reading.sentence.text.rstrip())
@@ -301,6 +328,8 @@ def _constraint(
     prefilter: str | None = None,
     keywords: tuple[str, ...] = (),
     read: Reader = read_constraint,
+    form_field: re.Pattern[str] | None = None,
+    field_value: str = "",
 ) -> Spec:
     return Spec(
         code=code,
@@ -314,6 +343,8 @@ def _constraint(
         title_claim=(re.compile(title_claim[0], re.I), title_claim[1]) if title_claim else None,
         prefilter=re.compile(prefilter, re.IGNORECASE) if prefilter else None,
         keywords=keywords,
+        form_field=form_field,
+        options={"field_value": field_value} if field_value else {},
     )
 
 
@@ -329,7 +360,8 @@ LISTED_BUILDING = _constraint(
     FindingCode.LISTED_BUILDING,
     r"\b(?:statutorily\s+)?listed(?!\s+(?:below|above|in|on|at\s+appendix|overleaf))\b"
     r"|\bstatutory list\b",
-    r"(?:statutor(?:y|ily) )?listed(?: building)?s?(?: status)?(?: in (?:the )?vicinity)?\b"
+    r"(?:statutor(?:y|ily) )?listed(?: building)?s?(?: status)?"
+    r"(?: in (?:the )?(?:(?:none|no|yes) )?vicinity)?\b"
     r"|listed building\b",
     title_claim=(r"\blisted building consent\b", PRESENT),
     prefilter=r"listed|statutory list|heritage assets?",
@@ -341,6 +373,8 @@ TREE_PRESERVATION_ORDER = _constraint(
     r"|\btrees?\b[^.;]{0,40}?\bprotected\b",
     r"(?:tree preservation orders?|TPOs?)\b",
     keywords=("tree", "tpo", "protected", "preservation"),
+    form_field=re.compile(r"tree preservation orders?\b[^\n]*\n[\s\S]*?(\S*\d\S*)[^\n]*$", re.I),
+    field_value=PRESENT,
 )
 GREEN_BELT = _constraint(
     FindingCode.GREEN_BELT,
@@ -364,6 +398,11 @@ FLOOD_ZONE = Spec(
     voided_by=frozenset({M.HEDGED, M.HISTORIC, M.GENERIC, M.OTHER}),
     keywords=("flood",),
 )
+_TABLE_LABELS = [
+    spec.table_label
+    for spec in (CONSERVATION_AREA, LISTED_BUILDING, TREE_PRESERVATION_ORDER, GREEN_BELT, ARTICLE_4)
+    if spec.table_label is not None
+]
 _ALL_CONSTRAINT_TRIGGERS = [
     spec.trigger
     for spec in (CONSERVATION_AREA, LISTED_BUILDING, TREE_PRESERVATION_ORDER, GREEN_BELT, ARTICLE_4)

@@ -16,10 +16,17 @@ def read_title(spec: Spec, reading: Reading) -> list[Candidate]:
 
 
 def read_form_field(spec: Spec, reading: Reading) -> list[Candidate]:
-    """A form field whose value is the fact: "Total net gain or loss of residential units" 5."""
+    """A form field whose value is the fact: "Total net gain or loss of residential units" 5;
+    a spec whose value the field's presence states (the protecting order's number: present)
+    names it in its options as `field_value`."""
     if spec.form_field is None:
         return []
     match = spec.form_field.search(reading.sentence.text)
-    if not match or int(match.group(1)) < 0:
+    if not match:
         return []
-    return [reading.candidate(spec.code, int(match.group(1)), *match.span(), _rank=3)]
+    value = spec.options.get("field_value") or match.group(1)
+    if value.lstrip("-").isdigit():
+        if int(value) < 0:
+            return []
+        value = int(value)
+    return [reading.candidate(spec.code, value, *match.span(), _rank=3)]

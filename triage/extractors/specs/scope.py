@@ -56,7 +56,8 @@ _GENERIC = (
 OTHER_SUBJECT = rule(
     M.OTHER,
     r"\b(?:nearby|neighbour\w*|neighbor\w*|adjacent|adjoining|next door|opposite|faces|facing|"
-    r"further along|further south|further north|surrounding|nearest|other|elsewhere|across|"
+    r"further (?:along|south|north|east|west)|surrounding|nearest|other|elsewhere|across|"
+    r"(?:north|south|east|west)(?:-\w+)? of the (?:site|application site|property)|"
     r"close to|near|vicinity|study area|wider area|beyond|away|setting of)\b"
     r"|\b\d+(?:\.\d+)?\s*(?:m|metres|meters|km|kilometres|miles?)\s+(?:to the|away|north|south|"
     r"east|west|beyond|from the (?:site|application site|property|boundary))\b"
