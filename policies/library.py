@@ -55,6 +55,15 @@ class PolicyLibrary:
                 ranked.append((min(matches), order, entry))
         return [entry for _, _, entry in sorted(ranked, key=lambda row: row[:2])][:limit]
 
+    def local_references(self) -> frozenset[str]:
+        """The references of the council's own policies ("L7", "P13"), as documents cite them:
+        upper case, no spaces. Article 4 directions are not cited so."""
+        return frozenset(
+            entry.reference.upper().replace(" ", "")
+            for entry in self.local
+            if not entry.conditions.get("article_4")
+        )
+
     def article_4_directions(self) -> list[PolicyEntry]:
         return [entry for entry in self.local if entry.conditions.get("article_4")]
 

@@ -33,7 +33,7 @@ CASES = sorted(path for path in DEVSET.iterdir() if path.is_dir())
 CASE_IDS = [case.name for case in CASES]
 
 DOCUMENT_SUFFIXES = {".pdf", ".txt", ".md"}
-APPLICATION_KEYS = {"reference", "application_type", "description", "site"}
+APPLICATION_KEYS = {"reference", "council", "application_type", "description", "site"}
 FINDING_KEYS = {"code", "value", "document", "attributes"}
 # Great Britain, generously: the Scillies to Shetland, Land's End to Lowestoft.
 GB_BOUNDS = (-8.7, 49.8, 1.8, 60.9)

@@ -133,11 +133,13 @@ def _triage(run: TriageRun) -> tuple[list[FindingDraft], RunFacts]:
         )
 
     spatial_findings = [spatial.hit_finding(hit) for hit in spatial.site_hits(application)]
+    library = policy_services.library_for(application.council_id)
     facts = ApplicationFacts(
         reference=application.reference,
         application_type=application.application_type,
         description=application.description,
         spatial_facts=[finding.title for finding in spatial_findings],
+        local_policies=library.local_references(),
     )
     extractor = build_extractor(run.engine)
     result = extractor.combine(documents, _readings(run, extractor, facts, documents))
@@ -146,7 +148,6 @@ def _triage(run: TriageRun) -> tuple[list[FindingDraft], RunFacts]:
     case = build_case(findings, case_input(application))
     requirements = policy_services.requirements_for(application.council_id)
     findings += checks.missing_documents(case, summaries, requirements)
-    library = policy_services.library_for(application.council_id)
     findings += policy_conflicts.conflict_findings(case, library)
     # The model judges the proposal against the few policies the rules select for the site.
     selected = policy_conflicts.relevant_policies(case, library)

@@ -61,6 +61,11 @@ def _library(council: str) -> PolicyLibrary:
     return PolicyLibrary(national=tuple(parse_nppf().policies), local=local)
 
 
+def local_policy_references(council: str) -> frozenset[str]:
+    """The references of the council's bundled local policies ("L7", "P13")."""
+    return _library(council).local_references() if council else frozenset()
+
+
 @functools.cache
 def _requirements(council: str) -> tuple[Requirement, ...]:
     rows: list[Requirement] = []

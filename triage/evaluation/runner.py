@@ -12,7 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from triage.evaluation.case_checks import predicted_checks, read_checks
+from triage.evaluation.case_checks import (
+    local_policy_references,
+    predicted_checks,
+    read_checks,
+)
 from triage.evaluation.evidence import evidence_problem
 from triage.extractors.base import ApplicationFacts, DocumentInput, Extractor
 from triage.text import TextExtractionError, extract_pages
@@ -128,10 +132,16 @@ def case_folders(root: Path) -> list[Path]:
     return sorted(path for path in root.iterdir() if (path / "application.json").is_file())
 
 
-def evaluate(root: Path, extractor: Extractor) -> Evaluation:
+def evaluate(root: Path, extractor: Extractor, council: str = "") -> Evaluation:
+    """Every case of the set; `council` (an ONS code) stands for the council of a case that
+    names none."""
     cases, engine_seconds, text_seconds = [], 0.0, 0.0
     for folder in case_folders(root):
         application = json.loads((folder / "application.json").read_text())
+        case_checks = read_checks(folder)
+        case_council = (
+            application.get("council") or (case_checks.council if case_checks else "") or council
+        )
         expected_rows = json.loads((folder / "expected.json").read_text())["findings"]
         expected = {(row["code"], str(row["value"]), row["document"]) for row in expected_rows}
         documents, unreadable = [], []
@@ -150,6 +160,7 @@ def evaluate(root: Path, extractor: Extractor) -> Evaluation:
             reference=application.get("reference", folder.name),
             application_type=application.get("application_type", ""),
             description=application.get("description", ""),
+            local_policies=local_policy_references(case_council),
         )
         started = time.perf_counter()
         result = extractor.extract(facts, documents)
@@ -166,7 +177,6 @@ def evaluate(root: Path, extractor: Extractor) -> Evaluation:
             predicted.add(key)
             if problem := evidence_problem(finding, by_key):
                 failures[key] = problem
-        case_checks = read_checks(folder)
         checks_predicted: set[Key] = set()
         if case_checks is not None:
             checks_predicted = predicted_checks(

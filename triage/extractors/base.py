@@ -36,6 +36,8 @@ class ApplicationFacts:
     application_type: str
     description: str
     spatial_facts: list[str] = field(default_factory=list)
+    # References of the council's local policies (its policy library): see read_local_policy.
+    local_policies: frozenset[str] = frozenset()
 
 
 @dataclass

@@ -97,6 +97,7 @@ class RulesExtractor(Extractor):
             header=(document.pages[0].text[:SITE_HEADER_CHARS] if document.pages else "")
             + " "
             + (application.description if application else ""),
+            local_policies=application.local_policies if application else frozenset(),
         )
         candidates = list(self.candidates(document_blocks(document.pages), facts))
         return [self._draft(document, candidate) for candidate in settle(candidates)]

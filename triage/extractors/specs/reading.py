@@ -38,6 +38,9 @@ class DocumentFacts:
     site_kinds: frozenset[str] = frozenset()
     # The document's opening lines, where it names its site ("Rose Cottage, 7 Woodhouse Lane").
     header: str = ""
+    # References of the policies in the council's library ("L7", "P13"): a code the library
+    # holds is a policy wherever policies are discussed; any other must stand in a citation.
+    local_policies: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -30,15 +30,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--verbose-cases", action="store_true", help="list every miss and false alarm"
         )
+        parser.add_argument(
+            "--council",
+            default="",
+            help="ONS code of the council whose policy library applies to cases naming none",
+        )
 
-    def handle(self, *args, directory: Path, engine: str, verbose_cases: bool, **options):
+    def handle(
+        self, *args, directory: Path, engine: str, verbose_cases: bool, council: str, **options
+    ):
         if not directory.is_dir() or not case_folders(directory):
             raise CommandError(f"{directory} holds no application folders (application.json).")
         try:
             extractor = build_extractor(engine)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        evaluation = evaluate(directory, extractor)
+        evaluation = evaluate(directory, extractor, council=council)
         write = self.stdout.write
         for case in evaluation.cases:
             for problem in case.unreadable:
