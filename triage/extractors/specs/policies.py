@@ -19,17 +19,37 @@ _OTHER_DOCUMENT = re.compile(
 )
 
 
+# Paragraphs of other national documents: Planning Practice Guidance ("paragraph 006,
+# reference ID: 18a-006-20190723"), the National Design Guide, court judgments.
+_NOT_THE_FRAMEWORK = re.compile(
+    r"\b(?:PPG|Planning Practice Guidance|NDG|National Design Guide|reference ID|judge?ment|"
+    r"Court of Appeal|High Court|Supreme Court|EWCA|EWHC|UKSC|Civ|Admin)\b"
+)
+
+
 def read_nppf(spec: Spec, reading: Reading) -> list[Candidate]:
-    """Named with the Framework, or in a document that cites the Framework and the sentence
-    names no other document."""
+    """Named with the Framework, or under a heading that names it, or in a document that cites
+    the Framework and the sentence names no other document. Never a paragraph of the Planning
+    Practice Guidance, the National Design Guide or a judgment."""
     text = reading.plain
+    heading = reading.block.heading
+    named = NPPF_NAME.search(text)
+    if not named and (
+        _NOT_THE_FRAMEWORK.search(text)
+        or (_OTHER_DOCUMENT.search(heading) and not NPPF_NAME.search(heading))
+    ):
+        return []
     if not (
-        NPPF_NAME.search(text) or (reading.facts.mentions_nppf and not _OTHER_DOCUMENT.search(text))
+        named
+        or NPPF_NAME.search(heading)
+        or (reading.facts.mentions_nppf and not _OTHER_DOCUMENT.search(text))
     ):
         return []
     found = []
     for match in spec.trigger.finditer(text):
         for number in re.findall(r"\d{1,3}", re.sub(r"\([a-z]\)", "", match.group(1))):
+            if number.startswith("0"):
+                continue  # "paragraph 006": the Planning Practice Guidance's numbering
             if 1 <= int(number) <= 300:
                 found.append(reading.candidate(spec.code, int(number), *match.span()))
     return found
@@ -82,7 +102,7 @@ _POSTCODE = re.compile(r"^\s*\d[A-Z]{2}\b")
 # Strategy", or a row of a list under a heading or lead-in that names the plan or its policies.
 _PLAN = (
     r"(?:core strategy|local plan|(?:unitary )?development plan|UDP|neighbourhood plan|"
-    r"london plan|[A-Z][a-z]+ Plan|DPD|plan)"
+    r"london plan|(?-i:[A-Z][a-z]+ Plan)|DPD)"
 )
 _CITED_BEFORE = re.compile(
     r"\b(?:polic(?:y|ies)|saved)\s*$"
@@ -95,7 +115,7 @@ _LIST_SEPARATOR = re.compile(
     r"^\s*(?:\([^()]{0,60}\)\s*)?(?:,|and|&|or|/|to)\s*(?:,|and|&|or)?\s*$", re.I
 )
 _ROW_START = re.compile(r"^[-\u2022*\s]*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?$")
-_ROW_FOLLOWS = re.compile(r"^\s*(?::|-|\u2013|\u2014|[\"\u201c(]|[A-Z][a-z])")
+_ROW_FOLLOWS = re.compile(r"^\s*(?::|-|\u2013|\u2014|[\"\u201c\u2018'(]|[A-Z][a-z])")
 _NAMES_POLICIES = re.compile(r"\bpolicies\b|" + _PLAN + r"|\bsaved\b", re.I)
 _HEADING_NAMES_POLICY = re.compile(r"\bpolic(?:y|ies)\b|" + _PLAN + r"|\bsaved\b", re.I)
 
