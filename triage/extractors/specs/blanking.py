@@ -18,6 +18,8 @@ _NAMES = re.compile(
     r"Historic environment|Green Belt[^)]{0,60}|Trees[^)]{0,40})\)",
     re.IGNORECASE,
 )
+# A form's note on a field, "(if applicable)", "(if known)": it hedges nothing the applicant wrote.
+_FIELD_NOTE = re.compile(r"\((?:if|where|when) [^()\n]{1,30}\)", re.IGNORECASE)
 # A quoted passage of some length: policy or law, or a checklist's wording.
 _QUOTED = re.compile(r"[\"\u201c][^\"\u201c\u201d]{24,}?[\"\u201d]")
 
@@ -26,4 +28,4 @@ def blank(text: str) -> str:
     def spaces(match: re.Match[str]) -> str:
         return " " * (match.end() - match.start())
 
-    return _QUOTED.sub(spaces, _NAMES.sub(spaces, text))
+    return _QUOTED.sub(spaces, _FIELD_NOTE.sub(spaces, _NAMES.sub(spaces, text)))

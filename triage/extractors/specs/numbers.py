@@ -6,7 +6,7 @@ import re
 from triage.extractors.context import Modifier, scoper_for
 from triage.extractors.spans import NUMBER, to_number
 from triage.extractors.specs.reading import Candidate, Reading, Spec
-from triage.extractors.specs.scope import NUMBER_SCOPE, PROPOSAL_VOIDS
+from triage.extractors.specs.scope import NEIGHBOUR, NUMBER_SCOPE, PROPOSAL_VOIDS
 from triage.extractors.specs.settlers import settle_first_best, settle_largest
 from triage.extractors.specs.subjects import VERB_ANCHOR, clause_subject
 from triage.structure import Role, Section
@@ -15,7 +15,15 @@ from triage.vocabulary import FindingCode
 M = Modifier
 
 
-_EXISTING_BEFORE = re.compile(r"\b(?:existing|current|original)\b(?:\W+\w+){0,2}\W*$", re.I)
+_EXISTING_BEFORE = re.compile(
+    r"\b(?:existing|current|original|previous|earlier|former|later)\b(?:\W+\w+){0,2}\W*$", re.I
+)
+# A form's field for the works applied for: "Description of Proposed Works".
+_WORKS_FIELD = re.compile(r"\b(?:description|propos\w*|works)\b", re.I)
+# Works to what already stands: "Both previous extensions (single rear and side double storey)".
+_EARLIER_WORKS = re.compile(
+    r"\b(?:previous|earlier|former|later|original|existing)\s+(?:\w+\s+){0,2}extensions?\b", re.I
+)
 # "fewer than seven storeys", "18 metres or 7 storeys", "two storeys lower": a threshold or a
 # comparison, not the proposal's size.
 _THRESHOLD_BEFORE = re.compile(
@@ -82,6 +90,15 @@ _DWELLINGS_PART = re.compile(
 )
 
 
+_FLAT_AS_ADJECTIVE = re.compile(r"\s*(?:roofs?|roofed|roofing|rate|fee|pack|panels?)\b", re.I)
+_OTHERS_BEFORE = re.compile(r"\b(?:other|neighbouring|adjoining|nearby|surrounding)\s*$", re.I)
+_WIDER_AREA = re.compile(
+    r"\s+(?:in|across|within|throughout) (?:the |this )?(?:town|village|borough|city|district|"
+    r"area|street|road|estate|ward|country|region)\b",
+    re.I,
+)
+
+
 def read_dwellings(spec: Spec, reading: Reading) -> list[Candidate]:
     text = reading.text
     scoper = scoper_for(text, spec.scope)
@@ -105,6 +122,14 @@ def read_dwellings(spec: Spec, reading: Reading) -> list[Candidate]:
             continue
         if _THRESHOLD_BEFORE.search(text[: match.start()]):
             continue
+        if number > 1 and not noun.endswith("s"):
+            continue  # "30 Home" in a table of noise levels, "1:25 FLAT", "07.06.2019 house"
+        if re.search(r"[./:-]$", text[: match.start()]):
+            continue  # part of a date, a scale or a reference
+        if _FLAT_AS_ADJECTIVE.match(text, match.end()):
+            continue  # "the two flat roof areas"
+        if _OTHERS_BEFORE.search(text[: match.start()]) or _WIDER_AREA.match(text, match.end()):
+            continue  # "the other three homes", "340 houses in the town"
         if match.group(1).lower() == "single" and re.search(
             r"\b(?:a|as a|the)\s*$", text[: match.start()], re.I
         ):
@@ -129,10 +154,14 @@ def read_dwellings(spec: Spec, reading: Reading) -> list[Candidate]:
 
 _STOREYS = re.compile(r"\b(" + NUMBER + r")(?:\s*|-)(?:storeys?|stories|story)\b", re.IGNORECASE)
 _PROPOSAL_CUE = re.compile(
-    r"\b(?:propos\w*|new|erect\w*|extension|will|would|construct\w*|build|brings|rising|rises|"
+    r"\b(?:propos\w*|new|erect\w*|will|would|construct(?!ion\b)\w*|build|brings|rising|rises|"
     r"comprise\w*|provid\w*|replacement|add\w*|creat\w*|stepping|application for|becomes|"
     r"making|bringing)\b",
     re.IGNORECASE,
+)
+# What stands on the site: "The property comprises a two-storey semi-detached dwelling".
+_SITE_COMPRISES = re.compile(
+    r"\b(?:site|property|premises|building|house|dwelling)\s+(?:comprises|consists of)\b", re.I
 )
 # What the storeys describe, read from the words after the number: another building's height.
 _STOREYS_OF_OTHERS = re.compile(
@@ -159,12 +188,18 @@ def about_proposal(reading: Reading) -> bool:
         return True
     if block.section == Section.SITE:
         return bool(_STRONG_PROPOSAL_CUE.search(reading.text))
+    if block.section == Section.FORM and block.role == Role.ANSWER and _WORKS_FIELD.search(
+        block.heading
+    ):
+        return not _EARLIER_WORKS.search(reading.text)  # the works the applicant describes
     return bool(_PROPOSAL_CUE.search(reading.text))
 
 
 def read_storeys(spec: Spec, reading: Reading) -> list[Candidate]:
     text = reading.text
     if not about_proposal(reading):
+        return []
+    if _SITE_COMPRISES.search(text) and not _STRONG_PROPOSAL_CUE.search(text):
         return []
     scoper = scoper_for(text, spec.scope)
     found = []
@@ -296,7 +331,8 @@ DWELLINGS = Spec(
     read=read_dwellings,
     settle=settle_largest,
     scope=NUMBER_SCOPE,
-    voided_by=PROPOSAL_VOIDS,
+    # Homes "currently occupying the site" stand there today: not new ones.
+    voided_by=PROPOSAL_VOIDS | {M.EXISTING},
     # The value is the number on the field's line or the next; an export may lead that line
     # with its section's name ("Text: Totals 1").
     form_field=re.compile(
@@ -323,8 +359,8 @@ STOREYS = Spec(
     trigger=_STOREYS,
     read=read_storeys,
     settle=settle_largest,
-    scope=NUMBER_SCOPE,
-    voided_by=PROPOSAL_VOIDS | {M.EXISTING},
+    scope=(*NUMBER_SCOPE, NEIGHBOUR),
+    voided_by=PROPOSAL_VOIDS | {M.EXISTING, M.OTHER},
     keywords=("storey", "stories", "story"),
 )
 FLOORSPACE = Spec(

@@ -78,7 +78,8 @@ PROPOSAL_HISTORY = (
         M.HISTORIC,
         r"\b(?:was|were|been|had) (?:\w+ )?(?:refused|granted|withdrawn|approved|dismissed|"
         r"allowed|permitted|built|added|erected|constructed|converted|subdivided|divided|"
-        r"demolished|taken down|extended|rebuilt|formed|used|let|removed)\b",
+        r"demolished|taken down|extended|rebuilt|formed|used|let|removed|submitted|gained|"
+        r"secured|obtained)\b",
         "both",
         8,
         stops_at=",",
