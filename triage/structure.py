@@ -87,8 +87,13 @@ class Block:
 
     @property
     def states_proposal(self) -> bool:
-        """Whether the block can state a fact about the proposal: not the building's past."""
-        return self.states_claims and self.section != Section.BACKGROUND
+        """Whether the block can state a fact about the proposal: not the building's past, nor
+        a point of a policy set out in a list ("Determine applications for demolition ...")."""
+        return (
+            self.states_claims
+            and self.section != Section.BACKGROUND
+            and not (self.section == Section.POLICY and self.role == Role.LIST_ITEM)
+        )
 
     @property
     def cites_policy(self) -> bool:
@@ -423,6 +428,15 @@ _REFERENCE_PROMPT = re.compile(
     r"\b(?:title|number|reference)s?\b[^.?]{0,40}\btree preservation orders?\b", re.I
 )
 _REFERENCE_VALUE = re.compile(r"^(?=[^\n]*\d)[A-Z0-9][\w/.,&()-]*(?:\s+[\w/.,&()-]+){0,5}$")
+# A form's prompt for the permission an application builds on (discharge of conditions,
+# amendments): the answer describes that permission.
+_EARLIER_PERMISSION_PROMPT = re.compile(
+    r"\bdescription of the (?:approved|original|existing|permitted) (?:development|permission|"
+    r"scheme|consent)\b|\bas shown on the decision (?:letter|notice)\b",
+    re.I,
+)
+# A table of contents' entry: "3 SUITABLE HOURS OF CONSTRUCTION & DEMOLITION ........ 4".
+_CONTENTS_ENTRY = re.compile(r"(?:\.\s?){6,}\s*\d*\s*$|\u2026{2,}\s*\d*\s*$")
 _TICK_LINE = re.compile(r"^(?:yes\s+no|" + _TICK_GLYPHS + r")$", re.I)
 
 
@@ -564,6 +578,10 @@ def _form_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Block
     blocks: list[Block] = []
     label = ""
     after_question = False
+    # Answers to "a description of the approved development" describe an earlier permission:
+    # history, not the proposal. In an element export they run to the end of that field's
+    # section; otherwise to the next label or question.
+    history_field: str | None = None
     # The title is the form's name, normally its first line; a council's stamp or a portal
     # reference may come before it.
     title = next(
@@ -613,7 +631,18 @@ def _form_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Block
             label = text
         if group[0].is_title:
             role = Role.LABEL  # a section's title in an element-per-line export
-        blocks.append(Block(page, start, end, text, role, Section.FORM, group[0].title or label))
+        if _CONTENTS_ENTRY.search(text):
+            role = Role.LABEL
+        field_title = group[0].title
+        if history_field is not None and (
+            (field_title and field_title != history_field)
+            or (not field_title and role in (Role.LABEL, Role.QUESTION, Role.TITLE))
+        ):
+            history_field = None
+        if role != Role.ANSWER and _EARLIER_PERMISSION_PROMPT.search(text):
+            history_field = field_title
+        section = Section.HISTORY if history_field is not None else Section.FORM
+        blocks.append(Block(page, start, end, text, role, section, field_title or label))
         index += 1
     return blocks
 
@@ -643,6 +672,8 @@ def _prose_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Bloc
             role = Role.HEADING
         elif group[0].kind == "Checkbox":
             role = Role.QUESTION  # a tick box with its question: the answer is not a claim
+        elif _CONTENTS_ENTRY.search(text):
+            role = Role.LABEL  # a table of contents names sections; it states nothing
         elif len(group) == 1 and _is_heading_text(first_line) and not _TICK_OPTION.match(text):
             role = Role.HEADING
             caption = bool(_TABLE_CAPTION.match(first_line))

@@ -188,8 +188,10 @@ def about_proposal(reading: Reading) -> bool:
         return True
     if block.section == Section.SITE:
         return bool(_STRONG_PROPOSAL_CUE.search(reading.text))
-    if block.section == Section.FORM and block.role == Role.ANSWER and _WORKS_FIELD.search(
-        block.heading
+    if (
+        block.section == Section.FORM
+        and block.role == Role.ANSWER
+        and _WORKS_FIELD.search(block.heading)
     ):
         return not _EARLIER_WORKS.search(reading.text)  # the works the applicant describes
     return bool(_PROPOSAL_CUE.search(reading.text))
