@@ -21,7 +21,7 @@ from policies.library import Requirement
 from policies.vocabulary import CONSTRAINT_KINDS, PROPOSAL_FACTS
 from triage.case import Case, Evidence, affects
 from triage.schemas import FindingDraft
-from triage.vocabulary import ABSENT, FindingCode
+from triage.vocabulary import ABSENT, FindingCode, Strength
 
 ENGINE = "check"
 
@@ -81,6 +81,7 @@ def conflicts(findings: list[FindingDraft]) -> list[FindingDraft]:
                     else hit.title,
                     source="check",
                     engine=ENGINE,
+                    strength=Strength.CHECK,
                     evidence=claim.evidence,
                 )
             )
@@ -218,6 +219,7 @@ def missing_documents(
                 detail=detail[:2000],
                 source="check",
                 engine=ENGINE,
+                strength=Strength.CHECK,
             )
         )
     return findings

@@ -20,6 +20,7 @@ from planning.models import PlanningApplication
 from planning.statistics import Quarter
 from triage.models import Finding, FindingReview, FindingSource
 from triage.review_statistics import LANE_LABELS, review_statistics
+from triage.vocabulary import Strength
 
 LANE_COLUMN = Column(
     "Triage lane", "triage__lane", lambda lane: LANE_LABELS.get(lane, "") or "Not triaged yet"
@@ -128,7 +129,7 @@ FINDINGS_HEADER = [
     "Title",
     "Found by",
     "Source",
-    "Confidence",
+    "Evidence",
     "Latest review",
     "Amended value",
     "Reason",
@@ -170,11 +171,12 @@ def findings_table(applications: QuerySet[PlanningApplication]) -> Table:
             "title",
             "engine",
             "source",
-            "confidence",
+            "strength",
             "review",
         )
     )
     sources = dict(FindingSource.choices)
+    strengths = dict(Strength.choices)
 
     def rows() -> Iterator[list[Cell]]:
         for (
@@ -186,7 +188,7 @@ def findings_table(applications: QuerySet[PlanningApplication]) -> Table:
             title,
             engine,
             source,
-            confidence,
+            strength,
             review,
         ) in findings.iterator(chunk_size=CHUNK_ROWS):
             review = review or {}
@@ -199,7 +201,7 @@ def findings_table(applications: QuerySet[PlanningApplication]) -> Table:
                 title,
                 engine,
                 sources.get(source, source),
-                confidence,
+                strengths.get(strength, strength),
                 (review.get("decision") or "").capitalize(),
                 review.get("amended_value") or "",
                 review.get("reason") or "",

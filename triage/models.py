@@ -9,6 +9,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from planning.models import Document, PlanningApplication
+from triage.vocabulary import Strength
 
 
 class DocumentPage(models.Model):
@@ -169,7 +170,7 @@ class Finding(models.Model):
     detail = models.TextField(blank=True)
     source = models.CharField(max_length=16, choices=FindingSource.choices)
     engine = models.CharField(max_length=200)
-    confidence = models.FloatField(default=1.0)
+    strength = models.CharField(max_length=16, choices=Strength.choices)
 
     # Spatial evidence.
     dataset = models.CharField(max_length=100, blank=True)

@@ -269,7 +269,7 @@ def _finding_row(run: TriageRun, draft: FindingDraft) -> Finding:
         detail=draft.detail,
         source=draft.source,
         engine=draft.engine,
-        confidence=draft.confidence,
+        strength=draft.strength,
     )
     if draft.spatial:
         evidence = draft.spatial

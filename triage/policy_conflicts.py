@@ -22,6 +22,7 @@ from policies.library import PolicyEntry, PolicyLibrary
 from triage.case import Case, Evidence, demolishes_a_building
 from triage.quotes import normalise
 from triage.schemas import FindingDraft, PolicyEvidence
+from triage.vocabulary import Strength
 
 ENGINE = "rules"
 CODE = "conflict.policy"
@@ -497,7 +498,7 @@ def conflict_finding(conflict: Conflict) -> FindingDraft:
         detail=detail[:2000],
         source="check",
         engine=ENGINE,
-        confidence=0.7,
+        strength=Strength.CHECK,
         spatial=constraint_finding.spatial if constraint_finding is not None else None,
         evidence=proposal_finding.evidence if proposal_finding is not None else None,
         policy=PolicyEvidence(

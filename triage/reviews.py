@@ -20,6 +20,7 @@ from planning.models import PlanningApplication, User
 from planning.services import Actor, record_event
 from triage.models import Finding, FindingReview, FindingSource, ReviewDecision, TriageRun
 from triage.summaries import result_run_id
+from triage.vocabulary import Strength
 
 # The default of `expected_review`: the caller (an API client, a script) does not say which
 # review it saw, so no check is made. Pages always say.
@@ -209,6 +210,7 @@ def add_officer_finding(
         detail=detail.strip(),
         source=FindingSource.OFFICER,
         engine=f"officer:{officer.username}",
+        strength=Strength.OFFICER,
     )
     record_event(
         application,

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from triage.vocabulary import FindingCode
+from triage.vocabulary import FindingCode, Strength
 
 ShortText = Annotated[str, StringConstraints(max_length=200)]
 
@@ -57,7 +57,7 @@ class FindingDraft(Strict):
     detail: str = Field(default="", max_length=2000)
     source: Literal["spatial", "document", "check"]
     engine: str = Field(max_length=200)
-    confidence: float = Field(default=1.0, ge=0, le=1)
+    strength: Strength
     spatial: SpatialEvidence | None = None
     evidence: DocumentEvidence | None = None
     policy: PolicyEvidence | None = None

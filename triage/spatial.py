@@ -5,6 +5,7 @@ from geo import services as geo_services
 from geo.services import ConstraintHit
 from planning.models import PlanningApplication
 from triage.schemas import FindingDraft, SpatialEvidence
+from triage.vocabulary import Strength
 
 ENGINE = "spatial"
 RELATION_WORDS = {
@@ -45,7 +46,7 @@ def hit_finding(hit: ConstraintHit) -> FindingDraft:
         detail=detail,
         source="spatial",
         engine=ENGINE,
-        confidence=0.3 if hit.grazes else 1.0,
+        strength=Strength.MAP_EDGE if hit.grazes or hit.relation == "nearby" else Strength.MAP,
         spatial=SpatialEvidence(
             dataset=hit.dataset,
             layer_source=hit.source,

@@ -7,6 +7,8 @@ canonical form given here; extra facts go in a finding's `attributes`.
 
 from enum import StrEnum
 
+from django.db.models import TextChoices
+
 
 class FindingCode(StrEnum):
     # Constraint claims made by a document about the site. value: "present" | "absent".
@@ -42,3 +44,23 @@ YES_NO_CODES = frozenset(
 )
 NUMBER_CODES = frozenset({FindingCode.DWELLINGS, FindingCode.STOREYS, FindingCode.FLOORSPACE})
 PRESENT, ABSENT = "present", "absent"
+
+
+class Strength(TextChoices):
+    """What supports a finding, in words an officer can weigh (docs/evidence-strength.md). Not a
+    probability: each engine says which kind of evidence it read, and `triage_eval` measures
+    how often findings of each kind are right on real documents."""
+
+    FORM = "form", "Stated on the application form"
+    DIRECT = "direct", "Stated in a document about this site or proposal"
+    INDIRECT = "indirect", "Implied, or said in passing: check the quote"
+    MAP = "map", "On our constraint map"
+    MAP_EDGE = "map-edge", "At the edge of our constraint map: check the boundary"
+    MODEL = "model", "Read by the model; its quote is on the page"
+    CHECK = "check", "Worked out from the other findings"
+    OFFICER = "officer", "Recorded by an officer"
+
+
+# The kinds of evidence strong enough for a fact to trigger a validation requirement or a
+# category of development on its own.
+STRONG = frozenset({Strength.FORM, Strength.DIRECT, Strength.MAP, Strength.OFFICER})

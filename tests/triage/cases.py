@@ -8,6 +8,7 @@ from policies.files import DATA, parse_nppf, parse_policy_file, parse_requiremen
 from policies.library import PolicyLibrary
 from triage.case import CaseInput, build_case
 from triage.schemas import DocumentEvidence, FindingDraft, SpatialEvidence
+from triage.vocabulary import Strength
 
 SOUTHWARK_FILES = ("southwark-plan-2022.toml", "southwark-article-4-directions.toml")
 TRAFFORD_FILES = ("trafford-core-strategy-2012.toml",)
@@ -44,6 +45,7 @@ def hit(dataset, name, relation="site-inside", *, grazes=False, distance=0.0, **
         detail="Overlap 600.0 m², 100.0% of the site." if inside else f"{distance:.0f} m away.",
         source="spatial",
         engine="spatial",
+        strength=Strength.MAP_EDGE if grazes or not inside else Strength.MAP,
         spatial=SpatialEvidence(
             dataset=dataset,
             layer_source="test",
@@ -58,7 +60,9 @@ def hit(dataset, name, relation="site-inside", *, grazes=False, distance=0.0, **
     )
 
 
-def said(code, value, quote, document="statement.pdf", page=1, **attributes):
+def said(
+    code, value, quote, document="statement.pdf", page=1, strength=Strength.DIRECT, **attributes
+):
     """A document's finding, as the rules engine makes it."""
     return FindingDraft(
         code=code,
@@ -67,7 +71,7 @@ def said(code, value, quote, document="statement.pdf", page=1, **attributes):
         title=f"{document}: {code} = {value}",
         source="document",
         engine="rules",
-        confidence=0.8,
+        strength=strength,
         evidence=DocumentEvidence(document=document, page=page, quote=quote),
     )
 

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from triage.extractors.base import ApplicationFacts, DocumentInput
 from triage.extractors.rules import RulesExtractor, gazetteer_from_layers
 from triage.quotes import quote_on_page
@@ -6,11 +8,11 @@ from triage.text import PageText
 FACTS = ApplicationFacts(reference="26/AP/1", application_type="pp.full", description="")
 
 
-def extract(*pages: str, gazetteer=None) -> dict[tuple[str, str], dict]:
+def extract(*pages: str, gazetteer=None, facts=None) -> dict[tuple[str, str], dict]:
     document = DocumentInput(
         key="doc.md", name="doc.md", pages=[PageText(i, t) for i, t in enumerate(pages, 1)]
     )
-    result = RulesExtractor(gazetteer=gazetteer).extract(FACTS, [document])
+    result = RulesExtractor(gazetteer=gazetteer).extract(facts or FACTS, [document])
     for finding in result.findings:
         # Every quote is cut from the page itself, so it always verifies.
         assert quote_on_page(finding.evidence.quote, pages[finding.evidence.page - 1])
@@ -273,7 +275,15 @@ def test_a_consent_type_for_demolition_in_a_conservation_area_is_a_claim():
         "Publication of applications on planning authority websites.\n"
         "Has the demolition already been started?\nYes\nNo\n"
     )
-    assert codes(extract(form)) == {("conservation_area", "present"), ("demolition", "yes")}
+    garage = replace(FACTS, description="Demolition of a detached garage.")
+    assert codes(extract(form, facts=garage)) == {
+        ("conservation_area", "present"),
+        ("demolition", "yes"),
+    }
+    # Applicants choose the consent type for works that demolish nothing (a gate, a chimney):
+    # the site's designation is still claimed, the demolition only when the works describe one.
+    gate = replace(FACTS, description="Erection of an alleyway gate.")
+    assert codes(extract(form, facts=gate)) == {("conservation_area", "present")}
 
 
 def test_a_forms_residential_units_field_gives_the_net_gain():

@@ -56,7 +56,9 @@ def _finding(finding: Finding) -> dict:
         "title": finding.title,
         "detail": finding.detail,
         "engine": finding.engine,
-        "confidence": finding.confidence,
+        # What supports it, not a probability (triage.vocabulary.Strength).
+        "strength": finding.strength,
+        "strength_label": finding.get_strength_display(),
         "evidence": evidence,
         "review": None
         if review is None

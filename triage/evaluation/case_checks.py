@@ -21,6 +21,7 @@ from triage import checks, policy_conflicts
 from triage.case import CaseInput, build_case
 from triage.extractors.base import ApplicationFacts, DocumentInput, Extractor
 from triage.schemas import FindingDraft, SpatialEvidence
+from triage.vocabulary import Strength
 
 CHECKS_FILE = "checks.json"
 CHECKED_PREFIXES = ("missing_document.", "conflict.")
@@ -88,6 +89,7 @@ def layer_finding(layer: dict) -> FindingDraft:
         title=f"Our {layer['dataset'].replace('-', ' ')} layer: {name} ({relation})",
         source="spatial",
         engine="spatial",
+        strength=Strength.MAP_EDGE if relation == "nearby" or layer.get("grazes") else Strength.MAP,
         spatial=SpatialEvidence(
             dataset=layer["dataset"],
             layer_source="evaluation",

@@ -40,6 +40,8 @@ class CaseResult:
     checked: bool = False
     checks_predicted: set[Key] = field(default_factory=set)
     checks_expected: set[Key] = field(default_factory=set)
+    # The evidence strength of each predicted finding (triage.vocabulary.Strength).
+    strengths: dict[Key, str] = field(default_factory=dict)
 
     @property
     def supported(self) -> set[Key]:
@@ -106,6 +108,19 @@ class Evaluation:
         )
         return dict(sorted(per_code.items())), overall
 
+    def strength_scores(self) -> dict[str, Score]:
+        """Precision of the findings of each evidence strength: what an officer can expect of a
+        finding labelled so (recall has no meaning per strength: a miss has none)."""
+        scores: dict[str, Score] = defaultdict(Score)
+        for case in self.cases:
+            for key in case.predicted:
+                score = scores[case.strengths.get(key, "")]
+                if key in case.supported and key in case.expected:
+                    score.true_positives += 1
+                else:
+                    score.false_positives += 1
+        return dict(sorted(scores.items()))
+
     def check_scores(self) -> tuple[dict[str, Score], Score, int]:
         """Missing documents and conflicts, per code and overall, over the cases labelled for
         them; and how many cases that is."""
@@ -167,6 +182,7 @@ def evaluate(root: Path, extractor: Extractor, council: str = "") -> Evaluation:
         engine_seconds += time.perf_counter() - started
         by_key = {document.key: document for document in documents}
         predicted: set[Key] = set()
+        strengths: dict[Key, str] = {}
         failures: dict[Key, str] = {}
         for finding in result.findings:
             key = (
@@ -175,6 +191,7 @@ def evaluate(root: Path, extractor: Extractor, council: str = "") -> Evaluation:
                 finding.evidence.document if finding.evidence else "",
             )
             predicted.add(key)
+            strengths[key] = str(finding.strength)
             if problem := evidence_problem(finding, by_key):
                 failures[key] = problem
         checks_predicted: set[Key] = set()
@@ -196,6 +213,7 @@ def evaluate(root: Path, extractor: Extractor, council: str = "") -> Evaluation:
                 checked=case_checks is not None,
                 checks_predicted=checks_predicted,
                 checks_expected=case_checks.expected if case_checks else set(),
+                strengths=strengths,
             )
         )
     return Evaluation(cases, engine_seconds, text_seconds)

@@ -36,7 +36,7 @@ from triage.schemas import (
     strict_json_schema,
 )
 from triage.structure import Block, document_blocks
-from triage.vocabulary import ABSENT, NUMBER_CODES, PRESENT, YES_NO_CODES, FindingCode
+from triage.vocabulary import ABSENT, NUMBER_CODES, PRESENT, YES_NO_CODES, FindingCode, Strength
 
 PROMPT_VERSION = "2026-12-a"
 SCHEMA = strict_json_schema(ModelExtraction)
@@ -226,7 +226,7 @@ class LLMExtractor(Extractor):
             title=f"{document.name}: {label} = {value}",
             source="document",
             engine=self.label,
-            confidence=0.7,
+            strength=Strength.MODEL,
             evidence=DocumentEvidence(
                 document=document.key, page=finding.page, quote=finding.quote or "-"
             ),

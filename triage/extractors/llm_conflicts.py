@@ -27,6 +27,7 @@ from triage.schemas import (
     PolicyEvidence,
     strict_json_schema,
 )
+from triage.vocabulary import Strength
 
 logger = logging.getLogger(__name__)
 
@@ -213,7 +214,7 @@ class LLMConflictChecker:
             detail=f"The model's reason: {normalise(conflict.reason)}"[:2000],
             source="check",
             engine=self.label,
-            confidence=0.6,
+            strength=Strength.MODEL,
             evidence=evidence,
             policy=PolicyEvidence(
                 policy_id=policy.id,

@@ -98,6 +98,7 @@ class RulesExtractor(Extractor):
             + " "
             + (application.description if application else ""),
             local_policies=application.local_policies if application else frozenset(),
+            description=application.description if application else "",
         )
         candidates = list(self.candidates(document_blocks(document.pages), facts))
         return [self._draft(document, candidate) for candidate in settle(candidates)]
@@ -151,7 +152,7 @@ class RulesExtractor(Extractor):
             title=f"{document.name}: {label} = {candidate.value}",
             source="document",
             engine=ENGINE,
-            confidence=0.8,
+            strength=candidate.strength,
             evidence=DocumentEvidence(
                 document=document.key, page=candidate.page, quote=candidate.quote
             ),

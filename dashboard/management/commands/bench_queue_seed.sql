@@ -76,11 +76,12 @@ SELECT id, 1, 'succeeded', 'rules', 'rules', 'submitted', now(), now(), now(), N
 FROM bench_apps;
 
 INSERT INTO triage_finding (application_id, run_id, code, value, attributes, title, detail,
-  source, engine, confidence, dataset, layer_source, entity, feature_name, relation,
+  source, engine, strength, dataset, layer_source, entity, feature_name, relation,
   overlap_area_m2, site_share_pct, distance_m, grazes, page_number, quote, policy_quote,
   created_at, document_id)
 SELECT run.application_id, run.id, f.code, f.value, '{}'::jsonb, f.title, '', f.source, f.engine,
-       1.0, f.dataset, f.layer, f.entity, f.feature, f.relation, f.overlap, f.share, f.distance,
+       CASE f.source WHEN 'spatial' THEN 'map' WHEN 'check' THEN 'check' ELSE 'direct' END,
+       f.dataset, f.layer, f.entity, f.feature, f.relation, f.overlap, f.share, f.distance,
        f.grazes, f.page, f.quote, '', now(),
        CASE WHEN f.source = 'document' THEN (SELECT d.id FROM planning_document d WHERE d.application_id = run.application_id LIMIT 1) END
 FROM triage_triagerun run

@@ -14,7 +14,7 @@ from triage.extractors.specs.scope import (
 )
 from triage.extractors.specs.settlers import settle_by_vote
 from triage.extractors.specs.subjects import VERB_ANCHOR, clause_subject, denied_by_subject
-from triage.vocabulary import ABSENT, PRESENT, FindingCode
+from triage.vocabulary import ABSENT, PRESENT, FindingCode, Strength
 
 M = Modifier
 
@@ -258,12 +258,14 @@ def read_constraint(spec: Spec, reading: Reading) -> list[Candidate]:
             r"\bnot\b|\bnever\b", text[: match.start()], re.I
         ):
             continue
-        attributes = {}
+        attributes: dict[str, str] = {}
         name = _name_for(spec, clause.text, reading.facts.gazetteer)
         if name and spec.code in (FindingCode.CONSERVATION_AREA, FindingCode.ARTICLE_4):
             attributes["name"] = name
         if spec.code == FindingCode.LISTED_BUILDING and (grade := _grade(clause.text)):
             attributes["grade"] = grade
+        if subject != "site":
+            attributes["_strength"] = Strength.INDIRECT  # placed, but whose place is unclear
         found.append(
             reading.candidate(
                 spec.code, PRESENT, offset + match.start(), offset + match.end(), **attributes

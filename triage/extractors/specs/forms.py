@@ -12,6 +12,9 @@ def read_title(spec: Spec, reading: Reading) -> list[Candidate]:
     match = pattern.search(reading.sentence.text)
     if not match:
         return []
+    requires = spec.options.get("title_requires")
+    if requires is not None and not requires.search(reading.facts.description):
+        return []
     return [reading.candidate(spec.code, value, match.start(), match.end(), _rank=1)]
 
 

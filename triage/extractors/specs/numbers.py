@@ -10,7 +10,7 @@ from triage.extractors.specs.scope import NEIGHBOUR, NUMBER_SCOPE, PROPOSAL_VOID
 from triage.extractors.specs.settlers import settle_first_best, settle_largest
 from triage.extractors.specs.subjects import VERB_ANCHOR, clause_subject
 from triage.structure import Role, Section
-from triage.vocabulary import FindingCode
+from triage.vocabulary import FindingCode, Strength
 
 M = Modifier
 
@@ -19,7 +19,7 @@ _EXISTING_BEFORE = re.compile(
     r"\b(?:existing|current|original|previous|earlier|former|later)\b(?:\W+\w+){0,2}\W*$", re.I
 )
 # A form's field for the works applied for: "Description of Proposed Works".
-_WORKS_FIELD = re.compile(r"\b(?:description|propos\w*|works)\b", re.I)
+_WORKS_FIELD = re.compile(r"\bdescription\b|\bproposed works\b|\bproposal\b", re.I)
 # Works to what already stands: "Both previous extensions (single rear and side double storey)".
 _EARLIER_WORKS = re.compile(
     r"\b(?:previous|earlier|former|later|original|existing)\s+(?:\w+\s+){0,2}extensions?\b", re.I
@@ -99,6 +99,12 @@ _WIDER_AREA = re.compile(
 )
 
 
+def _ranked(rank: int) -> dict:
+    """A number's rank among the document's candidates; one ranked below the plain statements
+    (part of a total, "a new dwelling", the size of what is built) is indirect evidence."""
+    return {"_rank": rank} | ({"_strength": Strength.INDIRECT} if rank < 0 else {})
+
+
 def read_dwellings(spec: Spec, reading: Reading) -> list[Candidate]:
     text = reading.text
     scoper = scoper_for(text, spec.scope)
@@ -137,15 +143,15 @@ def read_dwellings(spec: Spec, reading: Reading) -> list[Candidate]:
         rank = 1 if _DWELLINGS_TOTAL.search(text[max(0, match.start() - 30) : match.end()]) else 0
         if "affordable" in adjectives or _DWELLINGS_PART.search(text[match.end() :]):
             rank = -1
-        found.append(reading.candidate(spec.code, number, *match.span(), _rank=rank))
+        found.append(reading.candidate(spec.code, number, *match.span(), **_ranked(rank)))
     if (
         (one := _A_NEW_DWELLING.search(text))
         and not _EXISTING_BEFORE.search(text[: one.start()])
         and usable(*one.span())
     ):
-        found.append(reading.candidate(spec.code, 1, *one.span(), _rank=-1))
+        found.append(reading.candidate(spec.code, 1, *one.span(), **_ranked(-1)))
     if (one := _CREATES_ONE_HOME.search(text)) and usable(*one.span()):
-        found.append(reading.candidate(spec.code, 1, *one.span(), _rank=-1))
+        found.append(reading.candidate(spec.code, 1, *one.span(), **_ranked(-1)))
     if (net_zero := _NO_NET_DWELLINGS.search(text)) and usable(*net_zero.span()):
         # A replacement or a conversion that adds no home outranks the homes it counts.
         found.append(reading.candidate(spec.code, 0, *net_zero.span(), _rank=2))
@@ -322,7 +328,7 @@ def read_floorspace(spec: Spec, reading: Reading) -> list[Candidate]:
         if "f" in match.group(2).lower():
             amount *= 0.092903
         found.append(
-            reading.candidate(spec.code, round(amount), match.start(), match.end(), _rank=rank)
+            reading.candidate(spec.code, round(amount), match.start(), match.end(), **_ranked(rank))
         )
     return found
 

@@ -5,7 +5,7 @@ import re
 from triage.extractors.specs.reading import Candidate, Reading, Spec
 from triage.extractors.specs.settlers import settle_all
 from triage.structure import Section
-from triage.vocabulary import FindingCode
+from triage.vocabulary import FindingCode, Strength
 
 NPPF_NAME = re.compile(r"\bNPPF\b|National Planning Policy Framework|\bthe Framework\b")
 _PARAGRAPHS = re.compile(
@@ -45,13 +45,15 @@ def read_nppf(spec: Spec, reading: Reading) -> list[Candidate]:
         or (reading.facts.mentions_nppf and not _OTHER_DOCUMENT.search(text))
     ):
         return []
+    # A paragraph number in a document that names the Framework elsewhere is an inference.
+    strength = {} if named or NPPF_NAME.search(heading) else {"_strength": Strength.INDIRECT}
     found = []
     for match in spec.trigger.finditer(text):
         for number in re.findall(r"\d{1,3}", re.sub(r"\([a-z]\)", "", match.group(1))):
             if number.startswith("0"):
                 continue  # "paragraph 006": the Planning Practice Guidance's numbering
             if 1 <= int(number) <= 300:
-                found.append(reading.candidate(spec.code, int(number), *match.span()))
+                found.append(reading.candidate(spec.code, int(number), *match.span(), **strength))
     return found
 
 
@@ -173,7 +175,9 @@ def read_local_policy(spec: Spec, reading: Reading) -> list[Candidate]:
             continue
         if value not in known and not cited:
             continue
-        found.append(reading.candidate(spec.code, value, *match.span()))
+        # A reference the library holds, named without a citation's words, is an inference.
+        strength = {} if cited else {"_strength": Strength.INDIRECT}
+        found.append(reading.candidate(spec.code, value, *match.span(), **strength))
     return found
 
 

@@ -8,8 +8,8 @@ from functools import cached_property
 
 from triage.extractors.context import ContextRule, Modifier
 from triage.extractors.spans import Span, clauses
-from triage.structure import Block
-from triage.vocabulary import FindingCode
+from triage.structure import Block, Role, Section
+from triage.vocabulary import FindingCode, Strength
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,10 @@ class Candidate:
     @property
     def rank(self) -> int:
         return int(self.attributes.get("_rank", 0))
+
+    @property
+    def strength(self) -> Strength:
+        return Strength(self.attributes.get("_strength", Strength.DIRECT))
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class DocumentFacts:
     # References of the policies in the council's library ("L7", "P13"): a code the library
     # holds is a policy wherever policies are discussed; any other must stand in a citation.
     local_policies: frozenset[str] = frozenset()
+    # The description of development, as the application gives it.
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,10 @@ class Reading:
     def candidate(
         self, code: FindingCode, value: object, start: int, end: int, **attributes
     ) -> Candidate:
+        """A candidate quoted from this sentence. Its evidence is the form's own when read from
+        a form's title, field or answer, else a direct statement, unless the reader says it is
+        indirect (`_strength`)."""
+        attributes.setdefault("_strength", self.default_strength)
         return Candidate(
             code,
             str(value),
@@ -78,6 +88,13 @@ class Reading:
             attributes,
             self.order,
         )
+
+    @property
+    def default_strength(self) -> Strength:
+        block = self.block
+        if block.section == Section.FORM and block.role in (Role.TITLE, Role.FIELD, Role.ANSWER):
+            return Strength.FORM
+        return Strength.DIRECT
 
     @cached_property
     def clause_readings(self) -> list[tuple[Span, str]]:

@@ -8,7 +8,7 @@ from triage.extractors.specs.reading import Candidate, Reading, Spec
 from triage.extractors.specs.scope import PROPOSAL_SCOPE, PROPOSAL_VOIDS
 from triage.extractors.specs.settlers import settle_by_vote
 from triage.structure import Section
-from triage.vocabulary import FindingCode
+from triage.vocabulary import FindingCode, Strength
 
 M = Modifier
 
@@ -35,7 +35,15 @@ _NEGATED_OTHER_VERB = re.compile(
 _EXCEPT = re.compile(r"\b(?:other than|except|apart from|save for)\b", re.I)
 # Sentences about planning rights or directions name works in general, not the proposal's.
 _RIGHTS_CONTEXT = re.compile(r"\bpermitted development rights?\b|\bdirection\b", re.IGNORECASE)
+# A form's field label names works without saying they are proposed: "Gross internal area to be
+# lost by change of use or demolition (square metres)", "building ... to be retained or
+# demolished".
+_IN_FIELD_LABEL = re.compile(
+    r"\b(?:lost by|including|retained or|to be lost)\b(?:\W+\w+){0,3}\W*$", re.I
+)
+_FIELD_UNIT_AFTER = re.compile(r"[^.;:]{0,40}\((?:square metres|sq\.? ?m|m2|hectares)\)", re.I)
 _EXISTING_BASEMENT = re.compile(
+    r"\b(?:to|into|from) the basement\b|\bfrom basement level\b|\black of (?:\w+ )?basement|"
     r"\bexisting\s+(?:\w+\s+)?basement\b|\b(?:over|above|including|has|had) (?:a |its )?"
     r"(?:half-)?basements?\b(?![^.;]{0,30}\b(?:propos|new|excavat|will|would|form|creat|add)\w*)",
     re.IGNORECASE,
@@ -71,7 +79,11 @@ def read_yes_no(spec: Spec, reading: Reading) -> list[Candidate]:
             continue
         scoper = scoper_for(text, spec.scope)
         mentions = [
-            m for m in mentions if not scoper.modifiers(m.start(), m.end()) & spec.voided_by
+            m
+            for m in mentions
+            if not scoper.modifiers(m.start(), m.end()) & spec.voided_by
+            and not _IN_FIELD_LABEL.search(text[: m.start()])
+            and not _FIELD_UNIT_AFTER.match(text, m.end())
         ]
         if not mentions:
             continue
@@ -157,10 +169,19 @@ def read_tree_works(spec: Spec, reading: Reading) -> list[Candidate]:
             # required" (of one tree in a schedule), "no tree is to be felled" deny only some.
             following = text[no_works.start() : no_works.end() + 25]
             partial = _ONLY_FELLING_DENIED.search(text) or _PARTIAL_DENIAL.search(following)
-            rank = 0 if partial else 2
-            return [
-                reading.candidate(spec.code, "no", no_works.start(), no_works.end(), _rank=rank)
-            ]
+            if partial:
+                # Only some works are denied: whether any other works are proposed is unsaid.
+                return [
+                    reading.candidate(
+                        spec.code,
+                        "no",
+                        no_works.start(),
+                        no_works.end(),
+                        _rank=0,
+                        _strength=Strength.INDIRECT,
+                    )
+                ]
+            return [reading.candidate(spec.code, "no", no_works.start(), no_works.end(), _rank=2)]
         works = _TREE_WORKS_YES.search(text)
         if (
             works
@@ -247,6 +268,14 @@ DEMOLITION = _yes_no(
     _DEMOLITION,
     keywords=("demoli", "down"),
     title_claim=(r"demolition in a conservation area", "yes"),
+    # The consent type chosen is a claim only when the works described demolish something:
+    # applicants tick it for a gate or a chimney too.
+    title_requires=re.compile(
+        r"\bdemoli\w*|\b(?:removal|taking down|take down) of (?:the |an? )?(?:existing )?"
+        r"(?:\w+ ){0,3}(?:garage|building|outbuilding|shed|extension|conservatory|house|dwelling|"
+        r"bungalow|structure|stables?|barn|annexe)s?\b",
+        re.I,
+    ),
 )
 CHANGE_OF_USE = _yes_no(FindingCode.CHANGE_OF_USE, _CHANGE_OF_USE, keywords=("use", "conver"))
 BASEMENT = _yes_no(

@@ -97,6 +97,13 @@ class Command(BaseCommand):
             f"throughput: {engine_rate:.1f} pages/second (engine), "
             f"{total_rate:.1f} pages/second (text extraction + engine)"
         )
+        write("precision by evidence strength (triage.vocabulary.Strength):")
+        for strength, score in evaluation.strength_scores().items():
+            found = score.true_positives + score.false_positives
+            write(
+                f"  {strength or '-':10} {found:4d} findings {score.true_positives:4d} right "
+                f"precision={score.precision:.3f}"
+            )
         check_codes, checks_overall, checked = evaluation.check_scores()
         if checked:
             write("application-level checks (cases with checks.json):")
