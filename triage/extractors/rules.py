@@ -29,7 +29,7 @@ from triage.extractors.specs.forms import read_form_field, read_title
 from triage.extractors.specs.kinds import building_kinds
 from triage.extractors.specs.policies import NPPF_NAME
 from triage.extractors.specs.reading import Candidate, DocumentFacts, Reader, Reading, Spec
-from triage.extractors.specs.registry import SPECS, settle
+from triage.extractors.specs.registry import SPECS, proposed_codes, settle
 from triage.schemas import DocumentEvidence, FindingDraft
 from triage.structure import Block, Role, document_blocks
 from triage.vocabulary import FindingCode
@@ -101,7 +101,12 @@ class RulesExtractor(Extractor):
             description=application.description if application else "",
         )
         candidates = list(self.candidates(document_blocks(document.pages), facts))
-        return [self._draft(document, candidate) for candidate in settle(candidates)]
+        proposed = proposed_codes(application.application_type if application else "")
+        return [
+            self._draft(document, candidate)
+            for candidate in settle(candidates)
+            if candidate.code in proposed
+        ]
 
     def candidates(self, blocks: list[Block], facts: DocumentFacts) -> Iterable[Candidate]:
         order = 0

@@ -256,7 +256,8 @@ _AREA_TOTAL = re.compile(r"\b(?:total|in total|overall)\b|=\s*$", re.I)
 _AREA_SKIP_BEFORE = re.compile(
     r"\b(?:existing|current|original|chang\w* use|converted|conversion|garden|plot|site|"
     r"land|terrace|yard|courtyard|parking|amenity|under|below|less than|up to|at least|"
-    r"limit|threshold|replacing|workshop|conservatory|warehouse)\b|[\u00d7x]\s*$",
+    r"limit|threshold|replacing|workshop|conservatory|warehouse|minimum|maximum|vs|versus|"
+    r"compared with)\b|[\u00d7x]\s*$",
     re.I,
 )
 _AREA_SKIP_AFTER = re.compile(

@@ -17,6 +17,29 @@ from triage.extractors.specs.reading import Candidate, Spec
 from triage.extractors.specs.yes_no import BASEMENT, CHANGE_OF_USE, DEMOLITION, TREE_WORKS
 from triage.vocabulary import FindingCode
 
+# Application types whose documents describe a development already permitted, not one
+# proposed now: a discharge of conditions submits details of the approved scheme, so its
+# homes, uses, storeys, basements and floorspace are that permission's (planning history).
+# Works the details are for (a demolition method, tree works) are still read.
+EARLIER_PERMISSION_TYPES = ("approval.conditions",)
+FACTS_OF_THE_PERMISSION = frozenset(
+    {
+        FindingCode.DWELLINGS,
+        FindingCode.CHANGE_OF_USE,
+        FindingCode.STOREYS,
+        FindingCode.BASEMENT,
+        FindingCode.FLOORSPACE,
+    }
+)
+
+
+def proposed_codes(application_type: str) -> frozenset[FindingCode]:
+    """The codes a document of this application type can state about the proposal."""
+    every = frozenset(FindingCode)
+    if application_type.startswith(EARLIER_PERMISSION_TYPES):
+        return every - FACTS_OF_THE_PERMISSION
+    return every
+
 SPECS: tuple[Spec, ...] = (
     CONSERVATION_AREA,
     LISTED_BUILDING,
