@@ -62,7 +62,12 @@ MAX_QUOTATION_BLOCKS = 8
 POLICY_CODES = frozenset({FindingCode.NPPF_PARAGRAPH, FindingCode.LOCAL_POLICY})
 # A form's title names consent types: listed building consent, demolition in a conservation area.
 TITLE_CODES = frozenset(
-    {FindingCode.LISTED_BUILDING, FindingCode.CONSERVATION_AREA, FindingCode.DEMOLITION}
+    {
+        FindingCode.LISTED_BUILDING,
+        FindingCode.CONSERVATION_AREA,
+        FindingCode.DEMOLITION,
+        FindingCode.TREE_WORKS,
+    }
 )
 
 
@@ -582,6 +587,7 @@ def _form_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Block
     # history, not the proposal. In an element export they run to the end of that field's
     # section; otherwise to the next label or question.
     history_field: str | None = None
+    guidance_list = False
     # The title is the form's name, normally its first line; a council's stamp or a portal
     # reference may come before it.
     title = next(
@@ -619,6 +625,12 @@ def _form_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Block
             role, end = Role.FIELD, following[0].end
             index += 1
         text = texts[page][start:end]
+        if guidance_list and role == Role.ANSWER:
+            role = Role.GUIDANCE  # "... you must also provide:" then what to provide
+        elif role != Role.GUIDANCE:
+            guidance_list = False
+        if role == Role.GUIDANCE:
+            guidance_list = text.rstrip().endswith(":")
         if role == Role.QUESTION:
             after_question = True
         elif role in (Role.ANSWER, Role.LABEL) and _is_heading_text(text):

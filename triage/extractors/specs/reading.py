@@ -49,6 +49,14 @@ class DocumentFacts:
     description: str = ""
 
 
+# The words that put a fact forward as the proposal's.
+_PROPOSING = re.compile(
+    r"\b(?:propos\w*|will|would|new|erect\w*|to be|is to|are to|replacement|application for|"
+    r"seeks?|seeking|planning permission for)\b",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class Reading:
     """One sentence of a block, as a spec reads it. `text` has the names of laws and documents
@@ -79,7 +87,7 @@ class Reading:
         """A candidate quoted from this sentence. Its evidence is the form's own when read from
         a form's title, field or answer, else a direct statement, unless the reader says it is
         indirect (`_strength`)."""
-        attributes.setdefault("_strength", self.default_strength)
+        attributes.setdefault("_strength", self.default_strength(code))
         return Candidate(
             code,
             str(value),
@@ -89,11 +97,20 @@ class Reading:
             self.order,
         )
 
-    @property
-    def default_strength(self) -> Strength:
+    def default_strength(self, code: FindingCode) -> Strength:
+        """The form's own words; else a direct statement, except a fact about the proposal
+        said outside the document's account of the proposal and without the words that
+        propose it ("will", "proposed", "new"): measured on real documents, those are the
+        proposal facts most often wrong."""
         block = self.block
         if block.section == Section.FORM and block.role in (Role.TITLE, Role.FIELD, Role.ANSWER):
             return Strength.FORM
+        if (
+            code.startswith("proposal.")
+            and block.section != Section.PROPOSAL
+            and not _PROPOSING.search(self.text)
+        ):
+            return Strength.INDIRECT
         return Strength.DIRECT
 
     @cached_property

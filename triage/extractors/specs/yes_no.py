@@ -289,4 +289,7 @@ TREE_WORKS = Spec(
     prefilter=re.compile(_TREE_MENTION.pattern + "|" + _TREE_WORKS_LATER.pattern, re.I),
     scope=PROPOSAL_SCOPE,
     voided_by=PROPOSAL_VOIDS | {M.OTHER},
+    # "I / We hereby apply for Tree works: Trees in conservation areas/subject to TPOs": works
+    # to trees are applied for, whichever of the two protections applies.
+    title_claim=(re.compile(r"\bhereby apply for tree works\b", re.I), "yes"),
 )
