@@ -129,7 +129,7 @@ def predicted_checks(
         the_case, summaries, list(_requirements(case_checks.council))
     )
     library = library_for(case_checks.council)
-    findings += policy_conflicts.conflict_findings(the_case, library)
+    findings += policy_conflicts.policy_findings(the_case, library)
     selected = policy_conflicts.relevant_policies(the_case, library)
     findings += extractor.check_conflicts(facts, documents, findings, selected).findings
     return {

@@ -174,7 +174,7 @@ def predicted_findings(row: dict, extractor: Extractor, root: Path) -> list[Find
             floorspace_m2=row.get("floorspace_m2"),
         ),
     )
-    return policy_conflicts.conflict_findings(case, library_for(row["council"]))
+    return policy_conflicts.policy_findings(case, library_for(row["council"]))
 
 
 def evaluate_policies(extractor: Extractor, path: Path = LABELS_FILE) -> PolicyEvaluation:
