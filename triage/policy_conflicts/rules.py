@@ -380,7 +380,10 @@ def _facts(rule: PolicyRule, case: Case) -> list[tuple[str, Evidence]]:
     for fact in rule.proposal:
         evidence = case.proposal.get(fact, [])
         if fact == "demolition" and rule.whole_buildings:
-            evidence = [e for e in _demolitions(case) if demolishes_a_building(e)]
+            # Whether a building goes is the description's to say; a statement that agrees is
+            # the better quote.
+            whole = any(demolishes_a_building(e) for e in _demolitions(case))
+            evidence = [e for e in evidence if whole and demolishes_a_building(e)]
         ranked = sorted(evidence, key=lambda e: e.finding is None)
         shown += [(fact, e) for e in ranked]
     return shown
