@@ -23,7 +23,7 @@ from triage.extractors.base import ApplicationFacts, DocumentInput, Extractor
 from triage.schemas import FindingDraft, SpatialEvidence
 
 CHECKS_FILE = "checks.json"
-CHECKED_PREFIXES = ("missing_document.", "conflict.")
+CHECKED_PREFIXES = ("missing_document.", "conflict.", "engaged.")
 
 Key = tuple[str, str, str]
 
