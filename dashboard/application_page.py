@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from planning.models import ApplicationEvent, PlanningApplication
 from triage.models import Finding, FindingReview, FindingSource, TriageRun, TriageSummary
 from triage.reviews import latest_review
+from triage.vocabulary import POLICY_CONFLICT, POLICY_ENGAGED
 
 # (key, heading, what the group holds), in the order an officer deals with them.
 GROUPS = [
@@ -16,9 +17,16 @@ GROUPS = [
     ("missing", "Missing documents", "What the validation requirements call for and is not there."),
     (
         "conflicts",
-        "Policy conflicts",
-        "Policies the proposal runs into on this site, each with its text and the evidence on "
-        "both sides.",
+        "Possible policy conflicts",
+        "Where what the proposal does runs against a policy's words, or the application relies "
+        "on a permitted development right an Article 4 direction removes: each with the "
+        "policy's text and the evidence on both sides.",
+    ),
+    (
+        "engaged",
+        "Policies to consider",
+        "Policies this proposal must be weighed against on this site. None is a conflict: the "
+        "assessment should address each.",
     ),
     ("constraints", "Constraints", "What the site touches or is near, and what documents say."),
     ("proposal", "Proposal facts", "What the documents say the proposal does."),
@@ -28,13 +36,13 @@ GROUPS = [
 
 
 # Policy conflicts from the declarative rules and from the model are shown apart: an officer
-# weighs a rule's "this policy bites here" differently from a model's judgement.
+# weighs a rule's "this runs against the policy" differently from a model's judgement.
 CONFLICT_SUBGROUPS = [
     (
         "rules",
         "From the policy rules",
-        "A rule links what the site touches and what the proposal does to the policies that "
-        "bite: the proposal must be justified against each.",
+        "A rule found that what the proposal does runs against the policy, or relies on a "
+        "permitted development right that is removed here.",
     ),
     (
         "model",
@@ -47,8 +55,10 @@ CONFLICT_SUBGROUPS = [
 
 def group_of(finding: Finding) -> str:
     code = finding.code
-    if code == "conflict.policy":
+    if code == POLICY_CONFLICT:
         return "conflicts"
+    if code == POLICY_ENGAGED:
+        return "engaged"
     if code.startswith("conflict."):
         return "discrepancies"
     if code.startswith("missing_document."):

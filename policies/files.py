@@ -350,6 +350,7 @@ def _article_4(table: object, where: str) -> dict:
         "removes": list(removes),
         "from_uses": list(_words(table, "from_uses", where)),
         "to_uses": list(_words(table, "to_uses", where)),
+        "gpdo_classes": list(_words(table, "gpdo_classes", where)),
     }
 
 

@@ -130,14 +130,30 @@ def constraint_kinds(findings: list[FindingDraft]) -> dict[str, list[Evidence]]:
 # The description of development, read for what the proposal does. Each pattern's match is
 # quoted back (the clause around it), so an officer sees what was read.
 _DESCRIPTION_FACTS: dict[str, re.Pattern[str]] = {
-    "demolition": re.compile(r"\bdemoli(?:tion|sh(?:ing|ed)?)\b", re.I),
+    # "Redevelopment of the former office building" takes the building down.
+    "demolition": re.compile(
+        r"\bdemoli(?:tion|sh(?:ing|ed)?)\b|\bredevelopment of (?=[^,.;]{0,40}\bbuildings?\b)", re.I
+    ),
+    # "Redevelopment of the site to provide 57 apartments": what it provides is built new.
     "new-building": re.compile(
         r"\b(?:erection|construction|erect|construct|new[- ]build)\b"
+        r"|\bredevelopment\b[^.;]{0,80}?\bto provide\b"
         r"|\breplacement (?:dwelling|house|bungalow|building)\b",
         re.I,
     ),
     "extension": re.compile(
         r"\bextensions?\b|\b(?:dormer|mansard|outrigger|porch)\b|\broof (?:addition|storey)\b",
+        re.I,
+    ),
+    # External works that add nothing: what a conservation area's policies and an Article 4
+    # direction on alterations are about. Internal works are not it. (A fact the policy rules
+    # read; validation lists do not offer it.)
+    "alteration": re.compile(
+        r"\b(?:replace(?:ment|d)?|install(?:ation|ing)?|new|insertion|formation|reinstatement)\b"
+        r"(?:(?!\binternal\b)[^.;]){0,60}?\b(?:windows?|doors?|shop ?fronts?|roof coverings?|"
+        r"roof terrace|terrace|rooflights?|solar panels?|photovoltaic|flue|heat pump|"
+        r"balcon(?:y|ies)|cladding|render|railings|canopy|screen|shutters?)\b"
+        r"|\b(?<!internal )alterations? to (?:the )?(?!interior)\w+",
         re.I,
     ),
     "change-of-use": re.compile(
@@ -158,9 +174,13 @@ _DESCRIPTION_FACTS: dict[str, re.Pattern[str]] = {
 PARTS_OF_BUILDINGS = re.compile(
     r"\b(?:extensions?|porch|dormers?|mansard|conservatory|lean-to|canopy|balcony|balconies|"
     r"lightwell|roof|storey addition|shopfront|partitions?|walls?|chimney|stairs?|staircase|"
-    r"windows?|doors?|fence|railings|outrigger|rooflights?)\b",
+    r"windows?|doors?|fence|railings|outrigger|rooflights?|additions?|"
+    r"rear (?:stores?|wings?|annexes?))\b",
     re.I,
 )
+# Structures too small for their loss to matter to a conservation area (below the volume of a
+# relevant demolition): a garden shed is not a building the policies protect.
+MINOR_STRUCTURES = re.compile(r"\b(?:sheds?|greenhouses?|timber stores?|bin stores?)\b", re.I)
 # Buildings ancillary to a house: works in its garden, not a new building in the street.
 ANCILLARY_BUILDINGS = re.compile(
     r"\b(?:outbuildings?|garden (?:room|studio|office|building)s?|summer ?houses?|sheds?|"
@@ -169,7 +189,10 @@ ANCILLARY_BUILDINGS = re.compile(
 )
 # A clause about what stays or what is there now says nothing of what is proposed.
 _EXISTING = re.compile(r"\b(?:retain(?:ed|ing)?|remain(?:s|ing)?|existing)\b", re.I)
-_OBJECT_END = re.compile(r"[,;.]|\band\b|\bwith\b|\bfollowing\b|\bto (?:the|a|an)\b", re.I)
+# "A part single, part two storey rear extension": the comma before "part" is inside the object.
+_OBJECT_END = re.compile(
+    r"[;.]|,(?!\s*part\b)|\band\b|\bwith\b|\bfollowing\b|\bto (?:the|a|an)\b", re.I
+)
 _DWELLINGS_IN_DESCRIPTION = re.compile(
     rf"\b({NUMBER})\s+(?:new\s+|no\.?\s+)?(?:(?:self[- ]contained|residential|detached|"
     rf"semi[- ]detached|terraced|family|affordable|bedroom|storey|\w+[- ]bed(?:room)?)\s+)*"
@@ -177,6 +200,7 @@ _DWELLINGS_IN_DESCRIPTION = re.compile(
     re.I,
 )
 _CLAUSE_END = re.compile(r"[.;\n]")
+_COMPLEMENT = re.compile(r"\s+(?:is|are|was|were)\b", re.I)
 
 
 def object_of(text: str, end: int) -> str:
@@ -197,11 +221,27 @@ def demolishes_a_building(evidence: "Evidence") -> bool:
     for match in _DESCRIPTION_FACTS["demolition"].finditer(text):
         if match.group(0).lower().endswith("ed"):
             what = text[max(0, match.start() - 80) : match.start()]  # "the garage will be ..."
+            # "The outbuilding to be demolished is a lean-to": what it is, said after.
+            if complement := _COMPLEMENT.match(text, match.end()):
+                what += " " + object_of(text, complement.end())
         else:
             what = object_of(text, match.end())
-        if not PARTS_OF_BUILDINGS.search(what):
+        if not PARTS_OF_BUILDINGS.search(what) and not MINOR_STRUCTURES.search(what):
             return True
     return not _DESCRIPTION_FACTS["demolition"].search(text)
+
+
+def is_outbuilding(evidence: "Evidence") -> bool:
+    """Whether an extension in this evidence is a building ancillary to a house (a garden room,
+    a garage): in the grounds of a listed house, development in its setting, not works to it."""
+    text = evidence.description or (
+        evidence.finding.evidence.quote
+        if evidence.finding is not None and evidence.finding.evidence is not None
+        else ""
+    )
+    return bool(ANCILLARY_BUILDINGS.search(text)) and not _DESCRIPTION_FACTS["extension"].search(
+        text
+    )
 
 
 def _clause(text: str, start: int, end: int) -> str:

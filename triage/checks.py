@@ -21,7 +21,7 @@ from policies.library import Requirement
 from policies.vocabulary import CONSTRAINT_KINDS, PROPOSAL_FACTS
 from triage.case import Case, Evidence, affects
 from triage.schemas import FindingDraft
-from triage.vocabulary import ABSENT, FindingCode, Strength
+from triage.vocabulary import ABSENT, POLICY_CONFLICT, POLICY_ENGAGED, FindingCode, Strength
 
 ENGINE = "check"
 
@@ -268,12 +268,13 @@ def prioritise(
     - needs attention: something must be resolved before the case can be assessed (a document
       contradicting the map, a missing or unreadable document, an application relying on a
       permitted right an Article 4 direction removes);
-    - specialist: a heritage, flood, ecology or trees matter a policy rule found (the team named);
+    - specialist: a heritage, flood, ecology or trees matter a policy rule found, engaged or in
+      conflict (the team named);
     - fast track: householder or minor, no constraint, nothing missing, no policy conflict;
     - standard: the rest."""
     score, reasons, attention = 0, [], False
     teams: list[str] = []
-    conflicts_counted = 0
+    conflicts_counted = engaged_counted = 0
     for finding in findings:
         if finding.code == "conflict.constraint_claim":
             score += 25
@@ -283,7 +284,7 @@ def prioritise(
             score += 10
             attention = True
             reasons.append(finding.title)
-        elif finding.code == "conflict.policy":
+        elif finding.code in (POLICY_CONFLICT, POLICY_ENGAGED):
             if finding.attributes.get("blocking") == "yes":
                 score += 20
                 attention = True
@@ -292,10 +293,18 @@ def prioritise(
             team = finding.attributes.get("team", "")
             if team and finding.engine == "rules" and team not in teams:
                 teams.append(team)
-            if conflicts_counted < 4:
-                score += 5
-                conflicts_counted += 1
-            reasons.append(f"Policy: {finding.title}")
+            # A policy to weigh is part of what the constraints already count; a conflict is
+            # more work for the officer.
+            if finding.code == POLICY_CONFLICT:
+                if conflicts_counted < 4:
+                    score += 5
+                    conflicts_counted += 1
+                reasons.append(f"Policy conflict: {finding.title}")
+            else:
+                if engaged_counted < 4:
+                    score += 2
+                    engaged_counted += 1
+                reasons.append(f"Policy to consider: {finding.title}")
     for name in unreadable_documents:
         score += 15
         attention = True
@@ -320,7 +329,7 @@ def prioritise(
         reasons.append(f"{case.dwellings} new home{'s' if case.dwellings != 1 else ''}")
     score = min(score, 100)
     team = next((t for t in TEAM_ORDER if t in teams), "")
-    conflicted = any(f.code == "conflict.policy" for f in findings)
+    conflicted = any(f.code == POLICY_CONFLICT for f in findings)
     simple = case.householder or category.category == MINOR
     if attention:
         lane = "needs-attention"

@@ -148,7 +148,7 @@ def _triage(run: TriageRun) -> tuple[list[FindingDraft], RunFacts]:
     case = build_case(findings, case_input(application))
     requirements = policy_services.requirements_for(application.council_id)
     findings += checks.missing_documents(case, summaries, requirements)
-    findings += policy_conflicts.conflict_findings(case, library)
+    findings += policy_conflicts.policy_findings(case, library)
     # The model judges the proposal against the few policies the rules select for the site.
     selected = policy_conflicts.relevant_policies(case, library)
     judged = extractor.check_conflicts(facts, documents, findings, selected)

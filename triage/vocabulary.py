@@ -33,6 +33,12 @@ class FindingCode(StrEnum):
     LOCAL_POLICY = "policy.local"  # value: the policy reference, upper case, no spaces, "P13"
 
 
+# What triage says about the policies, for the whole application (triage.policy_conflicts; the
+# llm engine's judgement too): a policy the officer must consider, and one the proposal runs
+# against. value: the policy's key, "nppf-2024:212".
+POLICY_ENGAGED = "engaged.policy"
+POLICY_CONFLICT = "conflict.policy"
+
 CONSTRAINT_CODES = frozenset(code for code in FindingCode if code.startswith("constraint."))
 YES_NO_CODES = frozenset(
     {

@@ -1,13 +1,15 @@
 """Triage's reasoning as an officer sees it in a real browser: a specialist case in the queue
-with its team, and its policy conflicts with the policy's text (the words that bite marked),
-the site's evidence and the proposal's quote; missing documents naming their rule. axe-core
-checks each page; screenshots land in .local/screenshots."""
+with its team, the policies to consider apart from the possible policy conflicts, each with the
+policy's text (the words that bite marked), the site's evidence and the proposal's quote;
+missing documents naming their rule. axe-core checks each page; screenshots land in
+.local/screenshots."""
 
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
+from planning.models import PlanningApplication
 from tests.browser import Visit, assert_accessible, screenshot
 from tests.dashboard.conftest import AROUND_SITE, PASSWORD
 from tests.factories import PlanningApplicationFactory
@@ -15,6 +17,16 @@ from tests.triage.factories import DocumentFactory, load_polygon_layer
 from triage import pipeline, runs
 
 pytestmark = pytest.mark.browser
+
+# Every document the national and local lists ask of these cases.
+EVERY_DOCUMENT = [
+    ("location-plan.txt", "locationPlan", b"Location plan"),
+    ("form.txt", "other", b"Application form. Certificate of Ownership - Certificate A."),
+    ("heritage-statement.txt", "heritageStatement", b"Heritage statement."),
+    ("design-and-access-statement.txt", "designAndAccessStatement", b"Design."),
+    ("bng.txt", "biodiversityNetGain", b"Biodiversity net gain."),
+    ("cil-form.txt", "other", b"CIL additional information."),
+]
 
 
 @pytest.fixture
@@ -44,24 +56,35 @@ def garage(southwark, people, tmp_path):
         description=application.description,
         application_type="pp.full.minor",
     )
-    for name, kind, text in [
-        ("location-plan.txt", "locationPlan", b"Location plan"),
-        ("form.txt", "other", b"Application form. Certificate of Ownership - Certificate A."),
-        ("heritage-statement.txt", "heritageStatement", b"Heritage statement."),
-        ("design-and-access-statement.txt", "designAndAccessStatement", b"Design."),
-        ("bng.txt", "biodiversityNetGain", b"Biodiversity net gain."),
-        ("cil-form.txt", "other", b"CIL additional information."),
-    ]:
+    # A new house in the garden, in the Green Belt too: a conflict beside the policies to weigh.
+    load_polygon_layer(tmp_path, dataset="green-belt", name="Green Belt", wkt_27700=AROUND_SITE)
+    in_the_garden = PlanningApplicationFactory(
+        council=southwark,
+        reference="26/AP/0902",
+        address="18 Grove Lane, London SE5 8SY",
+        description="Erection of a two storey house in the rear garden.",
+        application_type="pp.full.minor",
+        proposed_dwellings=1,
+    )
+    for name, kind, text in EVERY_DOCUMENT:
+        DocumentFactory(
+            application=in_the_garden, original_filename=name, document_type=kind, content=text
+        )
+    for name, kind, text in EVERY_DOCUMENT:
         DocumentFactory(
             application=complete, original_filename=name, document_type=kind, content=text
         )
-    for each in (application, complete):
+    for each in (application, complete, in_the_garden):
         run = runs.start_triage(each)
         pipeline.execute_run(run.pk)
     return application
 
 
-def test_an_officer_reads_a_specialist_cases_policy_conflicts(browser, live_server, garage):
+def in_the_garden_of(garage):
+    return PlanningApplication.objects.get(council=garage.council, reference="26/AP/0902")
+
+
+def test_an_officer_reads_a_specialist_cases_policies(browser, live_server, garage):
     visit = Visit(browser, live_server.url)
     try:
         visit.sign_in("olivia", PASSWORD)
@@ -73,11 +96,15 @@ def test_an_officer_reads_a_specialist_cases_policy_conflicts(browser, live_serv
         screenshot(page, "reasoning-queue")
 
         page = visit.go(f"/applications/{garage.pk}/")
-        heading = page.locator("#group-conflicts")
-        assert "Policy conflicts" in heading.inner_text()
-        conflicts = page.locator('[data-test-id="policy-conflict"]')
-        assert conflicts.count() == 4  # 212, 220, P20 and 219
-        first = conflicts.first
+        # Demolishing a garage and building a house in a conservation area (and the Green Belt:
+        # a replacement) is to be weighed, not a conflict.
+        assert page.locator("#group-conflicts").count() == 0
+        heading = page.locator("#group-engaged")
+        assert "Policies to consider" in heading.inner_text()
+        engaged = page.locator('[data-test-id="policy-engaged"]')
+        assert engaged.count() == 6  # 212, 220, P20, 219; 153 and 154
+        assert page.locator('[data-test-id="policy-conflict"]').count() == 0
+        first = engaged.first
         assert "great weight should be given to the asset" in first.locator("mark").inner_text()
         assert "Camberwell Grove" in first.locator('[data-test-id="site-evidence"]').inner_text()
         proposal = first.locator('[data-test-id="proposal-evidence"]').inner_text()
@@ -85,8 +112,21 @@ def test_an_officer_reads_a_specialist_cases_policy_conflicts(browser, live_serv
         missing = page.locator('[data-code="missing_document.heritage_statement"]').inner_text()
         assert "rule heritage-statement" in missing and "Camberwell Grove" in missing
         assert "For the heritage and conservation team" in page.content()
-        assert_accessible(page, "application with policy conflicts")
+        assert_accessible(page, "application with policies to consider")
         screenshot(page, "reasoning-application")
+
+        page = visit.go(f"/applications/{in_the_garden_of(garage).pk}/")
+        groups = [h.inner_text() for h in page.locator("h3.govuk-heading-m").all()]
+        conflicts_at = next(i for i, h in enumerate(groups) if h.startswith("Possible policy"))
+        engaged_at = next(i for i, h in enumerate(groups) if h.startswith("Policies to consider"))
+        assert conflicts_at < engaged_at  # what runs against a policy first
+        conflicts = page.locator('[data-test-id="policy-conflict"]')
+        assert conflicts.count() == 2  # NPPF 153 and 154
+        conflict = page.locator('[data-code="conflict.policy"]').first.inner_text()
+        assert "inappropriate development" in conflict
+        assert page.locator('[data-test-id="policy-engaged"]').count() == 3  # 212, 219, P20
+        assert_accessible(page, "application with a policy conflict")
+        screenshot(page, "reasoning-application-conflict")
         assert visit.failed == [] and visit.outside_requests() == []
     finally:
         visit.close()

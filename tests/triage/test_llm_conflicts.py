@@ -127,8 +127,8 @@ def test_the_model_judges_the_selected_policies_and_only_verified_conflicts_are_
     assert (judged.document, judged.page_number) == (application.statement, 1)
     assert judged.quote == "garage will be demolished"
     assert run.dropped_quotes >= 2
-    rules = run.findings.filter(code="conflict.policy", engine="rules")
-    # The rules' own conflicts stand beside the model's, whatever it said.
+    rules = run.findings.filter(code="engaged.policy", engine="rules")
+    # The rules' policies to weigh stand beside the model's conflict, whatever it said.
     assert [f.value for f in rules] == [
         "nppf-2024:212",
         "nppf-2024:220",
@@ -138,11 +138,12 @@ def test_the_model_judges_the_selected_policies_and_only_verified_conflicts_are_
     officer = UserFactory(council=southwark)
     client.force_login(officer)
     page = client.get(f"/applications/{application.pk}/").content.decode()
-    assert "Policy conflicts" in page
-    rules_at = page.index("From the policy rules")
+    conflicts_at = page.index("Possible policy conflicts")
     model_at = page.index("From the model")
-    assert rules_at < model_at
-    model_part = page[model_at:]
+    engaged_at = page.index("Policies to consider")
+    assert conflicts_at < model_at < engaged_at
+    assert "From the policy rules" not in page  # the rules found nothing against a policy
+    model_part = page[model_at:engaged_at]
     assert "The model finds a conflict with NPPF paragraph 212" in model_part
     assert f'<mark class="app-highlight">{BITES}</mark>' in model_part
     assert "“garage will be demolished”" in model_part
@@ -172,7 +173,7 @@ def test_an_unusable_judgement_is_counted_not_fatal(model_server, application):
 
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert not run.findings.filter(engine__startswith="llm:", code="conflict.policy").exists()
-    assert run.findings.filter(engine="rules", code="conflict.policy").count() == 3
+    assert run.findings.filter(engine="rules", code="engaged.policy").count() == 3
     assert run.dropped_quotes == 4  # the four policies it was asked about
 
 

@@ -30,7 +30,7 @@ def triage(findings=(), *, documents=EVERY_DOCUMENT, unreadable=(), council="sou
     the_case = case(findings, **kw)
     findings += checks.conflicts(findings)
     findings += checks.missing_documents(the_case, list(documents), list(requirements(council)))
-    findings += policy_conflicts.conflict_findings(the_case, library(council))
+    findings += policy_conflicts.policy_findings(the_case, library(council))
     return checks.prioritise(findings, the_case, unreadable_documents=list(unreadable))
 
 
@@ -100,7 +100,8 @@ def test_the_green_belt_is_for_the_case_officer():
     )
     assert (priority.lane, priority.team) == ("standard", "")
     assert any(
-        reason.startswith("Policy: New building in the Green Belt") for reason in priority.reasons
+        reason.startswith("Policy to consider: New building in the Green Belt")
+        for reason in priority.reasons
     )
 
 
@@ -123,6 +124,23 @@ def test_a_document_contradicting_the_map_or_one_that_cannot_be_read_needs_atten
         "needs-attention"
     )
     assert triage(unreadable=["scan.pdf (no text)"], description="x").lane == "needs-attention"
+
+
+def test_a_policy_conflict_counts_for_more_than_a_policy_to_consider():
+    green_belt = [hit("green-belt", "Green Belt")]
+    weighed = triage(
+        green_belt, council="trafford", description="Erection of a single storey side extension."
+    )
+    against = triage(
+        green_belt,
+        council="trafford",
+        application_type="pp.full.householder",
+        description="Erection of a detached dwelling in the garden.",
+        proposed_dwellings=1,
+    )
+    assert any(r.startswith("Policy conflict: ") for r in against.reasons)
+    assert not any(r.startswith("Policy conflict: ") for r in weighed.reasons)
+    assert against.score > weighed.score
 
 
 def test_a_prior_approval_relying_on_a_removed_right_needs_attention():

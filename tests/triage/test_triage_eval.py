@@ -33,7 +33,7 @@ def test_it_scores_missing_documents_and_policy_conflicts_apart(db):
     # app-one has a checks.json: five of its six labels found, the design and access statement
     # (not required for a householder extension) labelled wrongly on purpose.
     assert "CHECKS precision=1.000 recall=0.833 f1=0.909 n=1" in lines
-    row = next(line for line in lines if line.startswith("conflict.policy "))
+    row = next(line for line in lines if line.startswith("engaged.policy "))
     assert row.split()[1:4] == ["2", "0", "0"]
     assert (
         "app-one: MISSED CHECK ('missing_document.design_and_access_statement', 'missing')" in lines

@@ -51,10 +51,11 @@ def garage_in_a_conservation_area(southwark, policies, tmp_path):
     return application
 
 
-def test_a_run_saves_each_conflict_with_the_policy_row_it_cites(garage_in_a_conservation_area):
+def test_a_run_saves_each_policy_with_the_policy_row_it_cites(garage_in_a_conservation_area):
     run = run_now(garage_in_a_conservation_area)
 
-    conflicts = run.findings.filter(code="conflict.policy").order_by("id")
+    assert not run.findings.filter(code="conflict.policy").exists()  # to weigh, not against
+    conflicts = run.findings.filter(code="engaged.policy").order_by("id")
     assert [c.value for c in conflicts] == [
         "nppf-2024:212",
         "nppf-2024:220",

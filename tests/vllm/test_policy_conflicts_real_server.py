@@ -99,8 +99,9 @@ def test_a_run_asks_the_real_server_and_keeps_only_verified_conflicts(
     assert run.status == RunStatus.SUCCEEDED, run.error
     # The extraction and the conflict judgement both reached the server and were answered.
     assert successful_requests(vllm_server) - before >= 2
+    # Felling a protected tree is weighed (engaged), not a conflict by rule.
     rules = set(
-        run.findings.filter(code="conflict.policy", engine="rules").values_list("value", flat=True)
+        run.findings.filter(code="engaged.policy", engine="rules").values_list("value", flat=True)
     )
     assert rules == {"nppf-2024:136", "southwark-plan-2022:P61"}
     for finding in run.findings.filter(code="conflict.policy", engine__startswith="llm:"):

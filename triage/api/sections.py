@@ -9,6 +9,7 @@ from planning.models import PlanningApplication
 from triage import runs
 from triage.models import Finding, Lane
 from triage.reviews import latest_review
+from triage.vocabulary import POLICY_CONFLICT, POLICY_ENGAGED
 
 
 def _finding(finding: Finding) -> dict:
@@ -32,7 +33,7 @@ def _finding(finding: Finding) -> dict:
             "page": finding.page_number,
             "quote": finding.quote,
         }
-    if finding.code == "conflict.policy":
+    if finding.code in (POLICY_CONFLICT, POLICY_ENGAGED):
         # Both sides: the site (spatial fields above, or in words) and the proposal (the quote
         # above, or in words), and the policy as it was loaded when the finding was made.
         evidence["site"] = finding.attributes.get("site_evidence", "")

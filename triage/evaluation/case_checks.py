@@ -24,7 +24,7 @@ from triage.schemas import FindingDraft, SpatialEvidence
 from triage.vocabulary import Strength
 
 CHECKS_FILE = "checks.json"
-CHECKED_PREFIXES = ("missing_document.", "conflict.")
+CHECKED_PREFIXES = ("missing_document.", "conflict.", "engaged.")
 
 Key = tuple[str, str, str]
 
@@ -51,7 +51,7 @@ def read_checks(folder: Path) -> CaseChecks | None:
 
 
 @functools.cache
-def _library(council: str) -> PolicyLibrary:
+def library_for(council: str) -> PolicyLibrary:
     local = tuple(
         entry
         for path in LOCAL_POLICY_FILES
@@ -64,7 +64,7 @@ def _library(council: str) -> PolicyLibrary:
 
 def local_policy_references(council: str) -> frozenset[str]:
     """The references of the council's bundled local policies ("L7", "P13")."""
-    return _library(council).local_references() if council else frozenset()
+    return library_for(council).local_references() if council else frozenset()
 
 
 @functools.cache
@@ -81,7 +81,7 @@ def layer_finding(layer: dict) -> FindingDraft:
     """What the spatial check would have found, from the case's declaration."""
     relation = layer.get("relation", "site-inside")
     name = layer.get("name", "")
-    attributes = {"name": name} | ({"zone": str(layer["zone"])} if "zone" in layer else {})
+    attributes = {"name": name} | {key: str(layer[key]) for key in ("zone", "area") if key in layer}
     return FindingDraft(
         code=f"spatial.{layer['dataset']}",
         value=relation,
@@ -135,8 +135,8 @@ def predicted_checks(
     findings += checks.missing_documents(
         the_case, summaries, list(_requirements(case_checks.council))
     )
-    library = _library(case_checks.council)
-    findings += policy_conflicts.conflict_findings(the_case, library)
+    library = library_for(case_checks.council)
+    findings += policy_conflicts.policy_findings(the_case, library)
     selected = policy_conflicts.relevant_policies(the_case, library)
     findings += extractor.check_conflicts(facts, documents, findings, selected).findings
     return {

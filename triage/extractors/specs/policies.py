@@ -46,7 +46,9 @@ def read_nppf(spec: Spec, reading: Reading) -> list[Candidate]:
     ):
         return []
     # A paragraph number in a document that names the Framework elsewhere is an inference.
-    strength = {} if named or NPPF_NAME.search(heading) else {"_strength": Strength.INDIRECT}
+    strength: dict[str, object] = (
+        {} if named or NPPF_NAME.search(heading) else {"_strength": Strength.INDIRECT}
+    )
     found = []
     for match in spec.trigger.finditer(text):
         for number in re.findall(r"\d{1,3}", re.sub(r"\([a-z]\)", "", match.group(1))):
@@ -176,7 +178,7 @@ def read_local_policy(spec: Spec, reading: Reading) -> list[Candidate]:
         if value not in known and not cited:
             continue
         # A reference the library holds, named without a citation's words, is an inference.
-        strength = {} if cited else {"_strength": Strength.INDIRECT}
+        strength: dict[str, object] = {} if cited else {"_strength": Strength.INDIRECT}
         found.append(reading.candidate(spec.code, value, *match.span(), **strength))
     return found
 

@@ -40,6 +40,7 @@ def proposed_codes(application_type: str) -> frozenset[FindingCode]:
         return every - FACTS_OF_THE_PERMISSION
     return every
 
+
 SPECS: tuple[Spec, ...] = (
     CONSERVATION_AREA,
     LISTED_BUILDING,
