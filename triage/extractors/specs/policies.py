@@ -46,8 +46,10 @@ def read_nppf(spec: Spec, reading: Reading) -> list[Candidate]:
     ):
         return []
     # A paragraph number in a document that names the Framework elsewhere is an inference.
-    strength: dict[str, object] = (
-        {} if named or NPPF_NAME.search(heading) else {"_strength": Strength.INDIRECT}
+    strength = (
+        reading.default_strength(spec.code)
+        if named or NPPF_NAME.search(heading)
+        else Strength.INDIRECT
     )
     found = []
     for match in spec.trigger.finditer(text):
@@ -55,7 +57,9 @@ def read_nppf(spec: Spec, reading: Reading) -> list[Candidate]:
             if number.startswith("0"):
                 continue  # "paragraph 006": the Planning Practice Guidance's numbering
             if 1 <= int(number) <= 300:
-                found.append(reading.candidate(spec.code, int(number), *match.span(), **strength))
+                found.append(
+                    reading.candidate(spec.code, int(number), *match.span(), _strength=strength)
+                )
     return found
 
 
@@ -178,8 +182,8 @@ def read_local_policy(spec: Spec, reading: Reading) -> list[Candidate]:
         if value not in known and not cited:
             continue
         # A reference the library holds, named without a citation's words, is an inference.
-        strength: dict[str, object] = {} if cited else {"_strength": Strength.INDIRECT}
-        found.append(reading.candidate(spec.code, value, *match.span(), **strength))
+        strength = reading.default_strength(spec.code) if cited else Strength.INDIRECT
+        found.append(reading.candidate(spec.code, value, *match.span(), _strength=strength))
     return found
 
 
