@@ -6,8 +6,10 @@ from tests.triage.fake_model_server import FakeModelServer, finding
 from tests.triage.test_runs import AROUND_SITE
 from triage import pipeline, runs
 from triage.extractors.base import TransientEngineError
-from triage.extractors.llm import PROMPT_VERSION
+from triage.extractors.llm import PROMPT_VERSION, SYSTEM_PROMPT
+from triage.finding_specs import FINDING_SPECS
 from triage.models import RunStatus
+from triage.vocabulary import FindingCode, Strength
 
 STATEMENT = (
     "The site lies within the Camberwell Grove Conservation Area. Three storeys are proposed."
@@ -278,3 +280,41 @@ def test_findings_quoted_from_a_forms_questions_are_out_of_scope():
     assert {(f.code, f.value) for f in result.findings} == {("proposal.storeys", "1")}
     assert result.out_of_scope == 2
     assert result.dropped_quotes == 0
+
+
+def test_its_codes_values_and_scope_come_from_the_finding_specs():
+    for code, spec in FINDING_SPECS.items():
+        assert code.value in SYSTEM_PROMPT
+        assert spec.value in SYSTEM_PROMPT
+    assert FINDING_SPECS[FindingCode.LOCAL_POLICY].value_ok("P13")
+    assert not FINDING_SPECS[FindingCode.LOCAL_POLICY].value_ok("P13 Design")
+    assert not FINDING_SPECS[FindingCode.DEMOLITION].value_ok("maybe")
+
+
+def test_it_keeps_a_local_policy_only_when_cited_and_no_homes_for_a_discharge_of_conditions(
+    model_server, db
+):
+    application = PlanningApplicationFactory(application_type="approval.conditions")
+    text = (
+        "The approved scheme of five new dwellings follows Policy H3 of the Local Plan. "
+        "Drawing EX03 shows the details for condition 4."
+    )
+    DocumentFactory(application=application, original_filename="letter.txt", content=text.encode())
+    model_server.replies.append(
+        (
+            "json",
+            {
+                "findings": [
+                    finding("policy.local", "h3", "Policy H3 of the Local Plan"),
+                    finding("policy.local", "EX03", "Drawing EX03 shows the details"),
+                    finding("proposal.dwellings", "5", "The approved scheme of five new dwellings"),
+                ]
+            },
+        )
+    )
+    run = run_llm(application)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    found = {(f.code, f.value) for f in run.findings.filter(source="document")}
+    assert found == {("policy.local", "H3")}
+    assert {f.strength for f in run.findings.filter(source="document")} == {Strength.MODEL}

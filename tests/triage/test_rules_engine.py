@@ -4,6 +4,7 @@ from triage.extractors.base import ApplicationFacts, DocumentInput
 from triage.extractors.rules import RulesExtractor, gazetteer_from_layers
 from triage.quotes import quote_on_page
 from triage.text import PageText
+from triage.vocabulary import Strength
 
 FACTS = ApplicationFacts(reference="26/AP/1", application_type="pp.full", description="")
 
@@ -67,6 +68,58 @@ def test_it_reads_cited_policies():
     paragraphs = {value for code, value in found if code == "policy.nppf"}
     assert policies == {"P13", "P20"}
     assert paragraphs == {"207", "212", "215"}
+
+
+def test_a_local_policy_is_one_the_council_holds_or_one_cited_as_a_policy():
+    text = (
+        "Policies\n\n"
+        "The relevant policies of the Local Plan are H3 (Housing mix) and D2 (Design). "
+        "Saved policy ENV9 protects wildlife corridors, and Core Strategy Policies R1.1, R1.3 "
+        "and L7 apply.\n\n"
+        "The lighting sits in zone E3 of the guide; drawings EX03 and P101 and survey point S4 "
+        "show it. Strategic objective SO8 and policy SO2 are objectives, SPD4 is guidance.\n\n"
+        "L5 asks for sustainable drainage, and the scheme meets R2."
+    )
+    found = extract(text)
+    policies = {value for code, value in found if code == "policy.local"}
+    assert policies == {"H3", "D2", "ENV9", "R1", "L7"}
+    # The council's library holds L5 and R2: named in a paragraph about policies, they count,
+    # as an inference (indirect), where a citation is direct.
+    library = replace(FACTS, local_policies=frozenset({"L5", "R2"}))
+    found = extract(text, facts=library)
+    policies = {value: found[("policy.local", value)] for code, value in found if "local" in code}
+    assert set(policies) == {"H3", "D2", "ENV9", "R1", "L7", "L5", "R2"}
+
+
+def test_paragraphs_of_the_guidance_and_of_judgments_are_not_the_frameworks():
+    found = extract(
+        "The NPPF guides decisions.",
+        "Planning Practice Guidance, paragraph 006, reference ID: 18a-006-20190723. In the Court "
+        "of Appeal judgment the court said at paragraph 25 that setting is not only visual. The "
+        "Framework's paragraph 212 gives great weight to conservation.",
+    )
+    assert {value for code, value in found if code == "policy.nppf"} == {"212"}
+
+
+def test_each_finding_says_what_supports_it():
+    document = DocumentInput(
+        key="doc.md",
+        name="doc.md",
+        pages=[
+            PageText(
+                1,
+                "1. The proposal\n\nThe proposal is a two storey rear extension.\n\n"
+                "2. Introduction\n\nThe works include the demolition of the garage.\n\n"
+                "The site lies within the Elm Road Conservation Area.",
+            )
+        ],
+    )
+    findings = RulesExtractor().extract(FACTS, [document]).findings
+    strengths = {(f.code, f.value): f.strength for f in findings}
+    assert strengths[("proposal.storeys", "2")] == Strength.DIRECT
+    assert strengths[("constraint.conservation_area", "present")] == Strength.DIRECT
+    # A fact about the proposal said outside its account, without proposing words: indirect.
+    assert strengths[("proposal.demolition", "yes")] == Strength.INDIRECT
 
 
 def test_it_names_designations_from_the_gazetteer():

@@ -12,6 +12,7 @@ character budget; the findings of all parts are merged and de-duplicated.
 """
 
 import copy
+import re
 from dataclasses import replace
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from triage.extractors.base import (
     keep_in_scope,
 )
 from triage.extractors.llm_conflicts import LLMConflictChecker
+from triage.finding_specs import FINDING_SPECS, label, model_instructions, proposed_codes
 from triage.llm_client import LLMClient, ModelOutputInvalid
 from triage.schemas import (
     DocumentEvidence,
@@ -36,9 +38,9 @@ from triage.schemas import (
     strict_json_schema,
 )
 from triage.structure import Block, document_blocks
-from triage.vocabulary import ABSENT, NUMBER_CODES, PRESENT, YES_NO_CODES, FindingCode, Strength
+from triage.vocabulary import FindingCode, Strength
 
-PROMPT_VERSION = "2026-12-a"
+PROMPT_VERSION = "2026-12-b"
 SCHEMA = strict_json_schema(ModelExtraction)
 
 SYSTEM_PROMPT = f"""You extract facts from English planning application documents for a \
@@ -59,13 +61,8 @@ historical development section (for proposal facts). A form's answers and its ti
 consent types chosen, e.g. listed building consent) are claims. Policy citations count anywhere.
 
 Return JSON matching the schema: a list of findings. Each finding has:
-- code: one of the fixed codes.
-- value: for constraint.* codes "present" or "absent" (what the document says about the site \
-itself; flood_zone is present for zone 2 or 3); for proposal.dwellings / storeys / \
-floorspace_m2 an integer (net new dwellings, storeys of the tallest new building, new \
-floorspace in square metres); for demolition / change_of_use / tree_works / basement "yes" or \
-"no"; for policy.nppf the paragraph number; for policy.local the policy reference in upper case \
-without spaces (e.g. P13).
+- code: one of the fixed codes, with its value as follows (and what is not a claim of it):
+{model_instructions()}
 - page: the page number the quote is on.
 - quote: an exact, verbatim sentence or phrase copied from that page that states the fact.
 - name (designation name), grade (I, II*, II), zone (1, 2, 3), from_use, to_use: fill when \
@@ -73,15 +70,32 @@ stated, otherwise "".
 Report each fact once per document. Report nothing you cannot quote."""
 
 
-def _value_ok(finding: ModelFinding) -> bool:
+def canonical_value(finding: ModelFinding) -> str:
+    """The model's value in the vocabulary's form: a local policy in upper case without spaces,
+    a part of a policy ("R1.1") as the policy."""
     value = finding.value.strip()
-    if finding.code.startswith("constraint."):
-        return value in (PRESENT, ABSENT)
-    if finding.code in YES_NO_CODES:
-        return value in ("yes", "no")
-    if finding.code in NUMBER_CODES or finding.code == FindingCode.NPPF_PARAGRAPH:
-        return value.isdigit()
-    return bool(value) and value.replace("/", "").isalnum()
+    if finding.code == FindingCode.LOCAL_POLICY:
+        value = re.sub(r"(?<=\d)\.\d+$", "", value.upper().replace(" ", ""))
+    return value
+
+
+def _value_ok(finding: ModelFinding) -> bool:
+    return FINDING_SPECS[FindingCode(finding.code)].value_ok(canonical_value(finding))
+
+
+# How a document cites a policy as one (read_local_policy's rule for the rules engine): a
+# reference the council's library does not hold is kept only when its quote cites it so.
+_CITATION = re.compile(
+    r"\b(?:polic(?:y|ies)|saved)\b|\b(?:core strategy|local plan|development plan|UDP|"
+    r"neighbourhood plan|london plan)\b",
+    re.I,
+)
+
+
+def _cited_policy(finding: ModelFinding, local_policies: frozenset[str]) -> bool:
+    if finding.code != FindingCode.LOCAL_POLICY:
+        return True
+    return canonical_value(finding) in local_policies or bool(_CITATION.search(finding.quote))
 
 
 def _block_chunks(blocks: list[Block], budget: int) -> list[list[Block]]:
@@ -164,6 +178,7 @@ class LLMExtractor(Extractor):
 
     def read(self, application: ApplicationFacts, document: DocumentInput) -> DocumentReading:
         reading = DocumentReading(pages=len(document.pages))
+        proposed = proposed_codes(application.application_type)
         for chunk in _block_chunks(document_blocks(document.pages), self.char_budget):
             data = self.client.complete_json(
                 system=SYSTEM_PROMPT,
@@ -183,6 +198,10 @@ class LLMExtractor(Extractor):
                 if finding.page not in chunk_pages or not _value_ok(finding):
                     reading.invalid += 1
                     continue
+                if finding.code not in proposed or not _cited_policy(
+                    finding, application.local_policies
+                ):
+                    continue  # out of scope for this application, like a quote out of scope
                 reading.drafts.append(self._draft(document, finding))
         return reading
 
@@ -215,15 +234,12 @@ class LLMExtractor(Extractor):
             )
             if getattr(finding, field)
         }
-        value = finding.value.strip()
-        if finding.code == FindingCode.LOCAL_POLICY:
-            value = value.upper().replace(" ", "")
-        label = FindingCode(finding.code).name.replace("_", " ").lower()
+        value = canonical_value(finding)
         return FindingDraft(
             code=finding.code,
             value=value,
             attributes=attributes,
-            title=f"{document.name}: {label} = {value}",
+            title=f"{document.name}: {label(finding.code).lower()} = {value}",
             source="document",
             engine=self.label,
             strength=Strength.MODEL,

@@ -29,7 +29,8 @@ from triage.extractors.specs.forms import read_form_field, read_title
 from triage.extractors.specs.kinds import building_kinds
 from triage.extractors.specs.policies import NPPF_NAME
 from triage.extractors.specs.reading import Candidate, DocumentFacts, Reader, Reading, Spec
-from triage.extractors.specs.registry import SPECS, proposed_codes, settle
+from triage.extractors.specs.registry import SPECS, settle
+from triage.finding_specs import label, proposed_codes
 from triage.schemas import DocumentEvidence, FindingDraft
 from triage.structure import Block, Role, document_blocks
 from triage.vocabulary import FindingCode
@@ -149,12 +150,11 @@ class RulesExtractor(Extractor):
 
     def _draft(self, document: DocumentInput, candidate: Candidate) -> FindingDraft:
         attributes = {k: v for k, v in candidate.attributes.items() if not k.startswith("_") and v}
-        label = FindingCode(candidate.code).name.replace("_", " ").lower()
         return FindingDraft(
             code=candidate.code,
             value=candidate.value,
             attributes=attributes,
-            title=f"{document.name}: {label} = {candidate.value}",
+            title=f"{document.name}: {label(candidate.code).lower()} = {candidate.value}",
             source="document",
             engine=ENGINE,
             strength=candidate.strength,

@@ -93,16 +93,19 @@ def _name_for(spec: Spec, text: str, gazetteer: dict[str, list[str]]) -> str:
     return ""
 
 
+_PATH = re.compile(r"https?:|www\.|\.(?:docx?|pdf|xlsx?|dwg)\b|\S/\S+/", re.I)
+
+
 def _flat_row_label(spec: Spec, text: str) -> re.Match[str] | None:
     """A designation's label inside a table the export flattened into one line ("Project Type
     BT Street Hub Conservation Area George Street Statutory Listed Buildings in None
     vicinity"): a short line with no verb and no full stop, the label after another cell."""
     if spec.table_label is None or len(text.split()) > 40 or re.search(r"[.;]\s*$", text):
         return None
-    if VERB_ANCHOR.search(text):
-        return None
+    if VERB_ANCHOR.search(text) or _PATH.search(text):
+        return None  # a sentence, or a file's path ("... Tree Data Tables - TPO Application.docx")
     match = spec.table_label.search(text)
-    if match is None or not re.search(r"[A-Z0-9][\w/.-]*\s+$", text[: match.start()]):
+    if match is None or not re.search(r"[\w/.-]+\s+$", text[: match.start()]):
         return None
     return match
 

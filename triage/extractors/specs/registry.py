@@ -15,31 +15,8 @@ from triage.extractors.specs.numbers import DWELLINGS, FLOORSPACE, STOREYS
 from triage.extractors.specs.policies import LOCAL_POLICY, NPPF_PARAGRAPH
 from triage.extractors.specs.reading import Candidate, Spec
 from triage.extractors.specs.yes_no import BASEMENT, CHANGE_OF_USE, DEMOLITION, TREE_WORKS
+from triage.finding_specs import FINDING_SPECS
 from triage.vocabulary import FindingCode
-
-# Application types whose documents describe a development already permitted, not one
-# proposed now: a discharge of conditions submits details of the approved scheme, so its
-# homes, uses, storeys, basements and floorspace are that permission's (planning history).
-# Works the details are for (a demolition method, tree works) are still read.
-EARLIER_PERMISSION_TYPES = ("approval.conditions",)
-FACTS_OF_THE_PERMISSION = frozenset(
-    {
-        FindingCode.DWELLINGS,
-        FindingCode.CHANGE_OF_USE,
-        FindingCode.STOREYS,
-        FindingCode.BASEMENT,
-        FindingCode.FLOORSPACE,
-    }
-)
-
-
-def proposed_codes(application_type: str) -> frozenset[FindingCode]:
-    """The codes a document of this application type can state about the proposal."""
-    every = frozenset(FindingCode)
-    if application_type.startswith(EARLIER_PERMISSION_TYPES):
-        return every - FACTS_OF_THE_PERMISSION
-    return every
-
 
 SPECS: tuple[Spec, ...] = (
     CONSERVATION_AREA,
@@ -70,3 +47,7 @@ def settle(candidates: list[Candidate]) -> list[Candidate]:
     for code, group in by_code.items():
         settled.extend(specs[code].settle(group))
     return settled
+
+
+# The rules engine reads every code the shared registry defines, and no other.
+assert {spec.code for spec in SPECS} == set(FINDING_SPECS), "rules specs and finding specs differ"
