@@ -122,6 +122,15 @@ def test_each_finding_says_what_supports_it():
     assert strengths[("proposal.demolition", "yes")] == Strength.INDIRECT
 
 
+def test_a_unit_mix_is_added_up():
+    found = extract(
+        "The proposal will create 1 x 2 bedroom mews house, 1 x 1 bedroom mews house and "
+        "2 x 1 bedroom apartments with their amenity space.",
+        "The scheme provides 3 no. two-bedroom flats and 2 no. three-bedroom houses.",
+    )
+    assert codes(found) == {("dwellings", "5")}  # one document: its larger total
+
+
 def test_it_names_designations_from_the_gazetteer():
     gazetteer = gazetteer_from_layers([("conservation-area", "Sunray Estate Conservation Area")])
     found = extract("The house is within the sunray estate conservation area.", gazetteer=gazetteer)

@@ -68,6 +68,16 @@ _NO_NET_DWELLINGS = re.compile(
     r"|\bnumber of (?:homes|dwellings|units)\b[^.;]{0,40}\bunchanged\b",
     re.IGNORECASE,
 )
+# A unit mix: "1 x 2 bedroom mews house, 1 x 1 bedroom mews house and 2 x 1 bedroom
+# apartments" is four new homes, which no one of its items says.
+_MIX_ITEM = (
+    r"\b(" + NUMBER + r")\s*(?:x|no\.?|nos\.?)\s+(?:[\w-]+\s+){0,3}?(?:houses?|flats?|"
+    r"apartments?|maisonettes?|dwellings?|bungalows?|studios?|townhouses?)\b"
+)
+_MIX_ITEM_PATTERN = re.compile(_MIX_ITEM, re.I)
+_UNIT_MIX = re.compile(
+    _MIX_ITEM + r"(?:\s*(?:,|and|&|plus)\s*(?:and\s+)?" + _MIX_ITEM + r")+", re.I
+)
 # "Single family dwelling", "a single household": the kind of home, not a count.
 _NOT_A_COUNT = re.compile(r"\s+(?:family|household|occupancy)\b", re.IGNORECASE)
 _A_NEW_DWELLING = re.compile(
@@ -152,6 +162,15 @@ def read_dwellings(spec: Spec, reading: Reading) -> list[Candidate]:
         found.append(reading.candidate(spec.code, 1, *one.span(), **_ranked(-1)))
     if (one := _CREATES_ONE_HOME.search(text)) and usable(*one.span()):
         found.append(reading.candidate(spec.code, 1, *one.span(), **_ranked(-1)))
+    for mix in _UNIT_MIX.finditer(text):
+        numbers = [to_number(item.group(1)) for item in _MIX_ITEM_PATTERN.finditer(mix.group(0))]
+        if (
+            usable(*mix.span())
+            and all(numbers)
+            and not _EXISTING_BEFORE.search(text[: mix.start()])
+        ):
+            total = sum(n for n in numbers if n)
+            found.append(reading.candidate(spec.code, total, *mix.span(), _rank=1))
     if (net_zero := _NO_NET_DWELLINGS.search(text)) and usable(*net_zero.span()):
         # A replacement or a conversion that adds no home outranks the homes it counts.
         found.append(reading.candidate(spec.code, 0, *net_zero.span(), _rank=2))
