@@ -9,7 +9,14 @@ from django.db.models import Prefetch
 from planning.models import ApplicationEvent, PlanningApplication
 from triage.models import Finding, FindingReview, FindingSource, TriageRun, TriageSummary
 from triage.reviews import latest_review
-from triage.vocabulary import POLICY_CONFLICT, POLICY_ENGAGED
+from triage.vocabulary import (
+    MEASURED_ON,
+    MEASURED_PRECISION,
+    POLICY_CONFLICT,
+    POLICY_ENGAGED,
+    READING_LIMITED,
+    Strength,
+)
 
 # (key, heading, what the group holds), in the order an officer deals with them.
 GROUPS = [
@@ -27,6 +34,12 @@ GROUPS = [
         "Policies to consider",
         "Policies this proposal must be weighed against on this site. None is a conflict: the "
         "assessment should address each.",
+    ),
+    (
+        "reading",
+        "What the documents' text could not show",
+        "Where a document's text is not a good reading of its pages, nothing was guessed: read "
+        "these parts on the document itself.",
     ),
     ("constraints", "Constraints", "What the site touches or is near, and what documents say."),
     ("proposal", "Proposal facts", "What the documents say the proposal does."),
@@ -53,6 +66,26 @@ CONFLICT_SUBGROUPS = [
 ]
 
 
+@dataclass(frozen=True)
+class StrengthNote:
+    label: str
+    measured: str  # "right 31 times in 33", or "" where it cannot be measured on documents
+
+
+def strength_guide() -> list[StrengthNote]:
+    """Each evidence strength in words, with how often it was right where that was measured."""
+    notes = []
+    for strength in Strength:
+        right_found = MEASURED_PRECISION.get(strength)
+        measured = (
+            f"right {right_found[0]} times in {right_found[1]} on {MEASURED_ON}"
+            if right_found
+            else ""
+        )
+        notes.append(StrengthNote(strength.label, measured))
+    return notes
+
+
 def group_of(finding: Finding) -> str:
     code = finding.code
     if code == POLICY_CONFLICT:
@@ -65,6 +98,8 @@ def group_of(finding: Finding) -> str:
         return "missing"
     if code.startswith(("spatial.", "constraint.", "officer.other_constraint")):
         return "constraints"
+    if code == READING_LIMITED:
+        return "reading"
     if code.startswith("proposal."):
         return "proposal"
     if code.startswith("policy."):
@@ -85,6 +120,15 @@ class FindingView:
     def by_officer(self) -> bool:
         return self.finding.source == FindingSource.OFFICER
 
+    @property
+    def weak(self) -> bool:
+        return self.finding.strength == Strength.INDIRECT
+
+    @property
+    def form_errors(self) -> bool:
+        form = getattr(self, "form", None)
+        return bool(form is not None and form.errors)
+
 
 @dataclass
 class Subgroup:
@@ -100,6 +144,20 @@ class Group:
     heading: str
     description: str
     findings: list[FindingView] = field(default_factory=list)
+
+    @property
+    def firm(self) -> list[FindingView]:
+        """The findings shown open: all but those from indirect evidence."""
+        return [view for view in self.findings if not view.weak]
+
+    @property
+    def weak(self) -> list[FindingView]:
+        """Findings from indirect evidence, folded away until the officer opens them."""
+        return [view for view in self.findings if view.weak]
+
+    @property
+    def weak_open(self) -> bool:
+        return any(view.form_errors for view in self.weak)
 
     @property
     def subgroups(self) -> list[Subgroup]:

@@ -101,6 +101,7 @@ def _render(request, application: PlanningApplication, *, status: int = 200, **b
         "reasons": current_reasons(summary, application),
         "running": running,
         "groups": groups,
+        "strength_guide": application_page.strength_guide(),
         "finding_count": sum(len(group.findings) for group in groups),
         "timeline": application_page.timeline(application),
         "documents": application.documents.all(),
