@@ -38,6 +38,11 @@ def test_the_lane_filter_uses_the_latest_finished_run(db):
         original_filename="location-plan.txt",
         content=b"Location plan and ownership Certificate A. The site is in Flood Zone 1.",
     )
+    DocumentFactory(
+        application=simple,
+        original_filename="application-form.txt",
+        content=b"Householder application for planning permission.",
+    )
     flagged = PlanningApplicationFactory()
     run_now(simple)
     run_now(flagged)  # no documents at all: the location plan is missing
