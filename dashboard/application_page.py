@@ -9,11 +9,18 @@ from django.db.models import Prefetch
 from planning.models import ApplicationEvent, PlanningApplication
 from triage.models import Finding, FindingReview, FindingSource, TriageRun, TriageSummary
 from triage.reviews import latest_review
+from triage.validation import MET_PREFIX, MISSING_PREFIX
 
 # (key, heading, what the group holds), in the order an officer deals with them.
 GROUPS = [
     ("discrepancies", "Discrepancies", "Where the documents and the map disagree."),
     ("missing", "Missing documents", "What the validation requirements call for and is not there."),
+    (
+        "found",
+        "Documents found",
+        "Each document the validation requirements call for that is there: which document met "
+        "it, and how it was recognised.",
+    ),
     (
         "conflicts",
         "Policy conflicts",
@@ -51,8 +58,10 @@ def group_of(finding: Finding) -> str:
         return "conflicts"
     if code.startswith("conflict."):
         return "discrepancies"
-    if code.startswith("missing_document."):
+    if code.startswith(MISSING_PREFIX):
         return "missing"
+    if code.startswith(MET_PREFIX):
+        return "found"
     if code.startswith(("spatial.", "constraint.", "officer.other_constraint")):
         return "constraints"
     if code.startswith("proposal."):
@@ -75,6 +84,11 @@ class FindingView:
     def by_officer(self) -> bool:
         return self.finding.source == FindingSource.OFFICER
 
+    @property
+    def requirement_met(self) -> bool:
+        """A validation requirement and the document that met it (triage.validation)."""
+        return self.finding.code.startswith(MET_PREFIX)
+
 
 @dataclass
 class Subgroup:
@@ -90,6 +104,12 @@ class Group:
     heading: str
     description: str
     findings: list[FindingView] = field(default_factory=list)
+
+    @property
+    def review_failed(self) -> bool:
+        """A review of one of its findings came back with errors (its form must be shown)."""
+        return any(getattr(view, "form", None) is not None and view.form.errors
+                   for view in self.findings)  # fmt: skip
 
     @property
     def subgroups(self) -> list[Subgroup]:

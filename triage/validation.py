@@ -267,7 +267,11 @@ def finding_for(outcome: Outcome) -> FindingDraft:
         )
     recognition = met.recognition
     name = met.document.name if met.document else "the application's own data"
-    attributes |= {"document": name[:255], "how": recognition.words[:1000]}
+    attributes |= {
+        "requirement": requirement.title[:200],
+        "document": name[:255],
+        "how": recognition.words[:1000],
+    }
     if met.document is not None:
         attributes["document_key"] = met.document.key
     if outcome.also_met_by:
