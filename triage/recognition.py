@@ -46,7 +46,8 @@ STRENGTH = (TITLE, STATED, TEXT, FORM, TYPE, FILE_NAME, HEADING, EXEMPTION, SUBM
 # The first headings of the first page are the document's title.
 TITLE_HEADINGS = 2
 
-# Words that join others in a document's name and say nothing of what it is.
+# Words that join others in a document's name and say nothing of what it is ("Text" too: some
+# councils' text extractions start every line with "Text:").
 _JOINING = frozenset({"and", "of", "the", "a", "an", "for", "to", "in", "on", "with", "text"})
 MAX_GAP = 3  # other words allowed between two words of a phrase
 # A title or heading: longer lines are sentences, whatever their capitals.
