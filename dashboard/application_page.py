@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from planning.models import ApplicationEvent, PlanningApplication
 from triage.models import Finding, FindingReview, FindingSource, TriageRun, TriageSummary
 from triage.reviews import latest_review
+from triage.validation import MET_PREFIX, MISSING_PREFIX
 from triage.vocabulary import (
     MEASURED_ON,
     MEASURED_PRECISION,
@@ -22,6 +23,12 @@ from triage.vocabulary import (
 GROUPS = [
     ("discrepancies", "Discrepancies", "Where the documents and the map disagree."),
     ("missing", "Missing documents", "What the validation requirements call for and is not there."),
+    (
+        "found",
+        "Documents found",
+        "Each document the validation requirements call for that is there: which document met "
+        "it, and how it was recognised.",
+    ),
     (
         "conflicts",
         "Possible policy conflicts",
@@ -94,8 +101,10 @@ def group_of(finding: Finding) -> str:
         return "engaged"
     if code.startswith("conflict."):
         return "discrepancies"
-    if code.startswith("missing_document."):
+    if code.startswith(MISSING_PREFIX):
         return "missing"
+    if code.startswith(MET_PREFIX):
+        return "found"
     if code.startswith(("spatial.", "constraint.", "officer.other_constraint")):
         return "constraints"
     if code == READING_LIMITED:
@@ -129,6 +138,11 @@ class FindingView:
         form = getattr(self, "form", None)
         return bool(form is not None and form.errors)
 
+    @property
+    def requirement_met(self) -> bool:
+        """A validation requirement and the document that met it (triage.validation)."""
+        return self.finding.code.startswith(MET_PREFIX)
+
 
 @dataclass
 class Subgroup:
@@ -158,6 +172,11 @@ class Group:
     @property
     def weak_open(self) -> bool:
         return any(view.form_errors for view in self.weak)
+
+    @property
+    def review_failed(self) -> bool:
+        """A review of one of its findings came back with errors (its form must be shown)."""
+        return any(view.form_errors for view in self.findings)
 
     @property
     def subgroups(self) -> list[Subgroup]:

@@ -109,6 +109,10 @@ class DecisionLevel(models.TextChoices):
 STATUTORY_FIELDS = ("category", "ps2_code", "statutory_deadline", "determination_deadline")
 
 
+# How an application came: our own JSON, or an Open Digital Planning application (planning.odp),
+# whose data are the application form itself.
+NATIVE_SOURCE_FORMAT, ODP_SOURCE_FORMAT = "native", "odp"
+
 # An application is open (officers work on it, its statutory clock runs) until it is decided or
 # withdrawn. The one definition: pages, statistics and triage all read these.
 OPEN_STATUSES = (ApplicationStatus.RECEIVED, ApplicationStatus.INVALID, ApplicationStatus.VALID)
@@ -169,7 +173,7 @@ class PlanningApplication(models.Model):
 
     # What the submitter's own system said about constraints: kept as a claim, never as fact.
     reported_constraints = models.JSONField(default=list, blank=True)
-    source_format = models.CharField(max_length=16, default="native")
+    source_format = models.CharField(max_length=16, default=NATIVE_SOURCE_FORMAT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # The latest activity is written by update() beside each timeline event, so a saved
@@ -238,6 +242,11 @@ class PlanningApplication(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in CLOSED_STATUSES
+
+    @property
+    def form_in_submission(self) -> bool:
+        """Submitted as an Open Digital Planning application: its data are the form."""
+        return self.source_format == ODP_SOURCE_FORMAT
 
 
 class TextStatus(models.TextChoices):

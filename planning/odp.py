@@ -11,13 +11,14 @@ import zoneinfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from planning.models import ODP_SOURCE_FORMAT
 from planning.submission import (
     PLANNING_SYSTEM_STARTED,
     ApplicationSubmission,
     SiteGeoJson,
 )
 
-SOURCE_FORMAT = "odp"
+SOURCE_FORMAT = ODP_SOURCE_FORMAT
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 

@@ -14,7 +14,7 @@ from planning.access import rows_visible_or_national
 from planning.admin_history import ScopedHistoryAdmin
 from policies.models import CONSTRAINT_CHOICES, Policy, PolicyFramework, ValidationRequirement
 from policies.services import announce_requirements_changed
-from policies.vocabulary import CATEGORIES, PROPOSAL_FACTS
+from policies.vocabulary import CATEGORIES, EXEMPTIONS, PROPOSAL_FACTS
 
 
 def _own_or_national(queryset, request, field: str = "council"):
@@ -92,7 +92,14 @@ class ValidationRequirementForm(forms.ModelForm):
     )
     text_words = _words_field(
         "Recognised by words in the text",
-        "Checked last: in the document's opening lines, or anywhere if ticked below.",
+        "Checked last: in the document's title and headings (anywhere in it), or anywhere in "
+        "its text if ticked below.",
+    )
+    exemptions = forms.MultipleChoiceField(
+        choices=list(EXEMPTIONS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Where one of these holds, the requirement does not apply.",
     )
 
     class Meta:
@@ -117,6 +124,10 @@ class ValidationRequirementForm(forms.ModelForm):
             "file_name_words",
             "text_words",
             "text_anywhere",
+            "part_of_application_form",
+            "in_force_from",
+            "in_force_until",
+            "exemptions",
         ]
 
 
@@ -145,8 +156,20 @@ class ValidationRequirementAdmin(ScopedHistoryAdmin):
             },
         ),
         (
+            "When it is in force (by the date the application was received)",
+            {"fields": ["in_force_from", "in_force_until", "exemptions"]},
+        ),
+        (
             "How the document is recognised",
-            {"fields": ["document_types", "file_name_words", "text_words", "text_anywhere"]},
+            {
+                "fields": [
+                    "document_types",
+                    "file_name_words",
+                    "text_words",
+                    "text_anywhere",
+                    "part_of_application_form",
+                ]
+            },
         ),
     ]
 

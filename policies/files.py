@@ -7,6 +7,7 @@ here touches the database, so triage_eval reads the same files the loaders load.
 - a validation list (the national one, or a council's local list), in TOML.
 """
 
+import datetime
 import hashlib
 import re
 import tomllib
@@ -18,6 +19,7 @@ from policies.vocabulary import (
     ARTICLE_4_RIGHTS,
     CATEGORIES,
     CONSTRAINT_KINDS,
+    EXEMPTIONS,
     PROPOSAL_FACTS,
     TOPICS,
 )
@@ -374,17 +376,49 @@ REQUIREMENT_FIELDS = {
     "file_name_words",
     "text_words",
     "text_anywhere",
+    "part_of_application_form",
+    "in_force_from",
+    "in_force_until",
+    "exemptions",
 }
+LIST_FIELDS = {"council", "name", "in_force_from", "in_force_until"}
 _DOCUMENT = re.compile(r"^[a-z][a-z0-9_]{1,49}$")
 
 
+def _date(table: dict, name: str, where: str) -> datetime.date | None:
+    value = table.get(name)
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+        raise PolicyFileError(f"{where}: {name} must be a date, e.g. {name} = 2024-02-12")
+    return value
+
+
+def _period(
+    table: dict, where: str, default: tuple[datetime.date | None, datetime.date | None]
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """When a requirement is in force: while both it and its list are."""
+    starts = [d for d in (_date(table, "in_force_from", where), default[0]) if d is not None]
+    ends = [d for d in (_date(table, "in_force_until", where), default[1]) if d is not None]
+    start, end = max(starts, default=None), min(ends, default=None)
+    if start is not None and end is not None and end <= start:
+        raise PolicyFileError(f"{where}: in_force_until must be after in_force_from")
+    return start, end
+
+
 def parse_requirements_file(path: Path) -> ParsedRequirements:
-    """A validation list: a [list] table (a council's ONS code, or none for the national list)
-    and [[requirement]] entries."""
+    """A validation list: a [list] table (a council's ONS code, or none for the national list;
+    optionally the dates the list is in force, which its requirements take unless they set
+    their own) and [[requirement]] entries."""
     data = _toml(path)
     meta = data.get("list")
     if not isinstance(meta, dict):
         raise PolicyFileError(f"{path.name}: the [list] table is missing")
+    unknown_meta = set(meta) - LIST_FIELDS
+    if unknown_meta:
+        named = ", ".join(sorted(unknown_meta))
+        raise PolicyFileError(f"{path.name} [list]: unknown fields {named}")
+    list_period = _period(meta, f"{path.name} [list]", (None, None))
     council = _text(meta, "council", f"{path.name} [list]", required=False, limit=9)
     if council and not _ONS.match(council):
         raise PolicyFileError(f"{path.name} [list]: council must be an ONS code, e.g. E09000028")
@@ -411,6 +445,10 @@ def parse_requirements_file(path: Path) -> ParsedRequirements:
         text_anywhere = row.get("text_anywhere", False)
         if not isinstance(text_anywhere, bool):
             raise PolicyFileError(f"{where}: text_anywhere must be true or false")
+        in_form = row.get("part_of_application_form", False)
+        if not isinstance(in_form, bool):
+            raise PolicyFileError(f"{where}: part_of_application_form must be true or false")
+        in_force_from, in_force_until = _period(row, where, list_period)
         requirements.append(
             Requirement(
                 key=key,
@@ -431,6 +469,10 @@ def parse_requirements_file(path: Path) -> ParsedRequirements:
                 file_name_words=_words(row, "file_name_words", where),
                 text_words=_words(row, "text_words", where),
                 text_anywhere=text_anywhere,
+                part_of_application_form=in_form,
+                in_force_from=in_force_from,
+                in_force_until=in_force_until,
+                exemptions=_words(row, "exemptions", where, EXEMPTIONS),
             )
         )
     return ParsedRequirements(

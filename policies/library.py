@@ -4,6 +4,7 @@ The checks are pure functions over these (tested without a database, and run by 
 straight from the files); `policies.services` builds them from the database for a run.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 
@@ -73,7 +74,11 @@ class PolicyLibrary:
 
 @dataclass(frozen=True)
 class Requirement:
-    """One validation requirement as the check reads it (policies.models.ValidationRequirement)."""
+    """One validation requirement as the check reads it (policies.models.ValidationRequirement).
+
+    A requirement is in force from `in_force_from` (inclusive) until `in_force_until`
+    (exclusive); either may be open. The check asks whether it was in force on the day the
+    application was received: the law and a council's list as they stood then."""
 
     key: str
     document: str
@@ -93,3 +98,15 @@ class Requirement:
     file_name_words: tuple[str, ...] = ()
     text_words: tuple[str, ...] = ()
     text_anywhere: bool = False
+    # The application form carries this document (the ownership certificate is a part of
+    # it): a document recognised as the application form meets the requirement.
+    part_of_application_form: bool = False
+    in_force_from: datetime.date | None = None
+    in_force_until: datetime.date | None = None
+    # Exemptions the law gives from this requirement (policies.vocabulary.EXEMPTIONS).
+    exemptions: tuple[str, ...] = ()
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        if self.in_force_from is not None and day < self.in_force_from:
+            return False
+        return self.in_force_until is None or day < self.in_force_until

@@ -11,7 +11,7 @@ from django.db import models
 
 from planning.history import EditHistory
 from planning.models import Council
-from policies.vocabulary import CATEGORIES, CONSTRAINT_KINDS, PROPOSAL_FACTS
+from policies.vocabulary import CATEGORIES, CONSTRAINT_KINDS, EXEMPTIONS, PROPOSAL_FACTS
 
 
 class PolicyFramework(models.Model):
@@ -107,6 +107,9 @@ class ValidationRequirement(models.Model):
     statutory category is one of `categories`, the site touches one of `constraints`, the
     proposal shows one of `proposal`, and the numbers reach the minimums. "Either ... or" is two
     requirements for the same document, each with its own reason.
+
+    It applies only to applications received while it is in force (`in_force_from` inclusive,
+    `in_force_until` exclusive; empty: open), and not where one of its `exemptions` holds.
     """
 
     council = models.ForeignKey(
@@ -161,6 +164,28 @@ class ValidationRequirement(models.Model):
     # Search the whole text for `text_words` (an ownership certificate inside the form), not
     # only the document's opening lines (a statement's title).
     text_anywhere = models.BooleanField(default=False)
+    # The application form carries this document (the ownership certificate is a part of it).
+    part_of_application_form = models.BooleanField(
+        default=False,
+        help_text="Met by the application form itself (as the ownership certificate is).",
+    )
+
+    in_force_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Applies to applications received on or after this date. Empty: always.",
+    )
+    in_force_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Applies to applications received before this date. Empty: still in force.",
+    )
+    exemptions = ArrayField(
+        models.CharField(max_length=40, choices=_choices(EXEMPTIONS)),
+        default=list,
+        blank=True,
+        help_text="Exemptions the law gives: where one holds, the requirement does not apply.",
+    )
 
     # The file it was loaded from, if any (a requirement added in the admin has none).
     loaded_from = models.CharField(max_length=255, blank=True)
@@ -169,12 +194,18 @@ class ValidationRequirement(models.Model):
     history = EditHistory()
 
     class Meta:
+        ordering = ["council_id", "document", "key"]
         constraints = [
             models.UniqueConstraint(
                 fields=["council", "key"], name="one_requirement_per_key", nulls_distinct=False
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(in_force_from__isnull=True)
+                | models.Q(in_force_until__isnull=True)
+                | models.Q(in_force_until__gt=models.F("in_force_from")),
+                name="requirement_in_force_until_after_from",
+            ),
         ]
-        ordering = ["council_id", "document", "key"]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.key})"

@@ -181,6 +181,10 @@ REQUIREMENT_COPIED = [
     "file_name_words",
     "text_words",
     "text_anywhere",
+    "part_of_application_form",
+    "in_force_from",
+    "in_force_until",
+    "exemptions",
 ]
 
 

@@ -65,6 +65,24 @@ PROPOSAL_FACTS: dict[str, str] = {
     "basement": "A basement",
 }
 
+# Exemptions a validation requirement may name, in our own words, with where the law sets them.
+# Triage decides from the case whether each holds (triage.validation); a document that states
+# one meets the requirement, as the applicant must say which exemption they rely on.
+EXEMPTIONS: dict[str, str] = {
+    "householder": "A householder application (Biodiversity Gain Requirements (Exemptions) "
+    "Regulations 2024)",
+    "de-minimis": "De minimis: no priority habitat is affected, and less than 25 m² of habitat "
+    "and 5 m of hedgerow or watercourse (Exemptions Regulations 2024)",
+    "self-build": "Self-build or custom housebuilding of no more than 9 dwellings on a site of "
+    "no more than 0.5 ha (Exemptions Regulations 2024)",
+    "biodiversity-gain-site": "Development solely or mainly to create habitat for another "
+    "development's biodiversity gain (Exemptions Regulations 2024)",
+    "high-speed-railway": "Development of, or ancillary to, the high speed railway network "
+    "(Exemptions Regulations 2024)",
+    "development-order": "Permission granted by a development order, such as permitted "
+    "development (Town and Country Planning Act 1990, Schedule 7A paragraph 17)",
+}
+
 # The statutory categories (planning.statutory) a requirement may be limited to.
 CATEGORIES: dict[str, str] = {
     "major": "Major development",

@@ -15,7 +15,7 @@ from planning import statutory
 from policies.vocabulary import CONSTRAINT_KINDS
 from triage.extractors.spans import NUMBER, to_number
 from triage.schemas import FindingDraft
-from triage.vocabulary import PRESENT, FindingCode
+from triage.vocabulary import PRESENT, STRONG, FindingCode
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,11 @@ class CaseInput:
     project_types: tuple[str, ...] = ()
     statutory_deadline: datetime.date | None = None
     determination_deadline: datetime.date | None = None
+    # The day the application was received: which requirements were in force. None: today.
+    received_date: datetime.date | None = None
+    # Submitted as an Open Digital Planning application, whose data are the application form
+    # (the ownership certificate among them).
+    form_in_submission: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,11 @@ class Case:
     determination_deadline: datetime.date | None
     constraints: dict[str, list[Evidence]] = field(default_factory=dict)
     proposal: dict[str, list[Evidence]] = field(default_factory=dict)
+    received_date: datetime.date | None = None
+    form_in_submission: bool = False
+    # Where the numbers came from: the application's own fields, or a document's quote.
+    dwellings_evidence: Evidence | None = None
+    floorspace_evidence: Evidence | None = None
 
     @property
     def householder(self) -> bool:
@@ -86,6 +96,12 @@ class Case:
 
     def shows(self, facts: tuple[str, ...]) -> bool:
         return any(fact in self.proposal for fact in facts)
+
+
+def strong(evidence: list[Evidence]) -> list[Evidence]:
+    """The evidence strong enough to act on (vocabulary.STRONG): the description of development
+    and the application's own numbers always are; a finding by its strength."""
+    return [item for item in evidence if item.finding is None or item.finding.strength in STRONG]
 
 
 def affects(finding: FindingDraft) -> bool:
@@ -254,9 +270,16 @@ def _clause(text: str, start: int, end: int) -> str:
     return text[left:right].strip(" ,")
 
 
-def _number(findings: list[FindingDraft], code: str) -> int | None:
-    values = [int(f.value) for f in findings if f.code == code and f.value.isdigit()]
-    return max(values) if values else None
+def _number(findings: list[FindingDraft], code: str) -> tuple[int, FindingDraft] | None:
+    """The largest number the documents give for `code` with strong evidence, with the finding
+    that gives it. A number said in passing (a glossary's "1,000 square metres", homes in a
+    building's history) never makes an application major or calls for a document."""
+    found = [
+        (int(f.value), f)
+        for f in findings
+        if f.code == code and f.value.isdigit() and f.strength in STRONG
+    ]
+    return max(found, key=lambda pair: pair[0]) if found else None
 
 
 def proposal_facts(
@@ -322,12 +345,21 @@ def build_case(findings: list[FindingDraft], case_input: CaseInput) -> Case:
     (the applicant's form is the record); the statutory category comes from planning.statutory,
     the one definition of major development."""
     dwellings = case_input.proposed_dwellings
-    if dwellings is None:
-        dwellings = _number(findings, FindingCode.DWELLINGS)
+    dwellings_evidence = (
+        Evidence(note=f"the application gives {dwellings} new dwellings")
+        if dwellings is not None
+        else None
+    )
+    if dwellings is None and (stated := _number(findings, FindingCode.DWELLINGS)):
+        dwellings, dwellings_evidence = stated[0], Evidence(stated[1])
     floorspace = case_input.floorspace_m2
-    if floorspace is None:
-        found = _number(findings, FindingCode.FLOORSPACE)
-        floorspace = float(found) if found is not None else None
+    floorspace_evidence = (
+        Evidence(note=f"the application gives {floorspace:,.0f} m\u00b2 of new floorspace")
+        if floorspace is not None
+        else None
+    )
+    if floorspace is None and (area := _number(findings, FindingCode.FLOORSPACE)):
+        floorspace, floorspace_evidence = float(area[0]), Evidence(area[1])
     category = statutory.categorise(
         case_input.application_type,
         dwellings=dwellings,
@@ -351,4 +383,8 @@ def build_case(findings: list[FindingDraft], case_input: CaseInput) -> Case:
         determination_deadline=case_input.determination_deadline,
         constraints=constraint_kinds(findings),
         proposal=proposal,
+        received_date=case_input.received_date,
+        form_in_submission=case_input.form_in_submission,
+        dwellings_evidence=dwellings_evidence,
+        floorspace_evidence=floorspace_evidence,
     )

@@ -3,9 +3,7 @@ database, deterministic, so each rule is tested on its own.
 
 - a document's constraint claim against what our layers say (a conflict is worth an officer's
   look before anything else);
-- documents the validation requirements (the national list and the council's local list,
-  policies.library.Requirement) call for and that are not there, each naming its rule and why
-  it applies;
+- (the documents the validation requirements call for are triage.validation's);
 - a priority score and a lane with the reasons for it. The score of a run is what the case is;
   the determination deadline's part is added when the queue's summary is refreshed
   (`deadline_band`, `with_deadline`), so an application creeps up the queue as its deadline
@@ -13,13 +11,11 @@ database, deterministic, so each rule is tested on its own.
 """
 
 import datetime
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from planning.statutory import MAJOR, MINOR
-from policies.library import Requirement
-from policies.vocabulary import CONSTRAINT_KINDS, PROPOSAL_FACTS
-from triage.case import Case, Evidence, affects
+from policies.vocabulary import CONSTRAINT_KINDS
+from triage.case import Case, affects
 from triage.schemas import FindingDraft
 from triage.vocabulary import ABSENT, POLICY_CONFLICT, POLICY_ENGAGED, FindingCode, Strength
 
@@ -34,14 +30,6 @@ CLAIM_DATASETS: dict[str, tuple[str, ...]] = {
     FindingCode.GREEN_BELT: ("green-belt",),
     FindingCode.ARTICLE_4: ("article-4-direction-area",),
 }
-
-
-@dataclass(frozen=True)
-class DocumentSummary:
-    name: str
-    document_type: str
-    first_page: str
-    text: str = ""  # every page, for requirements recognised anywhere in a document
 
 
 def _spatial_for(findings: list[FindingDraft], datasets: tuple[str, ...]) -> list[FindingDraft]:
@@ -86,143 +74,6 @@ def conflicts(findings: list[FindingDraft]) -> list[FindingDraft]:
                 )
             )
     return out
-
-
-# --- Validation requirements --------------------------------------------------------------
-
-# Where a document names itself: its title and first lines.
-DOCUMENT_HEAD_CHARS = 400
-
-
-def _contains(haystack: str, word: str) -> bool:
-    """Short words ("fra", "das", "bng") only as whole words: "fragment" is no FRA."""
-    word = word.lower()
-    if len(word) <= 4:
-        return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", haystack) is not None
-    return word in haystack
-
-
-def recognised(requirement: Requirement, document: DocumentSummary) -> str | None:
-    """How the document is recognised as the one the requirement asks for, or None: from the
-    type the portal sent first, then the file name, then the text."""
-    if document.document_type in requirement.document_types:
-        return f"{document.name} (its type, {document.document_type})"
-    name = re.sub(r"[_.\-]+", " ", document.name.lower())
-    if any(_contains(name, word) or _contains(document.name.lower(), word)
-           for word in requirement.file_name_words):  # fmt: skip
-        return f"{document.name} (its file name)"
-    text = document.text if requirement.text_anywhere else document.first_page[:DOCUMENT_HEAD_CHARS]
-    lowered = " ".join(text.lower().split())
-    if any(_contains(lowered, word) for word in requirement.text_words):
-        return f"{document.name} (its text)"
-    return None
-
-
-def _evidence_words(evidence: list[Evidence]) -> str:
-    return evidence[0].words() if evidence else ""
-
-
-def why_it_applies(requirement: Requirement, case: Case) -> list[str] | None:
-    """The reasons the requirement applies to the case, one per condition it sets; None when a
-    condition fails. An empty list: it always applies."""
-    if requirement.application_types and not case.type_is(requirement.application_types):
-        return None
-    if requirement.exclude_application_types and case.type_is(
-        requirement.exclude_application_types
-    ):
-        return None
-    reasons: list[str] = []
-    if requirement.categories:
-        if case.category.category not in requirement.categories:
-            return None
-        reasons.append(f"it is {case.category.category} development ({case.category.reason})")
-    if requirement.constraints:
-        present = [c for c in requirement.constraints if case.constraints.get(c)]
-        if not present:
-            return None
-        label = CONSTRAINT_KINDS[present[0]][0].lower()
-        reasons.append(f"{label}: {_evidence_words(case.constraints[present[0]])}")
-    if requirement.proposal:
-        shown = [p for p in requirement.proposal if case.proposal.get(p)]
-        if not shown:
-            return None
-        label = PROPOSAL_FACTS[shown[0]].lower()
-        reasons.append(f"{label}: {_evidence_words(case.proposal[shown[0]])}")
-    if requirement.min_site_area_m2 is not None:
-        area = case.site_area_m2
-        if area is None or area < requirement.min_site_area_m2:
-            return None
-        reasons.append(f"the site is {area / 10_000:.2f} ha")
-    if requirement.min_dwellings is not None:
-        if case.dwellings is None or case.dwellings < requirement.min_dwellings:
-            return None
-        reasons.append(f"{case.dwellings} new dwellings")
-    if requirement.min_floorspace_m2 is not None:
-        floorspace = case.floorspace_m2
-        if floorspace is None or floorspace < requirement.min_floorspace_m2:
-            return None
-        reasons.append(f"{floorspace:,.0f} m\u00b2 of new floorspace")
-    return reasons
-
-
-@dataclass
-class _Needed:
-    requirement: Requirement
-    reasons: list[str]
-    others: list[Requirement] = field(default_factory=list)
-
-
-def missing_documents(
-    case: Case, documents: list[DocumentSummary], requirements: list[Requirement]
-) -> list[FindingDraft]:
-    """One finding per document the requirements call for that none of the documents is, naming
-    the rule (and any other that asks for it) and why it applies."""
-    needed: dict[str, _Needed] = {}
-    for requirement in requirements:
-        reasons = why_it_applies(requirement, case)
-        if reasons is None:
-            continue
-        if requirement.document in needed:
-            needed[requirement.document].others.append(requirement)
-            continue
-        needed[requirement.document] = _Needed(requirement, reasons)
-    findings = []
-    for document, need in needed.items():
-        requirement = need.requirement
-        every = [requirement, *need.others]
-        if any(recognised(r, d) for r in every for d in documents):
-            continue
-        why = "; ".join(need.reasons) if need.reasons else "it is always required"
-        source = f", {requirement.source}" if requirement.source else ""
-        detail = (
-            f"Required by the {requirement.list_name} (rule {requirement.key}{source}): "
-            f"{requirement.reason} It applies because {why}."
-        )
-        if need.others:
-            also = ", ".join(f"{other.key} ({other.list_name})" for other in need.others)
-            detail += f" Also asked for by: {also}."
-        attributes = {
-            "rule": requirement.key,
-            "list": requirement.list_name[:200],
-            "why": why[:1000],
-        }
-        if requirement.source:
-            attributes["source"] = requirement.source
-        if need.others:
-            attributes["also"] = ",".join(other.key for other in need.others)
-        findings.append(
-            FindingDraft(
-                code=f"missing_document.{document}"[:64],
-                value="missing",
-                attributes=attributes,
-                title=f"{requirement.title} not found among the documents"[:300],
-                detail=detail[:2000],
-                source="check",
-                engine=ENGINE,
-                strength=Strength.CHECK,
-            )
-        )
-    return findings
 
 
 # --- Priority and lanes --------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.utils import timezone
 from planning.models import PlanningApplication
 from planning.services import record_event
 from policies import services as policy_services
-from triage import checks, policy_conflicts, reading_limits, spatial
+from triage import checks, policy_conflicts, reading_limits, spatial, validation
 from triage.case import CaseInput, build_case
 from triage.document_text import read_document_text
 from triage.engines import build_extractor
@@ -32,6 +32,7 @@ from triage.extractors.base import (
     TransientEngineError,
 )
 from triage.models import Finding, RunReading, RunStatus, TriageRun, TriageSummary
+from triage.recognition import DocumentSummary
 from triage.reviews import carry_over_reviews
 from triage.runs import (
     TRIAGE_ACTOR,
@@ -115,7 +116,7 @@ class RunFacts:
 def _triage(run: TriageRun) -> tuple[list[FindingDraft], RunFacts]:
     application = run.application
     documents: list[DocumentInput] = []
-    summaries: list[checks.DocumentSummary] = []
+    summaries: list[DocumentSummary] = []
     unreadable: list[str] = []
     for document in application.documents.all():
         pages = read_document_text(document)
@@ -124,11 +125,8 @@ def _triage(run: TriageRun) -> tuple[list[FindingDraft], RunFacts]:
             continue
         documents.append(DocumentInput(str(document.pk), document.original_filename, pages))
         summaries.append(
-            checks.DocumentSummary(
-                document.original_filename,
-                document.document_type,
-                pages[0].text if pages else "",
-                "\n".join(page.text for page in pages),
+            DocumentSummary(
+                str(document.pk), document.original_filename, document.document_type, tuple(pages)
             )
         )
 
@@ -149,7 +147,7 @@ def _triage(run: TriageRun) -> tuple[list[FindingDraft], RunFacts]:
     findings += checks.conflicts(findings)
     case = build_case(findings, case_input(application))
     requirements = policy_services.requirements_for(application.council_id)
-    findings += checks.missing_documents(case, summaries, requirements)
+    findings += validation.validation_findings(case, summaries, requirements)
     findings += policy_conflicts.policy_findings(case, library)
     # The model judges the proposal against the few policies the rules select for the site.
     selected = policy_conflicts.relevant_policies(case, library)
@@ -171,6 +169,8 @@ def case_input(application: PlanningApplication) -> CaseInput:
         project_types=tuple(application.project_types or ()),
         statutory_deadline=application.statutory_deadline,
         determination_deadline=application.determination_deadline,
+        received_date=application.received_date,
+        form_in_submission=application.form_in_submission,
     )
 
 

@@ -6,9 +6,9 @@ A document says what an applicant's agent would say. Where the seeding asks for 
 denies a constraint the map shows (`Facts.deny`): the contradiction officers must catch.
 
 Two traps, because triage reads these with care:
-- triage recognises a required document by its name, its type, or the first 400 characters
-  of its text; so other documents never name a location plan, a heritage statement or a
-  tree survey in their opening, or a missing document would be "found" in them;
+- triage recognises a required document by its name, its type, or its title and headings
+  anywhere in its text; so other documents never name a location plan, a heritage statement
+  or a tree survey in a title or heading, or a missing document would be "found" in them;
 - a sentence that places the site in a designation ("lies within", "is covered by") is a
   claim; statements about plain sites only ever deny designations, and neighbours'
   designations are described with a neighbour word ("nearby", "opposite").

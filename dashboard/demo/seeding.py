@@ -559,7 +559,10 @@ def _case(
     # What the national list and the councils' local lists (policies/data) add. Written without
     # random choices, so the seeded sequence of every other document stays as it was.
     types = {doc.document_type for doc in documents}
-    if "ownership" in needed and missing != "ownership":
+    # Every kind of application but prior approvals is made on a form; planning and listed
+    # building forms carry the ownership certificate, so a case missing it lacks the form.
+    form_only = proposal.application_type.startswith(FORM_WITHOUT_CERTIFICATE)
+    if form_only or ("ownership" in needed and missing != "ownership"):
         documents.insert(0, writer.application_form())
     if "cil" in needed and missing != "cil":
         documents.append(writer.cil_form())
@@ -583,6 +586,9 @@ def _case(
     _history(case, source, today, rng)
     return case
 
+
+# Kinds of application made on a form that has no ownership certificate.
+FORM_WITHOUT_CERTIFICATE = ("ldc.", "advertConsent", "wtt.consent", "amendment.nonMaterial")
 
 # Documents that say what the site is (and so can deny a designation).
 STATEMENTS = ("designAndAccessStatement", "planningStatement", "otherSupporting")

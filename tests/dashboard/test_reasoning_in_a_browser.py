@@ -1,8 +1,8 @@
 """Triage's reasoning as an officer sees it in a real browser: a specialist case in the queue
 with its team, the policies to consider apart from the possible policy conflicts, each with the
 policy's text (the words that bite marked), the site's evidence and the proposal's quote;
-missing documents naming their rule. axe-core checks each page; screenshots land in
-.local/screenshots."""
+missing documents naming their rule, and the documents that met each requirement with how they
+were recognised. axe-core checks each page; screenshots land in .local/screenshots."""
 
 from io import StringIO
 
@@ -21,7 +21,11 @@ pytestmark = pytest.mark.browser
 # Every document the national and local lists ask of these cases.
 EVERY_DOCUMENT = [
     ("location-plan.txt", "locationPlan", b"Location plan"),
-    ("form.txt", "other", b"Application form. Certificate of Ownership - Certificate A."),
+    (
+        "application-form.txt",
+        "other",
+        b"Application form. Certificate of Ownership - Certificate A.",
+    ),
     ("heritage-statement.txt", "heritageStatement", b"Heritage statement."),
     ("design-and-access-statement.txt", "designAndAccessStatement", b"Design."),
     ("bng.txt", "biodiversityNetGain", b"Biodiversity net gain."),
@@ -127,6 +131,28 @@ def test_an_officer_reads_a_specialist_cases_policies(browser, live_server, gara
         assert page.locator('[data-test-id="policy-engaged"]').count() == 3  # 212, 219, P20
         assert_accessible(page, "application with a policy conflict")
         screenshot(page, "reasoning-application-conflict")
+
+        # The complete case shows which document met each requirement, and how it was known.
+        complete = garage.council.applications.get(reference="26/AP/0901")
+        page = visit.go(f"/applications/{complete.pk}/")
+        assert page.locator("#group-missing").count() == 0
+        found = page.locator("#group-found")
+        assert "Documents found" in found.inner_text()
+        table = page.locator('[data-test-id="documents-found"]')
+        plan = table.locator('[data-requirement="requirement_met.location_plan"]').inner_text()
+        assert "Location plan\tlocation-plan.txt" in plan
+        assert "Its title “Location plan”" in plan
+        certificate = table.locator('[data-requirement="requirement_met.ownership_certificate"]')
+        assert "Certificate of Ownership" in certificate.inner_text()
+        # Why each applies, and the review of each, one click away (no script needed).
+        page.get_by_text("Why each applies, and review them").click()
+        card = page.locator('[data-code="requirement_met.location_plan"]').inner_text()
+        assert "Required by\tNational list, rule location-plan" in card
+        certificate.get_by_role("link", name="application-form.txt").click()
+        assert "Certificate of Ownership - Certificate A" in page.locator("mark").inner_text()
+        page = visit.go(f"/applications/{complete.pk}/")
+        assert_accessible(page, "application with the documents found")
+        screenshot(page, "documents-found")
         assert visit.failed == [] and visit.outside_requests() == []
     finally:
         visit.close()

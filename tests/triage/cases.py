@@ -7,7 +7,9 @@ import functools
 from policies.files import DATA, parse_nppf, parse_policy_file, parse_requirements_file
 from policies.library import PolicyLibrary
 from triage.case import CaseInput, build_case
+from triage.recognition import DocumentSummary
 from triage.schemas import DocumentEvidence, FindingDraft, SpatialEvidence
+from triage.text import PageText
 from triage.vocabulary import Strength
 
 SOUTHWARK_FILES = ("southwark-plan-2022.toml", "southwark-article-4-directions.toml")
@@ -84,3 +86,10 @@ def case(findings=(), application_type="pp.full.householder", description="", **
 
 
 TODAY = datetime.date(2026, 12, 1)
+
+
+def document(name, document_type="other", *pages):
+    """A document as the validation check reads it: its pages' text, one string a page."""
+    return DocumentSummary(
+        name, name, document_type, tuple(PageText(n, text) for n, text in enumerate(pages, 1))
+    )

@@ -38,6 +38,11 @@ def test_the_lane_filter_uses_the_latest_finished_run(db):
         original_filename="location-plan.txt",
         content=b"Location plan and ownership Certificate A. The site is in Flood Zone 1.",
     )
+    DocumentFactory(
+        application=simple,
+        original_filename="application-form.txt",
+        content=b"Householder application for planning permission.",
+    )
     flagged = PlanningApplicationFactory()
     run_now(simple)
     run_now(flagged)  # no documents at all: the location plan is missing
@@ -72,3 +77,35 @@ def test_the_section_shows_officers_findings_and_carried_reviews(officer):
     assert [(f["code"], f["value"], f["by"]) for f in section["officer_findings"]] == [
         ("constraint.article_4", "present", "alice")
     ]
+
+
+def test_the_section_shows_which_document_met_each_requirement_and_how(db):
+    application = PlanningApplicationFactory(application_type="pp.full.householder")
+    plan = DocumentFactory(
+        application=application,
+        original_filename="scan-0042.pdf.txt",
+        document_type="locationPlan",
+        content=b"1:1250",
+    )
+    form = DocumentFactory(
+        application=application,
+        original_filename="form.txt",
+        content=b"Householder Application for Planning Permission\n\n"
+        b"Certificate of Ownership - Certificate A",
+    )
+    run_now(application)
+
+    findings = {f["code"]: f for f in triage_section(application)["result"]["findings"]}
+
+    by_type = findings["requirement_met.location_plan"]
+    assert (by_type["value"], by_type["evidence"]["document"]) == ("type", plan.pk)
+    assert by_type["attributes"]["how"] == "its type (locationPlan)"
+    assert by_type["title"] == "Location plan: scan-0042.pdf.txt"
+    by_title = findings["requirement_met.application_form"]
+    assert by_title["evidence"] == {
+        "source": "check",
+        "document": form.pk,
+        "page": 1,
+        "quote": "Householder Application for Planning Permission",
+    }
+    assert not any(code.startswith("missing_document.") for code in findings)

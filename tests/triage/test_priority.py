@@ -4,15 +4,14 @@ import datetime
 
 import pytest
 
-from tests.triage.cases import TODAY, case, hit, library, requirements, said
-from triage import checks, policy_conflicts
-from triage.checks import DocumentSummary
+from tests.triage.cases import TODAY, case, document, hit, library, requirements, said
+from triage import checks, policy_conflicts, validation
 
 EVERY_DOCUMENT = [
-    DocumentSummary(name, kind, "", text)
+    document(name, kind, text)
     for name, kind, text in [
         ("location-plan.pdf", "locationPlan", ""),
-        ("form.pdf", "other", "Certificate of Ownership - Certificate A"),
+        ("application-form.pdf", "other", "Certificate of Ownership - Certificate A"),
         ("heritage-statement.pdf", "heritageStatement", ""),
         ("design-and-access-statement.pdf", "designAndAccessStatement", ""),
         ("flood-risk-assessment.pdf", "floodRiskAssessment", ""),
@@ -29,7 +28,9 @@ def triage(findings=(), *, documents=EVERY_DOCUMENT, unreadable=(), council="sou
     findings = list(findings)
     the_case = case(findings, **kw)
     findings += checks.conflicts(findings)
-    findings += checks.missing_documents(the_case, list(documents), list(requirements(council)))
+    findings += validation.validation_findings(
+        the_case, list(documents), list(requirements(council))
+    )
     findings += policy_conflicts.policy_findings(the_case, library(council))
     return checks.prioritise(findings, the_case, unreadable_documents=list(unreadable))
 

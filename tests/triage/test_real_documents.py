@@ -17,7 +17,7 @@ from triage.extractors.base import ApplicationFacts, DocumentInput
 from triage.extractors.rules import RulesExtractor
 from triage.structure import Role, document_blocks
 from triage.text import extract_pages
-from triage.vocabulary import Strength
+from triage.vocabulary import MEASURED_PRECISION, Strength
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real-documents" / "trafford-2022"
 pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="the real development set is absent")
@@ -57,6 +57,16 @@ def test_the_evidence_strength_ranks_how_often_a_finding_is_right(evaluation):
     indirect = by_strength[Strength.INDIRECT].precision
     assert form >= 0.90 and direct >= 0.90
     assert indirect < min(form, direct)
+
+
+def test_the_figures_shown_to_officers_are_what_the_engine_does(evaluation):
+    """The page shows how often each strength was right (vocabulary.MEASURED_PRECISION): a
+    change to the engine that moves them must update what officers are told."""
+    by_strength = evaluation.strength_scores()
+    for strength, (right, found) in MEASURED_PRECISION.items():
+        score = by_strength[strength]
+        assert abs(score.precision - right / found) <= 0.02, strength
+        assert abs((score.true_positives + score.false_positives) - found) <= 0.1 * found
 
 
 def test_no_claim_is_quoted_from_a_forms_question_tick_boxes_guidance_or_labels():

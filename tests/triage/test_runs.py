@@ -54,6 +54,7 @@ def test_it_flags_a_document_that_contradicts_the_map(application, tmp_path):
         run.findings.filter(code__startswith="missing_document.").values_list("code", flat=True)
     )
     assert missing == {
+        "missing_document.application_form",
         "missing_document.location_plan",
         "missing_document.heritage_statement",
         "missing_document.ownership_certificate",
@@ -67,8 +68,12 @@ def test_it_fast_tracks_a_simple_case(application):
     DocumentFactory(
         application=application,
         original_filename="location-plan.txt",
-        content=b"Location plan. The site is in Flood Zone 1 and is not in a conservation area. "
-        b"Ownership Certificate A is signed.",
+        content=b"Location plan. The site is in Flood Zone 1 and is not in a conservation area.",
+    )
+    DocumentFactory(
+        application=application,
+        original_filename="application-form.txt",
+        content=b"Householder application for planning permission. Certificate A is signed.",
     )
     run = run_now(application)
     assert run.lane == "fast-track"

@@ -44,7 +44,7 @@ def garage_in_a_conservation_area(southwark, policies, tmp_path):
     )
     DocumentFactory(application=application, original_filename="location-plan.txt",
                     content=b"Location plan", document_type="locationPlan")  # fmt: skip
-    DocumentFactory(application=application, original_filename="form.txt", content=FORM)
+    DocumentFactory(application=application, original_filename="application-form.txt", content=FORM)
     DocumentFactory(
         application=application, original_filename="heritage-statement.txt", content=HERITAGE
     )
@@ -133,7 +133,7 @@ def test_a_local_requirement_changed_in_the_admin_applies_to_the_next_run(
         description="Single storey rear extension.",
         floorspace_m2=60,
     )
-    DocumentFactory(application=application, original_filename="form.txt", content=FORM)
+    DocumentFactory(application=application, original_filename="application-form.txt", content=FORM)
     DocumentFactory(application=application, original_filename="location-plan.txt",
                     content=b"Location plan")  # fmt: skip
 
@@ -142,7 +142,7 @@ def test_a_local_requirement_changed_in_the_admin_applies_to_the_next_run(
     cil = run.findings.get(code="missing_document.cil_form")
     assert cil.attributes["rule"] == "cil-form-floorspace"
     assert cil.attributes["list"] == "London Borough of Southwark local list"
-    assert cil.attributes["why"] == "60 m² of new floorspace"
+    assert cil.attributes["why"] == "60 m² of new floorspace (given by the application)"
     assert "50 m² or more of new floorspace needs the CIL form" in cil.detail
     assert run.lane == "needs-attention"
 
@@ -158,7 +158,9 @@ def test_the_deadline_raises_an_application_within_its_lane(southwark, policies)
         council=southwark, description="Rear extension.", valid_date=today
     )
     for application in (soon, later):
-        DocumentFactory(application=application, original_filename="form.txt", content=FORM)
+        DocumentFactory(
+            application=application, original_filename="application-form.txt", content=FORM
+        )
         run_now(application)
     at_risk, relaxed = (TriageSummary.objects.get(application=a) for a in (soon, later))
     assert at_risk.lane == relaxed.lane

@@ -9,6 +9,7 @@ from planning.models import PlanningApplication
 from triage import runs
 from triage.models import Finding, Lane
 from triage.reviews import latest_review
+from triage.validation import MET_PREFIX
 from triage.vocabulary import POLICY_CONFLICT, POLICY_ENGAGED
 
 
@@ -33,6 +34,9 @@ def _finding(finding: Finding) -> dict:
             "page": finding.page_number,
             "quote": finding.quote,
         }
+    elif finding.code.startswith(MET_PREFIX) and finding.attributes.get("document_key"):
+        # Met by a document recognised by its type or name: there is no quote to show.
+        evidence["document"] = int(finding.attributes["document_key"])
     if finding.code in (POLICY_CONFLICT, POLICY_ENGAGED):
         # Both sides: the site (spatial fields above, or in words) and the proposal (the quote
         # above, or in words), and the policy as it was loaded when the finding was made.

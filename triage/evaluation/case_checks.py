@@ -17,9 +17,10 @@ from policies.files import (
     parse_requirements_file,
 )
 from policies.library import PolicyLibrary, Requirement
-from triage import checks, policy_conflicts
+from triage import checks, policy_conflicts, validation
 from triage.case import CaseInput, build_case
 from triage.extractors.base import ApplicationFacts, DocumentInput, Extractor
+from triage.recognition import DocumentSummary
 from triage.schemas import FindingDraft, SpatialEvidence
 from triage.vocabulary import Strength
 
@@ -68,7 +69,8 @@ def local_policy_references(council: str) -> frozenset[str]:
 
 
 @functools.cache
-def _requirements(council: str) -> tuple[Requirement, ...]:
+def requirements_of(council: str) -> tuple[Requirement, ...]:
+    """The national list and the council's local list, read from the bundled files."""
     rows: list[Requirement] = []
     for path in VALIDATION_FILES:
         parsed = parse_requirements_file(path)
@@ -124,16 +126,16 @@ def predicted_checks(
         ),
     )
     summaries = [
-        checks.DocumentSummary(
+        DocumentSummary(
+            document.key,
             document.name,
             case_checks.document_types.get(document.name, "other"),
-            document.pages[0].text if document.pages else "",
-            "\n".join(page.text for page in document.pages),
+            tuple(document.pages),
         )
         for document in documents
     ]
-    findings += checks.missing_documents(
-        the_case, summaries, list(_requirements(case_checks.council))
+    findings += validation.validation_findings(
+        the_case, summaries, list(requirements_of(case_checks.council))
     )
     library = library_for(case_checks.council)
     findings += policy_conflicts.policy_findings(the_case, library)

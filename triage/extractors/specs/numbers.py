@@ -10,7 +10,7 @@ from triage.extractors.specs.scope import NEIGHBOUR, NUMBER_SCOPE, PROPOSAL_VOID
 from triage.extractors.specs.settlers import settle_first_best, settle_largest
 from triage.extractors.specs.subjects import VERB_ANCHOR, clause_subject
 from triage.structure import Role, Section
-from triage.vocabulary import FindingCode, Strength
+from triage.vocabulary import FindingCode
 
 M = Modifier
 
@@ -110,9 +110,9 @@ _WIDER_AREA = re.compile(
 
 
 def _ranked(rank: int) -> dict:
-    """A number's rank among the document's candidates; one ranked below the plain statements
-    (part of a total, "a new dwelling", the size of what is built) is indirect evidence."""
-    return {"_rank": rank} | ({"_strength": Strength.INDIRECT} if rank < 0 else {})
+    """A number's rank among the document's candidates (which one settles the code); not its
+    strength, which is how the sentence puts it (Reading.default_strength)."""
+    return {"_rank": rank}
 
 
 def read_dwellings(spec: Spec, reading: Reading) -> list[Candidate]:

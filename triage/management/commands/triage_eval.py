@@ -10,6 +10,13 @@ and policy conflicts (docs/evaluation-set.md), in a table of their own and a lin
 CHECKS precision=<x> recall=<x> f1=<x> n=<cases>; extraction's scores are not changed by them.
 
 The last line is machine-readable: RESULT precision=<x> recall=<x> f1=<x> n=<documents>.
+
+    python manage.py triage_eval ../shared/data/real-documents/trafford-2022 --validation
+
+scores only the missing-document check on a set labelled with what was really missing
+(validation.json: real, validated applications; triage.evaluation.validation_set): precision
+and recall per required document, false alarms per application, debatable ones apart, ending
+VALIDATION precision=<x> recall=<x> false_alarms_per_application=<x> n=<applications>.
 """
 
 from pathlib import Path
@@ -19,6 +26,13 @@ from django.core.management.base import BaseCommand, CommandError
 from triage.engines import build_extractor
 from triage.evaluation.evidence import NOT_ON_PAGE
 from triage.evaluation.runner import case_folders, evaluate
+from triage.evaluation.validation_set import (
+    DEFAULT_COUNCIL,
+    VALIDATION_FILE,
+    ValidationEvaluation,
+    evaluate_validation,
+    has_validation_set,
+)
 
 
 class Command(BaseCommand):
@@ -31,20 +45,33 @@ class Command(BaseCommand):
             "--verbose-cases", action="store_true", help="list every miss and false alarm"
         )
         parser.add_argument(
+            "--validation",
+            action="store_true",
+            help=f"score the missing-document check against the set's {VALIDATION_FILE}",
+        )
+        parser.add_argument(
             "--council",
             default="",
-            help="ONS code of the council whose policy library applies to cases naming none",
+            help="ONS code of the council whose policy library (and, with --validation, local "
+            f"list) applies to cases naming none; with --validation {DEFAULT_COUNCIL} by default",
         )
 
     def handle(
         self, *args, directory: Path, engine: str, verbose_cases: bool, council: str, **options
     ):
-        if not directory.is_dir() or not case_folders(directory):
+        validation = options["validation"]
+        if validation and not has_validation_set(directory):
+            raise CommandError(f"{directory} has no {VALIDATION_FILE}.")
+        if not validation and (not directory.is_dir() or not case_folders(directory)):
             raise CommandError(f"{directory} holds no application folders (application.json).")
         try:
             extractor = build_extractor(engine)
         except ValueError as error:
             raise CommandError(str(error)) from error
+        if validation:
+            result = evaluate_validation(directory, extractor, council or DEFAULT_COUNCIL)
+            self._report_validation(result, engine, verbose_cases)
+            return
         evaluation = evaluate(directory, extractor, council=council)
         write = self.stdout.write
         for case in evaluation.cases:
@@ -120,4 +147,47 @@ class Command(BaseCommand):
         write(
             f"RESULT precision={overall.precision:.3f} recall={overall.recall:.3f} "
             f"f1={overall.f1:.3f} n={evaluation.documents}"
+        )
+
+    def _report_validation(
+        self, evaluation: ValidationEvaluation, engine: str, verbose_cases: bool
+    ) -> None:
+        write = self.stdout.write
+        for result in evaluation.results:
+            name = result.application.folder
+            labelled = result.application
+            for document in sorted(result.false_alarms):
+                finding = result.finding(document)
+                why = finding.attributes.get("why", "") if finding else ""
+                write(f"{name}: FALSE missing {document} (applies because {why})")
+            for document in sorted(result.misses):
+                finding = result.finding(document)
+                if finding is None:
+                    how = "no requirement of ours applied"
+                else:
+                    how = f"taken as met by {finding.attributes.get('how', '')}"
+                write(f"{name}: MISSED {document} ({how})")
+            for document in sorted(result.debatable_raised):
+                write(f"{name}: DEBATABLE {document}: {labelled.debatable[document][:120]}")
+            if verbose_cases:
+                for finding in result.findings:
+                    if finding.code.startswith("requirement_met."):
+                        document = finding.code.removeprefix("requirement_met.")
+                        write(f"{name}: MET {document} by {finding.attributes.get('how', '')}")
+        write(f"engine={engine} applications={evaluation.applications} (validation.json)")
+        write(f"{'required document':36} {'tp':>4} {'fp':>4} {'fn':>4} {'prec':>6} {'recall':>6}")
+        for document, score in evaluation.per_requirement().items():
+            write(
+                f"{document:36} {score.true_positives:4d} {score.false_positives:4d} "
+                f"{score.false_negatives:4d} {score.precision:6.3f} {score.recall:6.3f}"
+            )
+        write(
+            f"debatable: {evaluation.debatable_raised} raised of {evaluation.debatable_labelled} "
+            "labelled (counted neither way)"
+        )
+        overall = evaluation.overall()
+        write(
+            f"VALIDATION precision={overall.precision:.3f} recall={overall.recall:.3f} "
+            f"false_alarms_per_application={evaluation.false_alarms_per_application:.3f} "
+            f"n={evaluation.applications}"
         )
