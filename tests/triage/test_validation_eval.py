@@ -114,12 +114,13 @@ def test_it_needs_a_validation_file(tmp_path):
 def test_the_figures_on_the_real_development_set(db):
     """52 real applications Trafford validated in 2022. Before the check followed the law and
     read documents for what they are: precision 0.286, recall 0.429, 0.288 false alarms per
-    application. The two false alarms left rest on a floorspace read from a lighting guide's
-    glossary (a proposal fact with weak evidence)."""
+    application; then 0.875, 1.000 and 0.038, the two false alarms resting on a floorspace read
+    from a lighting guide's glossary. Since proposal facts count only with strong evidence (and
+    a minimum floor area is no new floorspace), none is left."""
     lines = run_eval(str(REAL_SET))
 
     precision, recall, false_alarms, applications = RESULT.match(lines[-1]).groups()
     assert int(applications) == 52
-    assert float(precision) >= 0.875
+    assert float(precision) >= 0.95
     assert float(recall) >= 1.0
-    assert float(false_alarms) <= 0.04
+    assert float(false_alarms) <= 0.02
