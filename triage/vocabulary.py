@@ -86,6 +86,4 @@ MEASURED_ON = "52 real applications from one council's 2022 register"
 # category of development on its own: the form, a direct statement, our map, an officer, and a
 # model's finding (its quote verified on the page and in scope). What is said in passing
 # (indirect) or lies at the map's edge is shown, never acted on.
-STRONG = frozenset(
-    {Strength.FORM, Strength.DIRECT, Strength.MAP, Strength.MODEL, Strength.OFFICER}
-)
+STRONG = frozenset({Strength.FORM, Strength.DIRECT, Strength.MAP, Strength.MODEL, Strength.OFFICER})
