@@ -7,6 +7,7 @@ claim (triage.structure); this says what they could not read.
 Pure: the document's pages in, finding drafts out; the same for every engine.
 """
 
+import re
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -17,7 +18,22 @@ from triage.vocabulary import READING_LIMITED, Strength
 
 ENGINE = "check"
 LOST_TICK_BOXES = "lost-tick-boxes"
+FLATTENED_TABLE = "flattened-table"
 OCR = "ocr"
+# A designations table run into one line of text: its cells' labels with no sentence between
+# them ("Conservation Area Elm Road Statutory Listed Buildings in None vicinity").
+_DESIGNATION = re.compile(
+    r"\b(?:conservation area|listed buildings?|tree preservation orders?|flood zone|green belt|"
+    r"article 4)\b",
+    re.I,
+)
+_SENTENCE = re.compile(
+    r"\b(?:is|are|was|were|lies|lie|sits|falls|has|have|will|would|should|can|does|do)\b"
+    r"|[.;?:]\s*$",
+    re.I,
+)
+MIN_FLATTENED_WORDS = 8
+_WORKS = re.compile(r"\b(?:trees?|demoli\w*|change of use|basement|dwellings?|flood)", re.I)
 QUOTE_CHARS = 300
 
 
@@ -52,11 +68,27 @@ def _unanswered_questions(blocks: list[Block]) -> list[Block]:
     ]
 
 
+def _flattened_tables(blocks: list[Block]) -> list[Block]:
+    """Rows of a designations table run together into a line: designations named among other
+    cells' labels, with no sentence."""
+    return [
+        block
+        for block in blocks
+        if block.role in (Role.PARAGRAPH, Role.TABLE_ROW, Role.ANSWER)
+        and len(block.text.split()) >= MIN_FLATTENED_WORDS
+        and len(_DESIGNATION.findall(block.text)) >= 2
+        and not _SENTENCE.search(block.text)
+    ]
+
+
 def reading_limits(document: DocumentInput) -> list[ReadingLimit]:
     limits: list[ReadingLimit] = []
-    unanswered = _unanswered_questions(document_blocks(document.pages))
+    blocks = document_blocks(document.pages)
+    unanswered = _unanswered_questions(blocks)
     if unanswered:
-        first = unanswered[0]
+        # The example quoted is a question triage would have read, where there is one.
+        telling = [q for q in unanswered if _DESIGNATION.search(q.text) or _WORKS.search(q.text)]
+        first = (telling or unanswered)[0]
         count = len(unanswered)
         limits.append(
             ReadingLimit(
@@ -66,6 +98,20 @@ def reading_limits(document: DocumentInput) -> list[ReadingLimit]:
                 f"The text of this form keeps its questions and their options but not which box "
                 f"was ticked, so {count} answer{'s' if count != 1 else ''} could not be read "
                 "and none was guessed. Read them on the form itself.",
+                first.page,
+                first.text[:QUOTE_CHARS].strip(),
+            )
+        )
+    flattened = _flattened_tables(blocks)
+    if flattened:
+        first = flattened[0]
+        limits.append(
+            ReadingLimit(
+                FLATTENED_TABLE,
+                f"{document.name}: a table of designations came through as one line of text",
+                "The table's cells were run together, so which value belongs to which heading "
+                "was read from their order: check what it says about the site against the table "
+                "on the page.",
                 first.page,
                 first.text[:QUOTE_CHARS].strip(),
             )

@@ -3,7 +3,7 @@ example, rather than guessing (triage.reading_limits)."""
 
 from triage.extractors.base import DocumentInput
 from triage.quotes import quote_on_page
-from triage.reading_limits import LOST_TICK_BOXES, OCR, limit_findings
+from triage.reading_limits import FLATTENED_TABLE, LOST_TICK_BOXES, OCR, limit_findings
 from triage.text import PageText
 from triage.vocabulary import READING_LIMITED, Strength
 
@@ -44,6 +44,22 @@ def test_pages_read_by_ocr_are_named():
     assert finding.value == OCR
     assert finding.title == "plans.pdf: pages 2-3 and 5 read from images by OCR"
     assert (finding.evidence.page, finding.evidence.quote) == (2, "Site plan scale 1:500")
+
+
+def test_a_designations_table_run_into_one_line_is_named():
+    page = (
+        "Summary\n\n"
+        "Our Ref. ABC12 Project Type Street cabinet Conservation Area Elm Road Statutory Listed "
+        "Buildings in None vicinity\n\n"
+        "The cabinet replaces two kiosks.\n"
+    )
+    document = DocumentInput("10", "statement.md", [PageText(1, page)])
+
+    [finding] = limit_findings(document)
+
+    assert finding.value == FLATTENED_TABLE
+    assert "Conservation Area Elm Road" in finding.evidence.quote
+    assert quote_on_page(finding.evidence.quote, page)
 
 
 def test_a_statement_read_from_its_own_text_has_no_limits():
