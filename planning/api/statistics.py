@@ -13,7 +13,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from planning import exports, statistics
 from planning.access import applications_visible_to_council
 from planning.api import openapi
-from planning.api.views import CouncilSystemView, parameter_error
+from planning.api.base import CouncilSystemView, parameter_error
 from planning.statistics import Quarter
 
 CSV_MEDIA_TYPE = "text/csv"

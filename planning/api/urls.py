@@ -1,19 +1,21 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from planning.api import problems, statistics, views
+from planning.api import applications, documents, problems, statistics
 
 app_name = "api"
 
 urlpatterns = [
-    path("applications/", views.ApplicationListView.as_view(), name="application-list"),
-    path("applications/odp/", views.OdpApplicationView.as_view(), name="application-odp"),
+    path("applications/", applications.ApplicationListView.as_view(), name="application-list"),
+    path("applications/odp/", applications.OdpApplicationView.as_view(), name="application-odp"),
     path(
-        "applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application-detail"
+        "applications/<int:pk>/",
+        applications.ApplicationDetailView.as_view(),
+        name="application-detail",
     ),
     path(
         "applications/<int:pk>/documents/",
-        views.DocumentListView.as_view(),
+        documents.DocumentListView.as_view(),
         name="application-documents",
     ),
     path("statistics/backlog.csv", statistics.BacklogCsvView.as_view(), name="statistics-backlog"),

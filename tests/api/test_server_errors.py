@@ -83,7 +83,7 @@ def test_a_bug_in_a_view_answers_a_problem_without_its_text(southwark_api, monke
     def broken(*args, **kwargs):
         raise RuntimeError(f"postgres://triage:{SECRET_TEXT}@db.internal/triage is down")
 
-    monkeypatch.setattr("planning.api.views.submit_application", broken)
+    monkeypatch.setattr("planning.api.applications.submit_application", broken)
     response = southwark_api.post(
         URL,
         {
@@ -107,7 +107,7 @@ def test_a_bug_in_a_view_answers_a_problem_without_its_text(southwark_api, monke
 def test_a_bug_with_an_idempotency_key_lets_the_key_go(southwark_api, monkeypatch):
     from planning.models import IdempotentRequest
 
-    monkeypatch.setattr("planning.api.views.submit_application", _raise)
+    monkeypatch.setattr("planning.api.applications.submit_application", _raise)
     response = southwark_api.post(
         URL,
         {

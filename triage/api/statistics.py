@@ -6,8 +6,8 @@ read-only keys allowed, errors as problems."""
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
 from planning import statistics
+from planning.api.base import parameter_error
 from planning.api.statistics import StatisticsCsvView, csv_responses
-from planning.api.views import parameter_error
 from triage.exports import (
     LAST_12_MONTHS,
     ReviewPeriod,

@@ -1,0 +1,127 @@
+"""The council submission API's documents: a council's system uploads an application's
+documents, one file per request, and lists them."""
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from planning.api import openapi
+from planning.api.base import CouncilSystemView, council_actor
+from planning.api.problems import (
+    Problem,
+    invalid,
+    pointer,
+)
+from planning.api.serializers import (
+    DocumentSerializer,
+)
+from planning.api.throttles import CouncilKeyThrottle, DocumentUploadThrottle
+from planning.submission import (
+    DocumentRejected,
+    DocumentTooLarge,
+    add_document,
+)
+
+# Room for the multipart boundaries and the small fields around the file itself.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+
+
+class DocumentListView(CouncilSystemView):
+    serializer_class = DocumentSerializer
+    parser_classes = [MultiPartParser]
+    throttle_classes = [CouncilKeyThrottle, DocumentUploadThrottle]
+    pagination_class = None
+    writes_to_an_object = True
+
+    @extend_schema(
+        summary="The application's documents, in upload order",
+        operation_id="applications_documents_list",
+        responses={200: DocumentSerializer(many=True), **openapi.problems(400)},
+    )
+    def get(self, request, pk):
+        application = self.get_object()
+        return Response(self.get_serializer(application.documents.all(), many=True).data)
+
+    @extend_schema(
+        summary="Attach a document (PDF, PNG, JPEG, TIFF, plain text or Markdown)",
+        description=(
+            "multipart/form-data with `file` and, optionally, `document_type` (an Open Digital "
+            "Planning file type such as `locationPlan`; `other` when not given). The content "
+            "type is read from the file itself, and a file named `.pdf` must be a PDF that "
+            "opens. A document has at most 500 pages (DOCUMENT_MAX_PAGES), each page at most "
+            "2 m² (twice A0) and a scan at most 60 million pixels a page; more is refused with "
+            "422 (`too_many_pages`, `page_too_large`). Safe to retry: the same file again "
+            "answers 200."
+        ),
+        request={"multipart/form-data": openapi.DOCUMENT_UPLOAD},
+        parameters=[openapi.IDEMPOTENCY_KEY],
+        examples=openapi.DOCUMENT_EXAMPLES,
+        responses={
+            201: DocumentSerializer,
+            200: DocumentSerializer,
+            **openapi.problems(400, 403, 409, 413, 415, 422),
+        },
+    )
+    def post(self, request, pk):
+        application = self.get_object()
+        # Refuse an oversized body before reading it, not after spooling it to disk.
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > settings.DOCUMENT_MAX_BYTES + MULTIPART_OVERHEAD_BYTES:
+            raise _document_problem(
+                DocumentTooLarge(
+                    f"The request is {declared} bytes; the largest accepted document is "
+                    f"{settings.DOCUMENT_MAX_BYTES} bytes."
+                )
+            )
+        return self.idempotently(request, lambda: self._attach(application, request))
+
+    def _attach(self, application, request) -> Response:
+        unexpected = sorted(set(request.data) - {"file", "document_type"})
+        if unexpected:
+            raise invalid(
+                [
+                    {
+                        "pointer": pointer(field),
+                        "detail": "Unexpected field: send only file and document_type.",
+                    }
+                    for field in unexpected
+                ]
+            )
+        if len(request.FILES.getlist("file")) > 1:
+            # Django would keep the last of them silently.
+            raise invalid([{"pointer": "/file", "detail": "Send one file in each request."}])
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise invalid(
+                [
+                    {
+                        "pointer": "/file",
+                        "detail": "Send the document as a multipart/form-data field named 'file'.",
+                    }
+                ]
+            )
+        try:
+            added = add_document(
+                application,
+                upload,
+                document_type=request.data.get("document_type") or "other",
+                actor=council_actor(request),
+            )
+        except DocumentRejected as rejected:
+            raise _document_problem(rejected) from None
+        return Response(
+            self.get_serializer(added.document).data,
+            status=status.HTTP_201_CREATED if added.created else status.HTTP_200_OK,
+        )
+
+
+def _document_problem(rejected: DocumentRejected) -> Problem:
+    return Problem(
+        "document-rejected",
+        str(rejected),
+        status_code=rejected.status_code,
+        errors=[{"pointer": pointer(rejected.field), "detail": str(rejected)}],
+        reason=rejected.reason,
+    )
