@@ -1,11 +1,31 @@
 """Dependencies point one way: no import cycles among our modules, counting imports made
-inside functions too (they hide a cycle, they do not remove it)."""
+inside functions too (they hide a cycle, they do not remove it), and the apps in layers:
+planning, geo and policies know nothing of triage or the pages; triage nothing of the pages;
+the demo data and the benchmarks sit on top, and nothing imports them."""
 
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("config", "planning", "geo", "policies", "triage", "dashboard")
+PACKAGES = (
+    "config",
+    "planning",
+    "geo",
+    "policies",
+    "triage",
+    "dashboard",
+    "demo",
+    "benchmarks",
+)
+# What each app may never import (config wires the apps together: URLs, the Celery app).
+FORBIDDEN = {
+    "planning": {"triage", "dashboard", "demo", "benchmarks"},
+    "geo": {"triage", "dashboard", "demo", "benchmarks"},
+    "policies": {"triage", "dashboard", "demo", "benchmarks"},
+    "triage": {"dashboard", "demo", "benchmarks"},
+    "dashboard": {"demo", "benchmarks"},
+    "demo": {"benchmarks", "dashboard"},
+}
 
 
 def _modules() -> dict[str, Path]:
@@ -75,3 +95,24 @@ def test_no_module_imports_itself_back_through_others():
 def test_the_check_finds_a_cycle():
     assert _cycle({"a.x": {"a.y"}, "a.y": {"a.z"}, "a.z": {"a.x"}}) == ["a.x", "a.y", "a.z", "a.x"]
     assert _cycle({"a.x": {"a.y"}, "a.y": set()}) is None
+
+
+def _layer_breaches(graph: dict[str, set[str]]) -> list[str]:
+    return [
+        f"{name} imports {target}"
+        for name, targets in sorted(graph.items())
+        for target in sorted(targets)
+        if target.split(".")[0] in FORBIDDEN.get(name.split(".")[0], set())
+    ]
+
+
+def test_the_apps_depend_on_each_other_one_way():
+    modules = _modules()
+    graph = {name: _imports(name, path, modules) for name, path in modules.items()}
+    assert _layer_breaches(graph) == []
+
+
+def test_the_layer_check_finds_a_breach():
+    assert _layer_breaches({"planning.models": {"triage.case"}, "triage.case": {"planning"}}) == [
+        "planning.models imports triage.case"
+    ]

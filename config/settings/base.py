@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "policies",
     "triage",
     "dashboard",
+    "demo",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [

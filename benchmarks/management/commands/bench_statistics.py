@@ -32,7 +32,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.test import Client
 
-from dashboard.management.commands import bench_queue
+from benchmarks.management.commands import bench_queue
 from planning import exports
 from planning import statistics as counting
 from planning.models import Council, PlanningApplication, Role

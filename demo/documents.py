@@ -17,8 +17,8 @@ Two traps, because triage reads these with care:
 import random
 from dataclasses import dataclass, field
 
-from dashboard.demo.places import Address, Site
-from dashboard.demo.proposals import Proposal
+from demo.places import Address, Site
+from demo.proposals import Proposal
 from geo.services import ConstraintHit
 
 CONSERVATION_AREA = "conservation-area"

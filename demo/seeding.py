@@ -22,8 +22,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from dashboard.demo import proposals as kinds
-from dashboard.demo.documents import (
+from demo import proposals as kinds
+from demo.documents import (
     ARTICLE_4,
     CONSERVATION_AREA,
     LISTED,
@@ -32,7 +32,8 @@ from dashboard.demo.documents import (
     Facts,
     Writer,
 )
-from dashboard.demo.places import (
+from demo.management.commands.load_demo import DEMO_PASSWORD
+from demo.places import (
     COUNCIL_SOURCES,
     DISTRICTS,
     Address,
@@ -43,10 +44,9 @@ from dashboard.demo.places import (
     postcode,
     street_address,
 )
-from dashboard.demo.proposals import Proposal
+from demo.proposals import Proposal
 from geo.services import check_site
 from planning.document_types import DOCUMENT_TYPES
-from planning.management.commands.load_demo import DEMO_PASSWORD
 from planning.models import ApplicationEvent, Council, PlanningApplication, Role, User
 from planning.odp import SOURCE_FORMAT as ODP_FORMAT
 from planning.odp import OdpApplication

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dashboard.demo.places import COUNCIL_SOURCES, SiteNotFound
-from dashboard.demo.seeding import seed_council
+from demo.places import COUNCIL_SOURCES, SiteNotFound
+from demo.seeding import seed_council
 from planning.models import Council
 
 
