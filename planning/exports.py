@@ -21,7 +21,13 @@ from django.db.models import F, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 
 from planning import statistics
-from planning.models import ApplicationStatus, DecisionLevel, DecisionOutcome, PlanningApplication
+from planning.models import (
+    OPEN_STATUSES,
+    ApplicationStatus,
+    DecisionLevel,
+    DecisionOutcome,
+    PlanningApplication,
+)
 from planning.statistics import PS2_WEEK_BANDS, Quarter
 
 Cell = str | int | float | datetime.date | None
@@ -230,7 +236,7 @@ def deadline_state(
     status: str, valid: datetime.date | None, deadline: datetime.date | None, today: datetime.date
 ) -> str:
     """Overdue, at risk or not valid yet, as the backlog and the queue say (open ones only)."""
-    if status not in statistics.OPEN_STATUSES:
+    if status not in OPEN_STATUSES:
         return ""
     if valid is None or deadline is None:
         return "No valid date yet"
@@ -269,7 +275,7 @@ def applications_table(
                 )
                 if part
             ) or (item["assigned_officer__username"] or "")
-            is_open = item["status"] in statistics.OPEN_STATUSES
+            is_open = item["status"] in OPEN_STATUSES
             yield [
                 item["reference"],
                 item["address"],

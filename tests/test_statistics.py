@@ -4,7 +4,6 @@ quarter, the last day of a week band."""
 
 import dataclasses
 import datetime
-import json
 
 import pytest
 
@@ -426,16 +425,6 @@ def test_it_counts_received_against_decided_per_week_for_a_year(southwark):
 
 
 # --- links, exports and councils ---------------------------------------------------------------
-
-
-def test_it_turns_results_into_json_ready_data(southwark):
-    decided(southwark, valid=VALID, days=30)
-    data = statistics.as_data(statistics.ps2(apps(southwark), Q1_2026))
-    text = json.dumps(data)
-    assert data["quarter"] == "2026-27 Q1"
-    assert data["rows"][7]["code"] == "Q13"
-    assert data["rows"][7]["decisions"]["count"] == 1
-    assert "Q13" in text
 
 
 @pytest.mark.parametrize(
