@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.conf import settings
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from planning import deadlines
+from planning.deadlines import DeadlineBand
 from planning.models import (
     CLOSED_ON,
     CLOSED_STATUSES,
@@ -97,10 +98,10 @@ STATUS_LABELS = {
     ApplicationStatus.DETERMINED.value: "Decided",
     ApplicationStatus.WITHDRAWN.value: "Withdrawn",
 }
+# The deadline filters the queue offers (planning.deadlines owns the bands and their words).
 DEADLINE_LABELS = {
-    "overdue": "Overdue",
-    "at-risk": f"At risk (under {settings.AT_RISK_DAYS} days left)",
-    "not-valid": "No valid date yet",
+    band.value: deadlines.label(band)
+    for band in (DeadlineBand.OVERDUE, DeadlineBand.AT_RISK, DeadlineBand.NOT_VALID)
 }
 # Open Digital Planning application types in words; others are shown as they are.
 TYPE_LABELS = {
@@ -282,16 +283,9 @@ class QueueFilter(django_filters.FilterSet):
 
     def by_deadline(self, queryset, name, values):
         today = timezone.localdate()
-        at_risk_until = today + datetime.timedelta(days=settings.AT_RISK_DAYS)
         condition = Q()
-        if "overdue" in values:
-            condition |= OPEN & Q(determination_deadline__lt=today)
-        if "at-risk" in values:
-            condition |= OPEN & Q(
-                determination_deadline__gte=today, determination_deadline__lt=at_risk_until
-            )
-        if "not-valid" in values:
-            condition |= OPEN & Q(valid_date__isnull=True)
+        for value in values:
+            condition |= deadlines.band_filter(value, today)
         return queryset.filter(condition)
 
 
@@ -368,15 +362,7 @@ class Combination:
 
 
 def combinations(base: QuerySet[PlanningApplication]) -> list[Combination]:
-    today = timezone.localdate()
-    at_risk_until = today + datetime.timedelta(days=settings.AT_RISK_DAYS)
-    bucket = Case(
-        When(CLOSED, then=Value("closed")),
-        When(valid_date__isnull=True, then=Value("not-valid")),
-        When(determination_deadline__lt=today, then=Value("overdue")),
-        When(determination_deadline__lt=at_risk_until, then=Value("at-risk")),
-        default=Value("later"),
-    )
+    bucket = deadlines.band_case(timezone.localdate())
     rows = (
         base.order_by()
         .annotate(deadline_bucket=bucket)

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from dashboard import charts
 from dashboard.queue import type_label
-from planning import statistics
+from planning import deadlines, statistics
 from planning.statistics import (
     AGE_BANDS,
     Backlog,
@@ -102,7 +102,7 @@ def backlog_context(backlog: Backlog, lanes: list[BacklogGroup], queue_officers:
     """The backlog page's figures, links and charts. `queue_officers` are the ids the queue's
     officer filter offers (officers of the council): anyone else's work links to the list."""
     summary = backlog.summary
-    at_risk = statistics.at_risk_days()
+    at_risk = deadlines.at_risk_days()
 
     def officer_filter(group: BacklogGroup):
         if group.key is None:

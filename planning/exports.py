@@ -20,7 +20,8 @@ from typing import IO, Any
 from django.db.models import F, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 
-from planning import statistics
+from planning import deadlines, statistics
+from planning.deadlines import DeadlineBand
 from planning.models import (
     OPEN_STATUSES,
     ApplicationStatus,
@@ -235,15 +236,11 @@ def age_band(weeks: int | None) -> str:
 def deadline_state(
     status: str, valid: datetime.date | None, deadline: datetime.date | None, today: datetime.date
 ) -> str:
-    """Overdue, at risk or not valid yet, as the backlog and the queue say (open ones only)."""
-    if status not in OPEN_STATUSES:
-        return ""
-    if valid is None or deadline is None:
-        return "No valid date yet"
-    if deadline < today:
-        return "Overdue"
-    if (deadline - today).days < statistics.at_risk_days():
-        return "At risk"
+    """Overdue, at risk or not valid yet, as the backlog and the queue say (open ones only;
+    planning.deadlines owns the bands)."""
+    band = deadlines.band(deadline, today, is_open=status in OPEN_STATUSES, valid=valid is not None)
+    if band in (DeadlineBand.OVERDUE, DeadlineBand.AT_RISK, DeadlineBand.NOT_VALID):
+        return DeadlineBand(band).label
     return ""
 
 

@@ -10,9 +10,9 @@ database, deterministic, so each rule is tested on its own.
   nears without being triaged again.
 """
 
-import datetime
 from dataclasses import dataclass
 
+from planning.deadlines import SOON_DAYS, DeadlineBand, at_risk_days
 from planning.statutory import MAJOR, MINOR
 from policies.vocabulary import CONSTRAINT_KINDS
 from triage.case import Case, affects
@@ -197,34 +197,25 @@ def prioritise(
     return Priority(score=score, lane=lane, reasons=reasons[:25], team=team)
 
 
-# The determination deadline: bands and what each adds to the score.
-OVERDUE, AT_RISK, SOON, LATER, NO_CLOCK = "overdue", "at-risk", "soon", "later", "none"
-DEADLINE_POINTS = {OVERDUE: 40, AT_RISK: 30, SOON: 10, LATER: 0, NO_CLOCK: 0}
-SOON_DAYS = 21
+# What each deadline band (planning.deadlines, the one definition) adds to the score.
+DEADLINE_POINTS: dict[str, int] = {
+    DeadlineBand.OVERDUE: 40,
+    DeadlineBand.AT_RISK: 30,
+    DeadlineBand.SOON: 10,
+    DeadlineBand.LATER: 0,
+    DeadlineBand.NOT_VALID: 0,
+    DeadlineBand.NO_CLOCK: 0,
+}
 
 
-def deadline_band(deadline: datetime.date | None, today: datetime.date, at_risk_days: int) -> str:
-    if deadline is None:
-        return NO_CLOCK
-    days = (deadline - today).days
-    if days < 0:
-        return OVERDUE
-    if days < at_risk_days:
-        return AT_RISK
-    if days < SOON_DAYS:
-        return SOON
-    return LATER
-
-
-def deadline_reason(band: str, *, extended: bool, at_risk_days: int) -> str:
+def deadline_reason(band: str, *, extended: bool) -> str:
     which = "agreed" if extended else "statutory"
     return {
-        OVERDUE: f"Overdue: past its {which} determination deadline",
-        AT_RISK: f"At risk: under {at_risk_days} days to its {which} determination deadline",
-        SOON: f"Under {SOON_DAYS} days to its {which} determination deadline",
-        LATER: "",
-        NO_CLOCK: "",
-    }[band]
+        DeadlineBand.OVERDUE: f"Overdue: past its {which} determination deadline",
+        DeadlineBand.AT_RISK: f"At risk: under {at_risk_days()} days to its {which} "
+        "determination deadline",
+        DeadlineBand.SOON: f"Under {SOON_DAYS} days to its {which} determination deadline",
+    }.get(DeadlineBand(band), "")
 
 
 def with_deadline(lane: str, score: int, band: str) -> tuple[str, int]:

@@ -9,18 +9,12 @@ application whose deadline comes within reach moves up the queue when its summar
 
 import datetime
 
-from django.conf import settings
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import F
 from django.utils import timezone
 
+from planning import deadlines
 from planning.models import CLOSED_STATUSES, PlanningApplication
-from triage.checks import (
-    NO_CLOCK,
-    SOON_DAYS,
-    deadline_band,
-    deadline_reason,
-    with_deadline,
-)
+from triage.checks import deadline_reason, with_deadline
 from triage.models import (
     LANE_RANK,
     UNTRIAGED_RANK,
@@ -43,9 +37,15 @@ def touching_datasets(run: TriageRun) -> list[str]:
 
 
 def _band(application: PlanningApplication | None, today: datetime.date) -> str:
-    if application is None or application.status in CLOSED_STATUSES:
-        return NO_CLOCK
-    return deadline_band(application.determination_deadline, today, settings.AT_RISK_DAYS)
+    """The deadline band the score counts: an open application with no valid date has no clock
+    running yet, as a decided one has none."""
+    if application is None:
+        return deadlines.DeadlineBand.NO_CLOCK
+    return deadlines.band(
+        application.determination_deadline,
+        today,
+        is_open=application.status not in CLOSED_STATUSES,
+    )
 
 
 def refresh_summary(
@@ -91,7 +91,7 @@ def current_reasons(summary: TriageSummary | None, application: PlanningApplicat
     reasons = list(summary.result_run.reasons or [])
     extended = application.determination_deadline != application.statutory_deadline
     deadline = deadline_reason(
-        summary.deadline_band or NO_CLOCK, extended=extended, at_risk_days=settings.AT_RISK_DAYS
+        summary.deadline_band or deadlines.DeadlineBand.NO_CLOCK, extended=extended
     )
     return [deadline, *reasons] if deadline else reasons
 
@@ -101,17 +101,7 @@ def refresh_deadline_bands(*, today: datetime.date | None = None, batch: int = 5
     passed, a valid date or an extension was recorded, the application was decided). Returns
     how many were refreshed; call it again until it returns less than `batch`."""
     today = today or timezone.localdate()
-    deadline = "application__determination_deadline"
-    band = Case(
-        When(Q(application__status__in=CLOSED_STATUSES) | Q(**{f"{deadline}__isnull": True}),
-             then=Value(NO_CLOCK)),
-        When(**{f"{deadline}__lt": today}, then=Value("overdue")),
-        When(**{f"{deadline}__lt": today + datetime.timedelta(days=settings.AT_RISK_DAYS)},
-             then=Value("at-risk")),
-        When(**{f"{deadline}__lt": today + datetime.timedelta(days=SOON_DAYS)},
-             then=Value("soon")),
-        default=Value("later"),
-    )  # fmt: skip
+    band = deadlines.band_case(today, prefix="application__", not_valid_apart=False)
     stale = (
         TriageSummary.objects.filter(result_run__isnull=False)
         .annotate(band_now=band)

@@ -6,6 +6,8 @@ from django import template
 from django.http import QueryDict
 from django.utils import timezone
 
+from planning import deadlines
+
 register = template.Library()
 
 LANE_TAGS = {
@@ -84,8 +86,11 @@ def review_tag(decision: str):
 
 
 @register.inclusion_tag("govuk/tag.html")
-def days_left_tag(days: int | None, at_risk_days: int = 10):
-    """Calendar days to the determination deadline: red once overdue, orange when at risk."""
+def days_left_tag(days: int | None, at_risk_days: int | None = None):
+    """Calendar days to the determination deadline: red once overdue, orange when at risk
+    (planning.deadlines)."""
+    if at_risk_days is None:
+        at_risk_days = deadlines.at_risk_days()
     if days is None:
         return {"text": "", "css": ""}
     if days < 0:

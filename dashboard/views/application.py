@@ -21,6 +21,7 @@ from dashboard.forms import (
     ValidDateForm,
 )
 from dashboard.views.common import council_officers, require_council_user, summary_errors
+from planning import deadlines
 from planning.access import application_for_user, is_manager
 from planning.models import PlanningApplication
 from planning.services import (
@@ -108,7 +109,7 @@ def _render(request, application: PlanningApplication, *, status: int = 200, **b
         "errors": errors,
         "can_reassign": can_reassign(request.user),
         "is_manager": is_manager(request.user),
-        "at_risk_days": settings.AT_RISK_DAYS,
+        "at_risk_days": deadlines.at_risk_days(),
         "map_url": reverse("dashboard:application-map", args=[application.pk]),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,

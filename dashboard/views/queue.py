@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from dashboard import queue
 from dashboard.views.common import council_officers, require_council_user
+from planning import deadlines
 from planning.access import application_for_user, applications_visible_to_user
 from planning.services import UpdateRefused, assign_application
 
@@ -77,7 +78,7 @@ def queue_page(request):
             "errors": errors,
             "search": request.GET.get("q", ""),
             "sort": sort,
-            "at_risk_days": settings.AT_RISK_DAYS,
+            "at_risk_days": deadlines.at_risk_days(),
             "columns": COLUMNS,
             "sort_label": _sort_label(sort),
             "page_numbers": list(

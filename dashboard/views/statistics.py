@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from dashboard import statistics_pages as pages
 from dashboard.queue import type_label
 from dashboard.views.common import council_officers, summary_errors
-from planning import exports, statistics
+from planning import deadlines, exports, statistics
 from planning.access import applications_visible_to_user, is_manager
 from planning.exports import Table
 from triage import exports as triage_exports
@@ -79,7 +79,7 @@ def statistics_home(request):
         {
             "summary": statistics.backlog_summary(visible, today=today),
             "last_quarter": statistics.Quarter.containing(today).previous(),
-            "at_risk_days": statistics.at_risk_days(),
+            "at_risk_days": deadlines.at_risk_days(),
         },
     )
 

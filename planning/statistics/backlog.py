@@ -13,12 +13,13 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncWeek
 
+from planning.deadlines import DeadlineBand, band_filter
 from planning.models import (
     OPEN_STATUSES,
     PlanningApplication,
     User,
 )
-from planning.statistics.figures import DECIDED, Figure, at_risk_days, london_today
+from planning.statistics.figures import DECIDED, Figure, london_today
 from planning.statistics.vocabulary import AGE_BANDS, CATEGORY_LABELS
 
 OPEN = Q(status__in=OPEN_STATUSES)
@@ -64,12 +65,11 @@ class Backlog:
 
 
 def _overdue(today: datetime.date) -> Q:
-    return OPEN & Q(determination_deadline__lt=today)
+    return band_filter(DeadlineBand.OVERDUE, today)
 
 
 def _at_risk(today: datetime.date) -> Q:
-    until = today + datetime.timedelta(days=at_risk_days())
-    return OPEN & Q(determination_deadline__gte=today, determination_deadline__lt=until)
+    return band_filter(DeadlineBand.AT_RISK, today)
 
 
 def _age_band(today: datetime.date, first_week: int, last_week: int | None) -> Q:

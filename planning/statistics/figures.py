@@ -4,7 +4,6 @@ decision, the agreed period, in time) are computed by the database."""
 import dataclasses
 import datetime
 
-from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
@@ -24,12 +23,6 @@ from planning.models import (
 )
 from planning.statistics.filters import encode_where
 from planning.statistics.vocabulary import EIA, EXTENSION, LONDON, NO_AGREEMENT, OUTCOMES, PPA
-
-
-def at_risk_days() -> int:
-    """Under this many days to the determination deadline an open application is at risk
-    (the AT_RISK_DAYS setting the officers' queue also uses)."""
-    return int(settings.AT_RISK_DAYS)
 
 
 def london_today() -> datetime.date:

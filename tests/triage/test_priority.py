@@ -1,10 +1,8 @@
 """Lanes and the score's order on hand-built cases whose answer is obvious to a planner."""
 
-import datetime
-
 import pytest
 
-from tests.triage.cases import TODAY, case, document, hit, library, requirements, said
+from tests.triage.cases import case, document, hit, library, requirements, said
 from triage import checks, policy_conflicts, validation
 
 EVERY_DOCUMENT = [
@@ -166,22 +164,12 @@ def test_the_score_puts_bigger_and_more_constrained_cases_first():
     assert "24 new homes" in twenty_four.reasons
 
 
-@pytest.mark.parametrize(
-    ("days", "band"),
-    [(-1, "overdue"), (0, "at-risk"), (9, "at-risk"), (10, "soon"), (20, "soon"), (21, "later")],
-)
-def test_the_deadline_band_counts_days_to_the_deadline(days, band):
-    deadline = TODAY + datetime.timedelta(days=days)
-    assert checks.deadline_band(deadline, TODAY, 10) == band
-    assert checks.deadline_band(None, TODAY, 10) == "none"
-
-
 def test_the_deadline_raises_the_score_within_the_lane():
     assert checks.with_deadline("fast-track", 10, "overdue") == ("fast-track", 50)
     assert checks.with_deadline("fast-track", 10, "at-risk") == ("fast-track", 40)
     assert checks.with_deadline("standard", 80, "at-risk") == ("standard", 100)
     assert checks.with_deadline("standard", 20, "later") == ("standard", 20)
-    assert checks.deadline_reason("at-risk", extended=True, at_risk_days=10) == (
+    assert checks.deadline_reason("at-risk", extended=True) == (
         "At risk: under 10 days to its agreed determination deadline"
     )
 
