@@ -137,8 +137,3 @@ def rule_for(dataset: str) -> DatasetRule:
 
 def datasets_with_rules() -> set[str]:
     return set(RULES) | set(getattr(settings, "GEO_DATASET_RULES", {}))
-
-
-def buffer_for(dataset: str, *, is_point: bool) -> float:
-    buffer_m = rule_for(dataset).buffer_m
-    return max(buffer_m, POINT_MIN_BUFFER_M) if is_point else buffer_m

@@ -741,10 +741,3 @@ def document_blocks(pages: list[PageText]) -> list[Block]:
     form = _is_form([line for lines in lines_by_page for line in lines])
     groups = _group_lines(lines_by_page, texts, form)
     return _form_blocks(groups, texts) if form else _prose_blocks(groups, texts)
-
-
-def block_containing(blocks: list[Block], page: int, quote_start: int) -> Block | None:
-    for block in blocks:
-        if block.page == page and block.start <= quote_start < block.end:
-            return block
-    return None

@@ -1,22 +1,28 @@
-"""The evaluation development set (triage/evaluation/devset) is well-formed and its labels are
-plausible, so that `triage_eval` scores engines against sound expectations.
+"""Our evaluation sets are well-formed and their labels plausible, so that `triage_eval` scores
+engines against sound expectations: the development set (triage/evaluation/devset), the
+real-shaped development set (devset-real-shaped: the shapes real council documents have, forms
+with lost tick boxes, quoted law, histories, OCR noise) and the held-out set (holdout: for
+measuring, never for tuning). One set of rules for all three, each set with its own sizes.
 
 Format: docs/evaluation-set.md. These checks are what a council adding its own cases should
-run too: `pytest tests/test_devset_format.py`.
+run too: `pytest tests/test_evaluation_sets.py`.
 """
 
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy
 import pytest
 import shapely
+from pypdf import PdfReader
 from pyproj import Transformer
 from shapely.geometry import shape
 
 from triage.evaluation.evidence import NUMBER_WORDS, SQUARE_FEET_PER_SQUARE_METRE, TENS
+from triage.evaluation.textpdf import source_pages, text_pdf
 from triage.vocabulary import (
     ABSENT,
     CONSTRAINT_CODES,
@@ -27,10 +33,8 @@ from triage.vocabulary import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-DEVSET = ROOT / "triage" / "evaluation" / "devset"
+SETS_ROOT = ROOT / "triage" / "evaluation"
 SHARED_CONSTRAINTS = ROOT.parent / "shared" / "data" / "constraints"
-CASES = sorted(path for path in DEVSET.iterdir() if path.is_dir())
-CASE_IDS = [case.name for case in CASES]
 
 DOCUMENT_SUFFIXES = {".pdf", ".txt", ".md"}
 APPLICATION_KEYS = {"reference", "council", "application_type", "description", "site"}
@@ -42,8 +46,6 @@ LISTED_GRADES = {"I", "II*", "II"}
 FLOOD_ZONES = {"1", "2", "3"}
 # The NPPF (December 2024) runs to paragraph 232 plus annexes.
 NPPF_LAST_PARAGRAPH = 232
-MIN_EXAMPLES_PER_CODE = 5
-MIN_CASES = 30
 
 # What a document must mention at all for a label of that code to be plausible.
 CODE_KEYWORDS = {
@@ -107,8 +109,8 @@ def load(case: Path) -> tuple[dict, dict]:
     return application, expected
 
 
-def all_findings(cases=None):
-    for case in CASES if cases is None else cases:
+def all_findings(cases):
+    for case in cases:
         for finding in load(case)[1]["findings"]:
             yield case, finding
 
@@ -134,12 +136,7 @@ def layer_names() -> dict[str, set[str]]:
     return names
 
 
-def test_it_has_enough_cases():
-    assert len(CASES) >= MIN_CASES
-
-
-@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
-def test_it_has_a_well_formed_application(case):
+def check_application(case):
     application, _ = load(case)
 
     assert set(application) <= APPLICATION_KEYS
@@ -148,8 +145,7 @@ def test_it_has_a_well_formed_application(case):
     assert re.fullmatch(r"[a-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)*", application["application_type"])
 
 
-@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
-def test_it_has_a_valid_site_in_great_britain_when_given(case):
+def check_site(case):
     application, _ = load(case)
     if "site" not in application:
         pytest.skip("no site given")
@@ -168,8 +164,7 @@ def test_it_has_a_valid_site_in_great_britain_when_given(case):
     assert 10 <= area_m2 <= 500_000, f"site area {area_m2:.0f} m²"
 
 
-@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
-def test_it_has_documents_of_accepted_types(case):
+def check_documents(case):
     documents = [path for path in (case / "documents").iterdir() if path.is_file()]
 
     assert documents
@@ -178,8 +173,7 @@ def test_it_has_documents_of_accepted_types(case):
         assert document_text(path).strip(), f"{path.name} has no text"
 
 
-@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
-def test_it_labels_only_vocabulary_codes_with_canonical_values(case):
+def check_canonical_values(case):
     _, expected = load(case)
 
     assert set(expected) == {"findings"}
@@ -229,11 +223,6 @@ def check_labels_plausible(case, keywords=CODE_KEYWORDS) -> None:
         elif code == FindingCode.LOCAL_POLICY:
             assert re.search(rf"\b{re.escape(value.lower())}\b", text), label
         assert_name_plausible(code, finding.get("attributes", {}).get("name"), text, label)
-
-
-@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
-def test_it_labels_what_the_document_plausibly_says(case):
-    check_labels_plausible(case)
 
 
 def assert_name_plausible(code: FindingCode, name: str | None, text: str, label: str) -> None:
@@ -292,22 +281,164 @@ def check_code_coverage(cases, minimum_per_code: int) -> None:
         assert labels[(code, "yes")] and labels[(code, "no")], code
 
 
-def test_it_uses_real_constraint_names_from_the_layers():
-    check_real_constraint_names(CASES)
+@dataclass(frozen=True)
+class EvaluationSet:
+    name: str
+    min_cases: int
+    min_examples_per_code: int
+    keywords: dict = field(default_factory=lambda: CODE_KEYWORDS)
+
+    @property
+    def root(self) -> Path:
+        return SETS_ROOT / self.name
+
+    @property
+    def cases(self) -> list[Path]:
+        return sorted(path for path in self.root.iterdir() if path.is_dir())
+
+    @property
+    def documents(self) -> list[Path]:
+        return [path for case in self.cases for path in sorted((case / "documents").iterdir())]
 
 
-def test_it_covers_every_code_and_both_polarities():
-    check_code_coverage(CASES, MIN_EXAMPLES_PER_CODE)
+# Agents describe a basement without the word ("lower ground floor excavation"); an officer
+# still reads it as one, so the held-out set's plausibility check accepts those phrases.
+HOLDOUT_KEYWORDS = {
+    **CODE_KEYWORDS,
+    FindingCode.BASEMENT: [*CODE_KEYWORDS[FindingCode.BASEMENT], "lower ground floor", "cellar"],
+}
+SETS = {
+    evaluation_set.name: evaluation_set
+    for evaluation_set in (
+        EvaluationSet("devset", min_cases=30, min_examples_per_code=5),
+        # 28 cases, 43 documents of real shapes: three examples a code still shows each is
+        # exercised rather than present by accident.
+        EvaluationSet("devset-real-shaped", min_cases=25, min_examples_per_code=3),
+        # Twelve cases cannot give every code five examples.
+        EvaluationSet("holdout", min_cases=12, min_examples_per_code=3, keywords=HOLDOUT_KEYWORDS),
+    )
+}
+CASES = [
+    (evaluation_set, case) for evaluation_set in SETS.values() for case in evaluation_set.cases
+]
+CASE_IDS = [f"{evaluation_set.name}/{case.name}" for evaluation_set, case in CASES]
+EACH_SET = pytest.mark.parametrize("evaluation_set", SETS.values(), ids=list(SETS))
+EACH_CASE = pytest.mark.parametrize(("evaluation_set", "case"), CASES, ids=CASE_IDS)
 
 
-def test_it_keeps_the_hard_cases():
-    cases_without_findings = [case for case in CASES if not load(case)[1]["findings"]]
-    documents_instructing_a_model = [
+@EACH_SET
+def test_it_has_enough_cases(evaluation_set):
+    assert len(evaluation_set.cases) >= evaluation_set.min_cases
+
+
+@EACH_CASE
+def test_it_has_a_well_formed_application(evaluation_set, case):
+    check_application(case)
+
+
+@EACH_CASE
+def test_it_has_a_valid_site_in_great_britain_when_given(evaluation_set, case):
+    check_site(case)
+
+
+@EACH_CASE
+def test_it_has_documents_of_accepted_types(evaluation_set, case):
+    check_documents(case)
+
+
+@EACH_CASE
+def test_it_labels_only_vocabulary_codes_with_canonical_values(evaluation_set, case):
+    check_canonical_values(case)
+
+
+@EACH_CASE
+def test_it_labels_what_the_document_plausibly_says(evaluation_set, case):
+    check_labels_plausible(case, keywords=evaluation_set.keywords)
+
+
+@EACH_SET
+def test_it_uses_real_constraint_names_from_the_layers(evaluation_set):
+    check_real_constraint_names(evaluation_set.cases)
+
+
+@EACH_SET
+def test_it_covers_every_code_and_both_polarities(evaluation_set):
+    check_code_coverage(evaluation_set.cases, evaluation_set.min_examples_per_code)
+
+
+def cases_without_findings(evaluation_set: EvaluationSet) -> list[Path]:
+    return [case for case in evaluation_set.cases if not load(case)[1]["findings"]]
+
+
+def documents_instructing_a_model(evaluation_set: EvaluationSet) -> list[Path]:
+    return [
         path
-        for case in CASES
-        for path in (case / "documents").iterdir()
+        for path in evaluation_set.documents
         if "ignore previous instructions" in normalised(document_text(path))
     ]
 
-    assert len(cases_without_findings) >= 2
-    assert documents_instructing_a_model
+
+def test_the_development_set_keeps_the_hard_cases():
+    devset = SETS["devset"]
+    assert len(cases_without_findings(devset)) >= 2
+    assert documents_instructing_a_model(devset)
+
+
+def test_the_held_out_set_keeps_the_hard_cases():
+    holdout = SETS["holdout"]
+    assert cases_without_findings(holdout)
+    assert documents_instructing_a_model(holdout)
+
+
+HOLDOUT_DOCUMENTS = SETS["holdout"].documents
+HOLDOUT_DOCUMENT_WORDS = (300, 1200)
+
+
+@pytest.mark.parametrize(
+    "path", HOLDOUT_DOCUMENTS, ids=[f"{p.parents[1].name}/{p.name}" for p in HOLDOUT_DOCUMENTS]
+)
+def test_the_held_out_documents_are_of_realistic_length(path):
+    words = len(document_text(path).split())
+    low, high = HOLDOUT_DOCUMENT_WORDS
+    assert low <= words <= high, f"{words} words"
+
+
+REAL_SHAPED = SETS["devset-real-shaped"]
+REAL_SHAPED_MIN_DOCUMENTS = 30
+SOURCES = sorted(REAL_SHAPED.root.glob("*/sources/*.txt"))
+# A line of a form whose tick state the PDF's text layer lost: both answers, nothing chosen.
+LOST_TICK_BOX = re.compile(r"^Yes\s*\n\s*No\s*$", re.MULTILINE)
+
+
+def test_the_real_shaped_set_has_enough_documents():
+    assert len(REAL_SHAPED.documents) >= REAL_SHAPED_MIN_DOCUMENTS
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[f"{p.parents[1].name}/{p.name}" for p in SOURCES])
+def test_each_real_shaped_pdf_is_built_from_its_committed_source(source):
+    pdf = source.parents[1] / "documents" / f"{source.stem}.pdf"
+
+    assert pdf.read_bytes() == text_pdf(source_pages(source.read_text(encoding="utf-8"))), (
+        "rebuild with: python -m triage.evaluation.textpdf triage/evaluation/devset-real-shaped"
+    )
+
+
+def test_the_real_shaped_set_keeps_the_shapes_of_real_documents():
+    corpus = {path: document_text(path) for path in REAL_SHAPED.documents}
+    everything = "\n".join(corpus.values())
+    forms = [path for path, text in corpus.items() if LOST_TICK_BOX.search(text)]
+    long_pdfs = [
+        path
+        for path in REAL_SHAPED.documents
+        if path.suffix == ".pdf" and len(PdfReader(path).pages) >= 3
+    ]
+    lowered = normalised(everything)
+
+    assert len(forms) >= 8, "Planning Portal forms with lost tick boxes"
+    assert "planning (listed buildings and conservation areas) act 1990" in lowered
+    assert "should be exceptional" in lowered  # NPPF 213 quoted word for word
+    assert re.search(r"grade (?:il|11)\b", lowered), "OCR noise in grades"
+    assert "planning history" in lowered and "refused" in lowered
+    assert "appendix" in lowered and "methodology" in lowered
+    assert len(long_pdfs) >= 8, "documents of several pages, with running headers and footers"
+    assert cases_without_findings(REAL_SHAPED)
