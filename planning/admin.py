@@ -10,7 +10,7 @@ Councils, people, applications and keys keep an edit history (planning.history);
 screens are scoped like the records (planning.admin_history) and only read, never revert.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
 from planning.access import applications_visible_to_user, rows_visible_to_user
@@ -18,7 +18,7 @@ from planning.admin_history import ScopedHistoryAdmin
 from planning.admin_maps import AdminMapMedia, geometry_map
 from planning.keys import revoke_api_key
 from planning.models import Council, CouncilApiKey, Document, PlanningApplication, Role, User
-from planning.services import ensure_role_groups
+from planning.services import AssignmentRefused, assign_application, ensure_role_groups
 
 
 class CouncilScopedAdmin(ScopedHistoryAdmin):
@@ -155,6 +155,26 @@ class PlanningApplicationAdmin(CouncilScopedAdmin):
         if db_field.name == "assigned_officer" and not request.user.is_superuser:
             kwargs["queryset"] = rows_visible_to_user(User.objects.all(), request.user, "council")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        """Assigning an officer here goes through the same service as the pages: the timeline
+        records it, the revision moves on, and a council's administrator cannot give work to
+        someone of another council."""
+        if not (change and "assigned_officer" in form.changed_data):
+            return super().save_model(request, obj, form, change)
+        officer = obj.assigned_officer
+        if set(form.changed_data) - {"assigned_officer"}:
+            # The platform's own staff changed more: save the rest first, as it was.
+            obj.assigned_officer_id = (
+                PlanningApplication.objects.filter(pk=obj.pk)
+                .values_list("assigned_officer_id", flat=True)
+                .get()
+            )
+            super().save_model(request, obj, form, change)
+        try:
+            assign_application(obj, officer, by=request.user)
+        except AssignmentRefused as refused:
+            self.message_user(request, str(refused), level=messages.ERROR)
 
     def has_add_permission(self, request):
         # Applications arrive through the API (or the platform's own tools).

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
+from planning import lifecycle
 from planning.models import (
     CLOSED_STATUSES,
     ApplicationEvent,
@@ -294,7 +295,7 @@ def update_application(
             changed.append("valid_date")
             events.append(("valid_date", f"Made valid from {valid_date:%-d %B %Y}"))
         if application.status in (ApplicationStatus.RECEIVED, ApplicationStatus.INVALID):
-            application.status = ApplicationStatus.VALID
+            lifecycle.move(application, ApplicationStatus.VALID)
             changed.append("status")
     if extension_of_time_until is not None:
         if application.valid_date is None:
@@ -336,7 +337,7 @@ def update_application(
                 )
             )
     if withdrawn:
-        application.status = ApplicationStatus.WITHDRAWN
+        lifecycle.move(application, ApplicationStatus.WITHDRAWN)
         application.withdrawn_date = timezone.localdate()
         changed += ["status", "withdrawn_date"]
         events.append(("withdrawn", "Withdrawn by the applicant"))
@@ -389,7 +390,7 @@ def record_decision(
     application.decision = outcome
     application.decision_date = decision_date
     application.decision_level = level
-    application.status = ApplicationStatus.DETERMINED
+    lifecycle.move(application, ApplicationStatus.DETERMINED)
     application.revision += 1
     application.save(
         update_fields=[

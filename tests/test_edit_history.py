@@ -148,3 +148,29 @@ def test_a_councils_admin_reads_the_history_of_the_national_list_and_their_own(
         assert page.status_code == 200
         listed = page.context["page_obj"].object_list
         assert [row.title for row in listed] == [row.title for row in requirement.history.all()]
+
+
+def test_an_admin_assignment_goes_through_the_service_as_the_pages_do(
+    client, council_admin, southwark
+):
+    application = PlanningApplicationFactory(council=southwark)
+    officer = UserFactory(council=southwark, username="southwark-officer-1", first_name="Sam")
+    client.force_login(council_admin)
+    revision = application.revision
+
+    client.post(
+        admin_url(application),
+        {
+            "assigned_officer": officer.pk,
+            "documents-TOTAL_FORMS": "0",
+            "documents-INITIAL_FORMS": "0",
+        },
+    )
+
+    application.refresh_from_db()
+    assert application.assigned_officer == officer
+    # A change like any other: a page open meanwhile is told someone else changed it.
+    assert application.revision == revision + 1
+    event = application.events.get(kind="assigned")
+    assert event.summary == f"Assigned to {officer.get_full_name()}"
+    assert event.actor == council_admin
