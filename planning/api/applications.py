@@ -8,7 +8,9 @@ the council's own reference is a filter (`?reference=`), since references hold s
 
 import datetime
 
+import django_filters
 import pydantic
+from django import forms
 from django.db import transaction
 from django.urls import reverse
 from drf_spectacular.openapi import AutoSchema
@@ -72,13 +74,64 @@ class ApplicationListSchema(AutoSchema):
         ]
 
 
-def _date_parameter(query, name: str) -> datetime.date | None:
-    if name not in query:
-        return None
-    try:
-        return datetime.date.fromisoformat(query[name])
-    except ValueError:
-        raise parameter_error(name, "Give an ISO 8601 date, e.g. 2026-11-02.") from None
+class IsoDateField(forms.DateField):
+    """An ISO 8601 date and nothing else ("2026-1-5" is refused, as the schema says); a
+    parameter sent empty is an error, not a filter left out."""
+
+    default_error_messages = {"invalid": "Give an ISO 8601 date, e.g. 2026-11-02."}
+
+    def to_python(self, value):
+        if value is None:
+            return None
+        try:
+            return datetime.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    field_class = IsoDateField
+
+
+class StatusField(django_filters.fields.ChoiceField):
+    """One of the statuses; sent empty, it is refused rather than ignored."""
+
+    def clean(self, value):
+        # The raw value: None when the parameter is left out, "" when it is sent empty.
+        if value == "":
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid")
+        return super().clean(value)
+
+
+class StatusFilter(django_filters.ChoiceFilter):
+    field_class = StatusField
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    """The list's own filters (django-filter, as the pages'); each error a problem naming the
+    parameter. Dates are ISO 8601 only, as the published schema says."""
+
+    reference = django_filters.CharFilter(field_name="reference")
+    status = StatusFilter(
+        field_name="status",
+        choices=ApplicationStatus.choices,
+        error_messages={"invalid_choice": f"Use one of {', '.join(ApplicationStatus.values)}."},
+    )
+    type = django_filters.CharFilter(field_name="application_type")
+    received_from = IsoDateFilter(field_name="received_date", lookup_expr="gte")
+    received_to = IsoDateFilter(field_name="received_date", lookup_expr="lte")
+
+    class Meta:
+        model = PlanningApplication
+        fields: list[str] = []
+
+    @property
+    def qs(self):
+        received_from = self.form.cleaned_data.get("received_from")
+        received_to = self.form.cleaned_data.get("received_to")
+        if received_from and received_to and received_from > received_to:
+            raise parameter_error("received_to", "received_to is before received_from.")
+        return super().qs
 
 
 class ApplicationListView(mixins.ListModelMixin, CouncilSystemView):
@@ -93,28 +146,13 @@ class ApplicationListView(mixins.ListModelMixin, CouncilSystemView):
     def allowed_query_parameters(self) -> frozenset[str]:
         return self.query_parameters | set(list_filters())
 
-    def get_queryset(self):
-        applications = super().get_queryset()
+    def scoped_queryset(self, applications):
+        filters = ApplicationFilter(self.request.query_params, queryset=applications)
+        if not filters.is_valid():
+            name, errors = next(iter(filters.errors.items()))
+            raise parameter_error(name, errors[0])
+        applications = filters.qs
         query = self.request.query_params
-        if "reference" in query:
-            applications = applications.filter(reference=query["reference"])
-        if "status" in query:
-            wanted = query["status"]
-            if wanted not in ApplicationStatus.values:
-                raise parameter_error(
-                    "status", f"Use one of {', '.join(ApplicationStatus.values)}."
-                )
-            applications = applications.filter(status=wanted)
-        if "type" in query:
-            applications = applications.filter(application_type=query["type"])
-        received_from = _date_parameter(query, "received_from")
-        received_to = _date_parameter(query, "received_to")
-        if received_from and received_to and received_from > received_to:
-            raise parameter_error("received_to", "received_to is before received_from.")
-        if received_from:
-            applications = applications.filter(received_date__gte=received_from)
-        if received_to:
-            applications = applications.filter(received_date__lte=received_to)
         for name, apply in list_filters().items():
             if name in query:
                 applications = apply(applications, query[name])

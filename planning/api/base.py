@@ -129,12 +129,28 @@ class CouncilSystemView(generics.GenericAPIView):
                 detail=f"This API key has reached its limit of {limits}.",
             )
 
+    def __init_subclass__(cls, **kwargs):
+        # Tenancy cannot be dropped by accident: a view narrows the council's applications in
+        # `scoped_queryset`; one that replaced `get_queryset` could forget the council.
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__:
+            raise TypeError(
+                f"{cls.__name__} overrides get_queryset, which limits the applications to the "
+                "key's council: override scoped_queryset(applications) to narrow them instead."
+            )
+
     def get_queryset(self):
-        return (
+        """The key's council's applications (planning.access), narrowed by the view."""
+        applications = (
             applications_visible_to_council(self.request.user.council)
             .select_related("council")
             .prefetch_related("documents")
         )
+        return self.scoped_queryset(applications)
+
+    def scoped_queryset(self, applications):
+        """Narrow the council's applications (a filter, an ordering); never widen them."""
+        return applications
 
     def idempotently(self, request, handle: Callable[[], Response]) -> Response:
         """Run `handle`, honouring an `Idempotency-Key` header (planning.idempotency)."""
