@@ -11,7 +11,7 @@ from planning.models import PlanningApplication
 def test_a_view_replacing_the_council_scope_is_refused_when_it_is_defined():
     with pytest.raises(TypeError, match="override scoped_queryset"):
 
-        class EveryCouncilsApplications(CouncilSystemView):  # noqa: F841
+        class EveryCouncilsApplications(CouncilSystemView):
             def get_queryset(self):
                 return PlanningApplication.objects.all()
 
