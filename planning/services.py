@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from planning import lifecycle
+from planning.errors import DomainError
 from planning.models import (
     CLOSED_STATUSES,
     ApplicationEvent,
@@ -163,8 +164,11 @@ def _closed(application: PlanningApplication) -> bool:
     return application.decision_date is not None or application.status in CLOSED_STATUSES
 
 
-class UpdateRefused(Exception):
+class UpdateRefused(DomainError):
     """A change the application's state does not allow. `field` names the change."""
+
+    problem = "update-refused"
+    status_code = 409
 
     def __init__(self, message: str, field: str):
         super().__init__(message)
@@ -173,6 +177,9 @@ class UpdateRefused(Exception):
 
 class UpdateInvalid(UpdateRefused):
     """A change whose value is wrong for this application (a date before another one)."""
+
+    problem = "invalid-request"
+    status_code = 400
 
 
 class StaleChange(UpdateRefused):

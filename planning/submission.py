@@ -20,6 +20,7 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.dispatch import Signal
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 from pydantic import (
@@ -37,6 +38,7 @@ from pypdf import PdfReader
 
 from planning.access import applications_visible_to_council
 from planning.document_types import DOCUMENT_TYPES
+from planning.errors import DomainError
 from planning.geometry import BRITISH_NATIONAL_GRID, WGS84, SiteInvalid, site_geometry
 from planning.models import Council, Document, PlanningApplication, document_upload_to
 from planning.services import SYSTEM, Actor, record_event
@@ -308,8 +310,11 @@ def site_from_geojson(
         raise SiteInvalid(str(error), (*lead, *error.path)) from None
 
 
-class ReferenceConflict(Exception):
+class ReferenceConflict(DomainError):
     """The council already holds an application under this reference, with other contents."""
+
+    problem = "reference-conflict"
+    status_code = 409
 
     def __init__(self, existing: PlanningApplication, differing_fields: list[str]):
         self.existing = existing
@@ -318,6 +323,10 @@ class ReferenceConflict(Exception):
             f"Application {existing.reference} already exists with different "
             f"{', '.join(differing_fields)}."
         )
+
+    def problem_extra(self) -> dict[str, Any]:
+        existing = reverse("api:application-detail", kwargs={"pk": self.existing.pk})
+        return {"differing_fields": self.differing_fields, "existing": existing}
 
 
 @dataclass(frozen=True)
@@ -402,13 +411,17 @@ def _announce_on_commit(signal: Signal, **kwargs: Any) -> None:
     transaction.on_commit(announce)
 
 
-class DocumentRejected(Exception):
+class DocumentRejected(DomainError):
     """An upload we will not keep: the message says why, `reason` is a code for programs,
     `field` the form field at fault and `status_code` the HTTP status that fits."""
 
+    problem = "document-rejected"
     reason = "rejected"
     field = "file"
     status_code = 400
+
+    def problem_extra(self) -> dict[str, Any]:
+        return {"reason": self.reason}
 
 
 class DocumentTypeNameInvalid(DocumentRejected):

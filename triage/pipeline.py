@@ -97,9 +97,15 @@ def _work_on(run: TriageRun) -> Outcome:
         finish_failed(run, str(error))
         return Outcome(True, f"failed: {error}")
     except Exception as error:  # a bug must end the run visibly, not leave it running
+        # The reason kept on the run is read by officers and councils' systems: the
+        # exception's own text (a class name, a key, a file path) stays in the log.
         logger.exception("triage run %s failed", run.pk)
-        finish_failed(run, f"{type(error).__name__}: {error}")
-        return Outcome(True, f"failed: {error}")
+        finish_failed(
+            run,
+            f"Triage stopped on an unexpected error (logged as run {run.pk}): run it again, "
+            "and tell the service's operators if it fails the same way.",
+        )
+        return Outcome(True, f"failed: {type(error).__name__}")
     if _finish_succeeded(run, drafts, facts):
         return Outcome(True, "succeeded")
     return Outcome(True, "lost the run to another worker; its result stands")

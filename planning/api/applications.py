@@ -29,9 +29,7 @@ from planning.api.base import (
 from planning.api.extensions import list_filters
 from planning.api.parsers import StrictJSONParser
 from planning.api.problems import (
-    Problem,
     invalid,
-    pointer,
     pydantic_errors,
 )
 from planning.api.serializers import (
@@ -43,14 +41,11 @@ from planning.models import ApplicationStatus, PlanningApplication
 from planning.odp import SOURCE_FORMAT as ODP
 from planning.odp import OdpApplication, odp_pointer
 from planning.services import (
-    UpdateInvalid,
-    UpdateRefused,
     record_decision,
     update_application,
 )
 from planning.submission import (
     ApplicationSubmission,
-    ReferenceConflict,
     submit_application,
 )
 
@@ -203,21 +198,12 @@ class ApplicationListView(mixins.ListModelMixin, CouncilSystemView):
 def _submitted(
     view: CouncilSystemView, submission: ApplicationSubmission, *, source_format: str = "native"
 ) -> Response:
-    try:
-        result = submit_application(
-            view.request.user.council,
-            submission,
-            source_format=source_format,
-            actor=council_actor(view.request),
-        )
-    except ReferenceConflict as conflict:
-        raise Problem(
-            "reference-conflict",
-            str(conflict),
-            status_code=status.HTTP_409_CONFLICT,
-            differing_fields=conflict.differing_fields,
-            existing=_application_url(conflict.existing),
-        ) from None
+    result = submit_application(
+        view.request.user.council,
+        submission,
+        source_format=source_format,
+        actor=council_actor(view.request),
+    )
     return Response(
         view.get_serializer(result.application).data,
         status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
@@ -306,31 +292,21 @@ class ApplicationDetailView(CouncilSystemView):
                     }
                 ]
             )
-        try:
-            with transaction.atomic():
-                application = update_application(
+        with transaction.atomic():
+            application = update_application(
+                application,
+                valid_date=changes.valid_date,
+                extension_of_time_until=changes.extension_of_time_until,
+                withdrawn=bool(changes.withdrawn),
+                performance_agreement=changes.performance_agreement,
+                actor=council_actor(request),
+            )
+            if changes.decision is not None and changes.decision_date is not None:
+                application = record_decision(
                     application,
-                    valid_date=changes.valid_date,
-                    extension_of_time_until=changes.extension_of_time_until,
-                    withdrawn=bool(changes.withdrawn),
-                    performance_agreement=changes.performance_agreement,
+                    outcome=changes.decision,
+                    decision_date=changes.decision_date,
+                    level=changes.decision_level or "delegated",
                     actor=council_actor(request),
                 )
-                if changes.decision is not None and changes.decision_date is not None:
-                    application = record_decision(
-                        application,
-                        outcome=changes.decision,
-                        decision_date=changes.decision_date,
-                        level=changes.decision_level or "delegated",
-                        actor=council_actor(request),
-                    )
-        except UpdateInvalid as error:
-            raise invalid([{"pointer": pointer(error.field), "detail": str(error)}]) from None
-        except UpdateRefused as error:
-            raise Problem(
-                "update-refused",
-                str(error),
-                status_code=status.HTTP_409_CONFLICT,
-                errors=[{"pointer": pointer(error.field), "detail": str(error)}],
-            ) from None
         return Response(self.get_serializer(self.get_queryset().get(pk=application.pk)).data)

@@ -10,7 +10,6 @@ from rest_framework.response import Response
 from planning.api import openapi
 from planning.api.base import CouncilSystemView, council_actor
 from planning.api.problems import (
-    Problem,
     invalid,
     pointer,
 )
@@ -19,7 +18,6 @@ from planning.api.serializers import (
 )
 from planning.api.throttles import CouncilKeyThrottle, DocumentUploadThrottle
 from planning.submission import (
-    DocumentRejected,
     DocumentTooLarge,
     add_document,
 )
@@ -69,11 +67,9 @@ class DocumentListView(CouncilSystemView):
         # Refuse an oversized body before reading it, not after spooling it to disk.
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         if declared > settings.DOCUMENT_MAX_BYTES + MULTIPART_OVERHEAD_BYTES:
-            raise _document_problem(
-                DocumentTooLarge(
-                    f"The request is {declared} bytes; the largest accepted document is "
-                    f"{settings.DOCUMENT_MAX_BYTES} bytes."
-                )
+            raise DocumentTooLarge(
+                f"The request is {declared} bytes; the largest accepted document is "
+                f"{settings.DOCUMENT_MAX_BYTES} bytes."
             )
         return self.idempotently(request, lambda: self._attach(application, request))
 
@@ -102,26 +98,13 @@ class DocumentListView(CouncilSystemView):
                     }
                 ]
             )
-        try:
-            added = add_document(
-                application,
-                upload,
-                document_type=request.data.get("document_type") or "other",
-                actor=council_actor(request),
-            )
-        except DocumentRejected as rejected:
-            raise _document_problem(rejected) from None
+        added = add_document(
+            application,
+            upload,
+            document_type=request.data.get("document_type") or "other",
+            actor=council_actor(request),
+        )
         return Response(
             self.get_serializer(added.document).data,
             status=status.HTTP_201_CREATED if added.created else status.HTTP_200_OK,
         )
-
-
-def _document_problem(rejected: DocumentRejected) -> Problem:
-    return Problem(
-        "document-rejected",
-        str(rejected),
-        status_code=rejected.status_code,
-        errors=[{"pointer": pointer(rejected.field), "detail": str(rejected)}],
-        reason=rejected.reason,
-    )

@@ -21,6 +21,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from planning.errors import DomainError
+
 logger = logging.getLogger("django.request")
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -184,6 +186,15 @@ def _status_title(status_code: int) -> str:
 def problem_response(exc: Exception) -> Response | None:
     """The problem response for `exc`, or None for an exception that is a bug (a 500)."""
     headers: dict[str, str] = {}
+    if isinstance(exc, DomainError):
+        field_errors = [{"pointer": pointer(exc.field), "detail": str(exc)}] if exc.field else []
+        exc = Problem(
+            exc.problem,
+            str(exc),
+            status_code=exc.status_code,
+            errors=field_errors,
+            **exc.problem_extra(),
+        )
     if isinstance(exc, Problem):
         body = problem_body(
             exc.status_code, str(exc.detail), slug=exc.slug, errors=exc.errors, **exc.extra

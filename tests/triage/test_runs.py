@@ -217,3 +217,25 @@ def test_the_sweep_starts_triage_for_an_open_application_whose_submission_event_
 
     call_command("recover_stuck_runs")
     assert TriageRun.objects.count() == 1  # a second sweep starts nothing more
+
+
+def test_a_bug_ends_the_run_with_a_reason_for_people_not_the_exception(db, monkeypatch, caplog):
+    from tests.factories import PlanningApplicationFactory
+    from triage import pipeline, runs
+    from triage.api.sections import triage_section
+    from triage.models import RunStatus
+
+    def broken(*args, **kwargs):
+        raise KeyError("/srv/secret/path.json")
+
+    monkeypatch.setattr(pipeline, "build_case", broken)
+    application = PlanningApplicationFactory()
+    run = runs.start_triage(application, engine="rules")
+    pipeline.execute_run(run.pk)
+    run.refresh_from_db()
+
+    assert run.status == RunStatus.FAILED
+    assert run.error.startswith("Triage stopped on an unexpected error")
+    assert "secret" not in run.error and "KeyError" not in run.error
+    assert triage_section(application)["latest_run"]["error"] == run.error
+    assert "KeyError" in caplog.text  # the operators still have it, in the log
