@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from planning.models import ODP_SOURCE_FORMAT
 from planning.submission import (
+    APPLICATION_TYPE_PATTERN,
     PLANNING_SYSTEM_STARTED,
     ApplicationSubmission,
     SiteGeoJson,
@@ -35,7 +36,8 @@ class OdpEntity(_Odp):
 
 
 class OdpDesignation(_Odp):
-    value: str = Field(min_length=1, max_length=100)
+    # Becomes a reported constraint's dataset: the same pattern.
+    value: str = Field(min_length=1, max_length=100, pattern=r"^[a-zA-Z0-9.\-_]+$")
     intersects: bool
     entities: list[OdpEntity] = Field([], max_length=200)
 
@@ -51,7 +53,7 @@ class OdpBoundary(_Odp):
 class OdpAddress(_Odp):
     singleLine: str = Field("", max_length=500)  # ODP's own key
     title: str = Field("", max_length=500)
-    uprn: str = ""
+    uprn: str = Field("", pattern=r"^(\d{1,12})?$")  # our submission's UPRN rule
 
 
 class OdpProperty(_Odp):
@@ -140,8 +142,13 @@ class OdpProposal(_Odp):
         return float(sum(areas)) if areas else None
 
 
+class OdpTypeValue(_Odp):
+    # The type becomes our application type, so it takes that pattern here too.
+    value: str = Field(min_length=1, max_length=100, pattern=APPLICATION_TYPE_PATTERN)
+
+
 class OdpApplicationType(_Odp):
-    type: OdpValue | None = None
+    type: OdpTypeValue | None = None
 
 
 class OdpData(_Odp):
@@ -184,7 +191,34 @@ class OdpApplication(_Odp):
     the newer "prototype" schema as a plain string at the top, `applicationType`.
     """
 
-    applicationType: str | None = Field(None, min_length=1, max_length=100)  # ODP's own key
+    # The type is required in one of its two places: the published schema says so, as the
+    # validator below does.
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["applicationType"]},
+                {
+                    "required": ["data"],
+                    "properties": {
+                        "data": {
+                            "required": ["application"],
+                            "properties": {
+                                "application": {
+                                    "required": ["type"],
+                                    "properties": {"type": {"type": "object"}},
+                                }
+                            },
+                        }
+                    },
+                },
+            ]
+        },
+    )
+
+    applicationType: str | None = Field(  # ODP's own key
+        None, min_length=1, max_length=100, pattern=APPLICATION_TYPE_PATTERN
+    )
     data: OdpData
     metadata: OdpMetadata
 

@@ -124,8 +124,9 @@ class NamedCrs(_Strict):
 
 class GeoJsonPolygon(_Strict):
     type: Literal["Polygon"]
-    # Emptiness is told apart from other mistakes by site_geometry, in words.
-    coordinates: Annotated[list[Ring], Field(max_length=1_000)]
+    # Emptiness is told apart from other mistakes by site_geometry, in words; the schema says
+    # it all the same (minItems), without pydantic's own message.
+    coordinates: Annotated[list[Ring], Field(max_length=1_000, json_schema_extra={"minItems": 1})]
     bbox: list[float] | None = None
     crs: NamedCrs | None = None
 
@@ -133,8 +134,8 @@ class GeoJsonPolygon(_Strict):
 class GeoJsonMultiPolygon(_Strict):
     type: Literal["MultiPolygon"]
     coordinates: Annotated[
-        list[Annotated[list[Ring], Field(max_length=1_000)]],
-        Field(max_length=1_000),
+        list[Annotated[list[Ring], Field(max_length=1_000, json_schema_extra={"minItems": 1})]],
+        Field(max_length=1_000, json_schema_extra={"minItems": 1}),
     ]
     bbox: list[float] | None = None
     crs: NamedCrs | None = None
@@ -224,6 +225,15 @@ class ApplicationSubmission(_Strict):
     reported_constraints: Annotated[list[ReportedConstraint], Field(max_length=200)] = []
 
     _site_geometry: MultiPolygon | None = PrivateAttr(default=None)
+
+    @field_validator("proposed_dwellings", mode="before")
+    @classmethod
+    def _whole_number(cls, value):
+        # JSON Schema calls 12.0 an integer, so the published schema lets it through: a whole
+        # number written with a point is read as the number it is; 12.5 is still refused.
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
 
     @field_validator("received_date")
     @classmethod

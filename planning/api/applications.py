@@ -26,7 +26,7 @@ from planning.api.base import (
     parameter_error,
     parsed,
 )
-from planning.api.extensions import list_filters
+from planning.api.extensions import list_filter_choices, list_filters
 from planning.api.parsers import StrictJSONParser
 from planning.api.problems import (
     invalid,
@@ -63,7 +63,12 @@ class ApplicationListSchema(AutoSchema):
         return [
             *super().get_override_parameters(),
             *(
-                OpenApiParameter(name, str, description="A filter added by another app.")
+                OpenApiParameter(
+                    name,
+                    str,
+                    description="A filter added by another app.",
+                    enum=list(list_filter_choices(name)) or None,
+                )
                 for name in list_filters()
             ),
         ]

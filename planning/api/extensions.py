@@ -6,8 +6,9 @@ AppConfig.ready():
 
 - a detail section: `register_detail_section("triage", build)`, where `build(application)`
   returns JSON-ready data (or None) shown under that key in the application's detail;
-- a list filter: `register_list_filter("lane", apply)`, where `apply(queryset, value)`
-  narrows the council's applications for `?lane=value`.
+- a list filter: `register_list_filter("lane", apply, choices=...)`, where
+  `apply(queryset, value)` narrows the council's applications for `?lane=value`; `choices`,
+  when given, are the values the published schema offers (and the filter accepts).
 
 Both run after planning.access has limited the queryset to the caller's council.
 """
@@ -24,6 +25,7 @@ ListFilter = Callable[[QuerySet[PlanningApplication], str], QuerySet[PlanningApp
 
 _detail_sections: dict[str, DetailSection] = {}
 _list_filters: dict[str, ListFilter] = {}
+_filter_choices: dict[str, tuple[str, ...]] = {}
 
 # Names the API already uses for its own fields and query parameters.
 RESERVED_NAMES = frozenset(
@@ -51,8 +53,10 @@ def register_detail_section(name: str, build: DetailSection) -> None:
     _register(_detail_sections, name, build)
 
 
-def register_list_filter(name: str, apply: ListFilter) -> None:
+def register_list_filter(name: str, apply: ListFilter, *, choices: tuple[str, ...] = ()) -> None:
     _register(_list_filters, name, apply)
+    if choices:
+        _filter_choices[name] = choices
 
 
 def detail_sections() -> dict[str, DetailSection]:
@@ -61,6 +65,11 @@ def detail_sections() -> dict[str, DetailSection]:
 
 def list_filters() -> dict[str, ListFilter]:
     return dict(_list_filters)
+
+
+def list_filter_choices(name: str) -> tuple[str, ...]:
+    """The values the schema offers for a registered filter (empty: any text)."""
+    return _filter_choices.get(name, ())
 
 
 def _register(registry: dict, name: str, function: Callable) -> None:
@@ -75,3 +84,4 @@ def unregister(name: str) -> None:
     """For tests: forget a section or filter registered under `name`."""
     _detail_sections.pop(name, None)
     _list_filters.pop(name, None)
+    _filter_choices.pop(name, None)
