@@ -55,7 +55,7 @@ CODE_KEYWORDS = {
     FindingCode.FLOOD_ZONE: ["flood zone"],
     FindingCode.GREEN_BELT: ["green belt"],
     FindingCode.ARTICLE_4: ["article 4"],
-    FindingCode.DEMOLITION: ["demoli", "taken down"],
+    FindingCode.DEMOLITION: ["demoli", "taken down", "remov", "take down", "deconstruct"],
     FindingCode.CHANGE_OF_USE: ["change of use", "conver", "use class", "class e", "class c"],
     FindingCode.TREE_WORKS: ["tree", "fell", "prun"],
     FindingCode.BASEMENT: ["basement"],

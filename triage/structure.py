@@ -727,7 +727,12 @@ def _prose_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Bloc
         block_section = section
         # A row of a planning history ("15/AP/3317 Erection of ... Refused") is history
         # wherever it stands.
-        if _APPLICATION_REFERENCE.search(text[:40]) and _DECISION.search(text):
+        # ... and so is a history table run into one line ("Reference No. Proposal Decision and
+        # Date 103419/FUL/21 Erection of ... Approved").
+        if _DECISION.search(text) and (
+            _APPLICATION_REFERENCE.search(text[:40])
+            or (_APPLICATION_REFERENCE.search(text) and re.search(r"\bdecision\b", text, re.I))
+        ):
             block_section = Section.HISTORY
         blocks.append(Block(page, start, end, text, role, block_section, heading))
     return blocks

@@ -27,7 +27,9 @@ MENTIONS: dict[str, re.Pattern[str]] = {
     FindingCode.FLOOD_ZONE: re.compile(r"flood\s*zone|\bzone\s*[123]"),
     FindingCode.GREEN_BELT: re.compile(r"green\s*belt"),
     FindingCode.ARTICLE_4: re.compile(r"article\s*(?:4|four)"),
-    FindingCode.DEMOLITION: re.compile(r"demoli|taken down|pulled down|knocked down"),
+    FindingCode.DEMOLITION: re.compile(
+        r"demoli|taken down|pulled down|knocked down|remov|take ?down|taking down|deconstruct"
+    ),
     FindingCode.CHANGE_OF_USE: re.compile(r"change of use|conver|use class|\bclass [a-g]"),
     FindingCode.TREE_WORKS: re.compile(
         r"tree|\btpo\b|fell|prun|crown|pollard|oak|ash|beech|lime|sycamore|willow|birch|cherr|"

@@ -43,7 +43,8 @@ _IN_FIELD_LABEL = re.compile(
 )
 _FIELD_UNIT_AFTER = re.compile(r"[^.;:]{0,40}\((?:square metres|sq\.? ?m|m2|hectares)\)", re.I)
 _EXISTING_BASEMENT = re.compile(
-    r"\b(?:to|into|from) the basement\b|\bfrom basement level\b|\black of (?:\w+ )?basement|"
+    r"\b(?:to|into|from) the basement\b|\b(?:steps|stairs|access) (?:down )?to (?:the )?basement|"
+    r"\bfrom basement level\b|\black of (?:\w+ )?basement|"
     r"\bexisting\s+(?:\w+\s+)?basement\b|\b(?:over|above|including|has|had) (?:a |its )?"
     r"(?:half-)?basements?\b(?![^.;]{0,30}\b(?:propos|new|excavat|will|would|form|creat|add)\w*)",
     re.IGNORECASE,
@@ -222,9 +223,19 @@ def settle_tree_works(candidates: list[Candidate]) -> list[Candidate]:
     return settle_by_vote(strong or candidates)
 
 
+_BUILDINGS = (
+    r"(?:shed|garage|building|outbuilding|extension|conservatory|store|barn|structure|"
+    r"bungalow|house|porch|lean-to|annexe|stables?|brickwork|wall|fa[c\u00e7]ade)"
+)
+# Demolition by that name, or a building taken down or removed ("Removal of the existing
+# garage", "the conservatory is to be removed", "takedown and rebuild of brickwork"); a
+# kiosk or a payphone taken away is street furniture, not a building.
 _DEMOLITION = re.compile(
-    r"\bdemoli(?:sh\w*|tion)\b|\b(?:shed|garage|building|outbuilding|extension|conservatory|"
-    r"store|barn|structure|bungalow|house)s?\b(?=[^.;]{0,40}\b(?:taken|pulled|knocked)\s+down\b)",
+    r"\bdemoli(?:sh\w*|tion)\b"
+    r"|\b" + _BUILDINGS + r"s?\b(?=[^.;]{0,40}\b(?:taken|pulled|knocked)\s+down\b)"
+    r"|\b(?:remov(?:al|e|ing)|take\s?down|taking down|deconstruct(?:ed|ion)?)\s+(?:of\s+)?"
+    r"(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?" + _BUILDINGS + r"s?\b"
+    r"|\b" + _BUILDINGS + r"s?\b[^.;]{0,40}\b(?:is|are|will be) to be (?:removed|deconstructed)\b",
     re.IGNORECASE,
 )
 # Converting a building into homes is a change of use (a garage into a study is not).
@@ -266,7 +277,7 @@ def _yes_no(
 DEMOLITION = _yes_no(
     FindingCode.DEMOLITION,
     _DEMOLITION,
-    keywords=("demoli", "down"),
+    keywords=("demoli", "down", "remov", "deconstruct"),
     title_claim=(r"demolition in a conservation area", "yes"),
     # The consent type chosen is a claim only when the works described demolish something:
     # applicants tick it for a gate or a chimney too.
