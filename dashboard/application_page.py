@@ -11,6 +11,7 @@ from triage.models import Finding, FindingReview, FindingSource, TriageRun, Tria
 from triage.reviews import latest_review
 from triage.validation import MET_PREFIX, MISSING_PREFIX
 from triage.vocabulary import (
+    HISTORY_CODES,
     MEASURED_ON,
     MEASURED_PRECISION,
     POLICY_CONFLICT,
@@ -49,6 +50,12 @@ GROUPS = [
         "these parts on the document itself.",
     ),
     ("constraints", "Constraints", "What the site touches or is near, and what documents say."),
+    (
+        "history",
+        "Refused or enforced on this site before",
+        "Refusals and enforcement on this site in the ten years before this application: the "
+        "score counts them. Every earlier application is listed under Planning history.",
+    ),
     ("proposal", "Proposal facts", "What the documents say the proposal does."),
     ("policies", "Policies", "Policies the documents cite."),
     ("other", "Other findings", "Anything else."),
@@ -109,6 +116,8 @@ def group_of(finding: Finding) -> str:
         return "constraints"
     if code == READING_LIMITED:
         return "reading"
+    if code in HISTORY_CODES:
+        return "history"
     if code.startswith("proposal."):
         return "proposal"
     if code.startswith("policy."):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from planning.models import PlanningApplication
 from planning.services import record_event
 from policies import services as policy_services
-from triage import checks, policy_conflicts, reading_limits, spatial, validation
+from triage import checks, policy_conflicts, reading_limits, site_history, spatial, validation
 from triage.case import CaseInput, build_case
 from triage.document_text import read_document_text
 from triage.engines import build_extractor
@@ -142,6 +142,7 @@ def _triage(run: TriageRun) -> tuple[list[FindingDraft], RunFacts]:
     extractor = build_extractor(run.engine)
     result = extractor.combine(documents, _readings(run, extractor, facts, documents))
     findings = spatial_findings + result.findings
+    findings += site_history.history_findings(application)
     for read in documents:
         findings += reading_limits.limit_findings(read)
     findings += checks.conflicts(findings)

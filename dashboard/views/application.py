@@ -20,6 +20,7 @@ from dashboard.forms import (
     ReviewForm,
     ValidDateForm,
 )
+from dashboard.site_history_page import history_for_page
 from dashboard.views.common import council_officers, require_council_user, summary_errors
 from planning.access import application_for_user, is_manager
 from planning.models import PlanningApplication
@@ -104,6 +105,7 @@ def _render(request, application: PlanningApplication, *, status: int = 200, **b
         "strength_guide": application_page.strength_guide(),
         "finding_count": sum(len(group.findings) for group in groups),
         "timeline": application_page.timeline(application),
+        "history": history_for_page(application),
         "documents": application.documents.all(),
         "errors": errors,
         "can_reassign": can_reassign(request.user),
