@@ -98,9 +98,11 @@ def site_history(
     *,
     within_m: float | None = None,
     exclude_application: int | None = None,
+    sql: str = HISTORY_SQL,
 ) -> list[PastOnSite]:
     """The council's past applications on and within `within_m` (the council's own distance
-    by default) of the site, newest first; `exclude_application` is the application itself."""
+    by default) of the site, newest first; `exclude_application` is the application itself.
+    (`sql` is for the benchmark, which runs this same function with a naive query.)"""
     council_id = council.pk if isinstance(council, Council) else council
     if within_m is None:
         within_m = Council.objects.values_list("history_distance_m", flat=True).get(pk=council_id)
@@ -108,7 +110,7 @@ def site_history(
         site = site.transform(27700, clone=True)
     with connection.cursor() as cursor:
         cursor.execute(
-            HISTORY_SQL,
+            sql,
             {
                 "site": bytes(site.ewkb),
                 "council": council_id,
