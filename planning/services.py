@@ -44,6 +44,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "policies.add_validationrequirement",
         "policies.change_validationrequirement",
         "policies.delete_validationrequirement",
+        # Their council's consultation list.
+        "policies.view_consultationrule",
+        "policies.add_consultationrule",
+        "policies.change_consultationrule",
+        "policies.delete_consultationrule",
         "policies.view_policyframework",
         "policies.view_policy",
     ],
