@@ -11,6 +11,8 @@ from triage.models import Finding, FindingReview, FindingSource, TriageRun, Tria
 from triage.reviews import latest_review
 from triage.validation import MET_PREFIX, MISSING_PREFIX
 from triage.vocabulary import (
+    CONSULTEE,
+    CONSULTEE_UNCHECKED,
     HISTORY_CODES,
     MEASURED_ON,
     MEASURED_PRECISION,
@@ -48,6 +50,13 @@ GROUPS = [
         "What the documents' text could not show",
         "Where a document's text is not a good reading of its pages, nothing was guessed: read "
         "these parts on the document itself.",
+    ),
+    (
+        "consultees",
+        "Consultations",
+        "Whom to send the proposal to, by the national and the council's consultation lists: "
+        "each with the rules that apply and the evidence. Confirm each, or dismiss it with a "
+        "reason; the confirmed ones are the list to send.",
     ),
     ("constraints", "Constraints", "What the site touches or is near, and what documents say."),
     (
@@ -118,6 +127,8 @@ def group_of(finding: Finding) -> str:
         return "reading"
     if code in HISTORY_CODES:
         return "history"
+    if code in (CONSULTEE, CONSULTEE_UNCHECKED):
+        return "consultees"
     if code.startswith("proposal."):
         return "proposal"
     if code.startswith("policy."):
