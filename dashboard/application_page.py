@@ -199,6 +199,20 @@ class Group:
         return any(view.form_errors for view in self.findings)
 
     @property
+    def suggested(self) -> list[FindingView]:
+        """Consultees a rule suggests (the consultations group)."""
+        return [view for view in self.findings if view.finding.code == CONSULTEE]
+
+    @property
+    def unchecked(self) -> list[FindingView]:
+        """Consultees whose rules could not be checked for want of a layer."""
+        return [view for view in self.findings if view.finding.code == CONSULTEE_UNCHECKED]
+
+    @property
+    def unchecked_open(self) -> bool:
+        return any(view.form_errors or view.review for view in self.unchecked)
+
+    @property
     def subgroups(self) -> list[Subgroup]:
         """Policy conflicts by where they came from; other groups have none."""
         if self.key != "conflicts":

@@ -168,7 +168,7 @@ def suggest(
 def _suggested(item: Suggestion) -> FindingDraft:
     rule, _ = item.rules[0]
     why = "; ".join(
-        f"rule {rule.key} ({rule.list_name}): {', '.join(reasons) or 'it always applies'}"
+        f"{rule.key} ({rule.list_name}): {', '.join(reasons) or 'it always applies'}"
         for rule, reasons in item.rules
     )
     detail = " ".join(f"{rule.reason}" for rule, _ in item.rules[:1])
@@ -187,7 +187,7 @@ def _suggested(item: Suggestion) -> FindingDraft:
             "why": why,
         },
         title=f"Consult {item.name}"[:300],
-        detail=f"{detail} Because: {why}."[:2000],
+        detail=f"{detail} Because of rule {why}."[:2000],
         source="check",
         engine=ENGINE,
         strength=Strength.CHECK,

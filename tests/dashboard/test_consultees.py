@@ -59,7 +59,9 @@ def test_the_page_lists_each_consultee_with_its_rule_evidence_and_what_was_not_c
     assert "Camberwell Grove" in row  # the evidence: the layer's feature
     assert "To confirm" in row
     # No flood, river or nature layer is loaded for this site: said, not left out.
-    unchecked = table.split('data-consultee="environment-agency"', 1)[1].split("</tr>", 1)[0]
+    folded = page.split('data-test-id="consultees-unchecked"', 1)[1].split("</details>", 1)[0]
+    assert "consultees could not be checked" in folded
+    unchecked = folded.split('data-consultee="environment-agency"', 1)[1].split("</tr>", 1)[0]
     assert "Could not be checked" in unchecked and "main river" in unchecked
     assert "Confirm: send the proposal to them" in page
     assert "Download the consultees (CSV)" in page
@@ -81,7 +83,7 @@ def test_the_officer_confirms_one_and_dismisses_another_and_a_rerun_keeps_both(
     page = officer_client.get(f"/applications/{consulted.pk}/").content.decode()
     table = page.split('data-test-id="consultees"', 1)[1].split("</table>", 1)[0]
     assert "Confirmed" in table.split('data-consultee="design-and-conservation"')[1][:2000]
-    assert "No river within a mile." in table
+    assert "No river within a mile." in page.split('data-test-id="consultees-unchecked"')[1]
     assert "Carried over from an earlier run" in page
     timeline = page.split('data-test-id="timeline"', 1)[1]
     assert "Accepted: Consult Design and conservation team" in timeline

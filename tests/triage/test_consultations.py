@@ -65,7 +65,7 @@ def test_a_new_building_in_flood_zone_3_is_sent_to_the_environment_agency():
     assert agency.attributes["statutory"] == "yes"
     assert "DMPO 2015 art. 18 and Schedule 4" in agency.attributes["legal_basis"]
     assert (
-        "rule flood-zone (National list): flood zone 2 or 3: The site is inside"
+        "flood-zone (National list): flood zone 2 or 3: The site is inside"
         in (agency.attributes["why"])
     )
     assert agency.strength == Strength.CHECK
