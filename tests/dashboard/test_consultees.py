@@ -131,3 +131,18 @@ def test_another_councils_consultees_are_not_found_through_the_api(consulted, tr
     assert response.status_code == nobody.status_code == 404
     assert "design-and-conservation" not in response.content.decode()
     assert theirs.get(f"/api/v1/applications/{consulted.pk}/").status_code == 404
+
+
+def test_a_river_within_twenty_metres_sends_it_to_the_environment_agency(
+    officer_client, triaged, lists, tmp_path
+):
+    from tests.triage.factories import load_polygon_layer
+
+    river = "POLYGON((534034 175900, 534040 175900, 534040 176100, 534034 176100, 534034 175900))"
+    load_polygon_layer(tmp_path, dataset="main-river", name="River Peck", wkt_27700=river)
+    triage_now(triaged)
+
+    agency = suggestion(triaged, "environment-agency")
+
+    assert agency.attributes["rules"] == "main-river"
+    assert "main river (Environment Agency) River Peck 14 m away" in agency.attributes["why"]
