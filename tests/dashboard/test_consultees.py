@@ -100,10 +100,12 @@ def test_the_officer_confirms_one_and_dismisses_another_and_a_rerun_keeps_both(
     assert by_consultee["environment-agency"]["review_reason"] == "No river within a mile."
 
 
-def test_the_council_api_carries_the_consultees_and_the_history(consulted, southwark):
+def test_the_council_api_carries_the_consultees_and_the_history(consulted, southwark, trafford):
     from tests.history.factories import PastApplicationFactory
 
     PastApplicationFactory(council=southwark, reference="09/AP/1234")
+    # Another council's register at the very same place is not this council's history.
+    PastApplicationFactory(council=trafford, reference="TRAFFORD/1")
     api = client_for(CouncilApiKeyFactory(council=southwark).key)
 
     detail = api.get(f"/api/v1/applications/{consulted.pk}/").json()
