@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 
 from config.health import healthz
 from planning.api.problems import not_found
+from triage.api.consultees import ConsulteesCsvView
 
 admin.site.site_header = "Planning triage administration"
 
@@ -14,6 +15,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Triage's statistics CSVs sit beside planning's (planning cannot import triage).
     path("api/v1/statistics/", include("triage.api.urls")),
+    # Triage's consultees of one application, beside planning's application paths.
+    path(
+        "api/v1/applications/<int:pk>/consultees.csv",
+        ConsulteesCsvView.as_view(),
+        name="api-application-consultees",
+    ),
     path("api/v1/", include("planning.api.urls")),
     # Another version or a mistyped path under /api/ is a problem document, not an HTML page.
     re_path(r"^api/", not_found),

@@ -11,6 +11,9 @@ from triage.models import Finding, FindingReview, FindingSource, TriageRun, Tria
 from triage.reviews import latest_review
 from triage.validation import MET_PREFIX, MISSING_PREFIX
 from triage.vocabulary import (
+    CONSULTEE,
+    CONSULTEE_UNCHECKED,
+    HISTORY_CODES,
     MEASURED_ON,
     MEASURED_PRECISION,
     POLICY_CONFLICT,
@@ -48,7 +51,20 @@ GROUPS = [
         "Where a document's text is not a good reading of its pages, nothing was guessed: read "
         "these parts on the document itself.",
     ),
+    (
+        "consultees",
+        "Consultations",
+        "Whom to send the proposal to, by the national and the council's consultation lists: "
+        "each with the rules that apply and the evidence. Confirm each, or dismiss it with a "
+        "reason; the confirmed ones are the list to send.",
+    ),
     ("constraints", "Constraints", "What the site touches or is near, and what documents say."),
+    (
+        "history",
+        "Refused or enforced on this site before",
+        "Refusals and enforcement on this site in the ten years before this application: the "
+        "score counts them. Every earlier application is listed under Planning history.",
+    ),
     ("proposal", "Proposal facts", "What the documents say the proposal does."),
     ("policies", "Policies", "Policies the documents cite."),
     ("other", "Other findings", "Anything else."),
@@ -109,6 +125,10 @@ def group_of(finding: Finding) -> str:
         return "constraints"
     if code == READING_LIMITED:
         return "reading"
+    if code in HISTORY_CODES:
+        return "history"
+    if code in (CONSULTEE, CONSULTEE_UNCHECKED):
+        return "consultees"
     if code.startswith("proposal."):
         return "proposal"
     if code.startswith("policy."):
@@ -177,6 +197,20 @@ class Group:
     def review_failed(self) -> bool:
         """A review of one of its findings came back with errors (its form must be shown)."""
         return any(view.form_errors for view in self.findings)
+
+    @property
+    def suggested(self) -> list[FindingView]:
+        """Consultees a rule suggests (the consultations group)."""
+        return [view for view in self.findings if view.finding.code == CONSULTEE]
+
+    @property
+    def unchecked(self) -> list[FindingView]:
+        """Consultees whose rules could not be checked for want of a layer."""
+        return [view for view in self.findings if view.finding.code == CONSULTEE_UNCHECKED]
+
+    @property
+    def unchecked_open(self) -> bool:
+        return any(view.form_errors or view.review for view in self.unchecked)
 
     @property
     def subgroups(self) -> list[Subgroup]:

@@ -9,6 +9,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from planning.models import DecisionLevel, DecisionOutcome, User
 from triage.models import ReviewDecision
 from triage.reviews import OFFICER_FINDING_CODES
+from triage.vocabulary import CONSULTEE, CONSULTEE_UNCHECKED
+
+CONSULTEE_CODES = (CONSULTEE, CONSULTEE_UNCHECKED)
 
 
 class SignInForm(AuthenticationForm):
@@ -143,6 +146,25 @@ class ReviewForm(forms.Form):
     )
     # The latest review the officer saw: empty when they saw none.
     expected_review = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ConsulteeReviewForm(ReviewForm):
+    """A consultee triage suggests: confirm it (send the proposal to them) or dismiss it with a
+    reason. The same review as any finding's (accepted / rejected)."""
+
+    decision = forms.ChoiceField(
+        choices=[
+            (ReviewDecision.ACCEPTED, "Confirm: send the proposal to them"),
+            (ReviewDecision.REJECTED, "Dismiss: do not consult them"),
+        ],
+        widget=forms.RadioSelect,
+        label="Consult them?",
+        error_messages={"required": "Select confirm or dismiss"},
+    )
+
+
+def review_form_for(finding_code: str) -> type[ReviewForm]:
+    return ConsulteeReviewForm if finding_code in CONSULTEE_CODES else ReviewForm
 
 
 class OfficerFindingForm(forms.Form):

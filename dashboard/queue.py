@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from planning import deadlines
@@ -23,7 +23,8 @@ from planning.models import (
     User,
 )
 from planning.statutory import MAJOR, MINOR, NOT_COUNTED, OTHER, PRIOR_APPROVAL
-from triage.models import Lane
+from triage.models import Finding, Lane
+from triage.vocabulary import HISTORY_ENFORCEMENT, HISTORY_REFUSED
 
 # Named statuses, not "anything but closed": an index on (council, status) can then find them.
 OPEN = Q(status__in=OPEN_STATUSES)
@@ -98,6 +99,21 @@ STATUS_LABELS = {
     ApplicationStatus.DETERMINED.value: "Decided",
     ApplicationStatus.WITHDRAWN.value: "Withdrawn",
 }
+# What the site's history holds, as triage found it (triage.site_history decides what counts).
+HISTORY_LABELS = {
+    "refused-here": "Refused on this site before",
+    "enforcement-here": "Enforcement on this site",
+}
+HISTORY_CODES = {"refused-here": HISTORY_REFUSED, "enforcement-here": HISTORY_ENFORCEMENT}
+
+
+def _history_here(option: str) -> Exists:
+    """Whether the application's current triage result found this in the site's history."""
+    return Exists(
+        Finding.objects.filter(run_id=OuterRef("triage__result_run_id"), code=HISTORY_CODES[option])
+    )
+
+
 # The deadline filters the queue offers (planning.deadlines owns the bands and their words).
 DEADLINE_LABELS = {
     band.value: deadlines.label(band)
@@ -232,8 +248,11 @@ class QueueFilter(django_filters.FilterSet):
     deadline = django_filters.MultipleChoiceFilter(
         choices=_choices(DEADLINE_LABELS), method="by_deadline", label="Deadline"
     )
+    history = django_filters.MultipleChoiceFilter(
+        choices=_choices(HISTORY_LABELS), method="by_history", label="Planning history"
+    )
 
-    FACETS = ("lane", "status", "type", "category", "dataset", "officer", "deadline")
+    FACETS = ("lane", "status", "type", "category", "dataset", "officer", "deadline", "history")
 
     def __init__(self, *args, choices: dict[str, list], **kwargs):
         super().__init__(*args, **kwargs)
@@ -279,6 +298,12 @@ class QueueFilter(django_filters.FilterSet):
         condition = Q(assigned_officer_id__in=ids)
         if "none" in values:
             condition |= Q(assigned_officer__isnull=True)
+        return queryset.filter(condition)
+
+    def by_history(self, queryset, name, values):
+        condition = Q()
+        for option in values:
+            condition |= Q(_history_here(option))
         return queryset.filter(condition)
 
     def by_deadline(self, queryset, name, values):
@@ -359,13 +384,19 @@ class Combination:
     deadline: str
     datasets: tuple[str, ...]
     count: int
+    # HISTORY_LABELS' options this combination's applications have.
+    history: tuple[str, ...] = ()
 
 
 def combinations(base: QuerySet[PlanningApplication]) -> list[Combination]:
     bucket = deadlines.band_case(timezone.localdate())
     rows = (
         base.order_by()
-        .annotate(deadline_bucket=bucket)
+        .annotate(
+            deadline_bucket=bucket,
+            refused_here=_history_here("refused-here"),
+            enforcement_here=_history_here("enforcement-here"),
+        )
         .values_list(
             "triage__lane",
             "status",
@@ -374,6 +405,8 @@ def combinations(base: QuerySet[PlanningApplication]) -> list[Combination]:
             "assigned_officer_id",
             "deadline_bucket",
             "triage__constraint_datasets",
+            "refused_here",
+            "enforcement_here",
         )
         .annotate(n=Count("id"))
     )
@@ -387,8 +420,13 @@ def combinations(base: QuerySet[PlanningApplication]) -> list[Combination]:
             deadline,
             tuple(datasets or ()),
             n,
+            tuple(
+                option
+                for option, present in (("refused-here", refused), ("enforcement-here", enforced))
+                if present
+            ),
         )
-        for lane, status, category, kind, officer, deadline, datasets, n in rows
+        for lane, status, category, kind, officer, deadline, datasets, refused, enforced, n in rows
     ]
 
 
@@ -399,6 +437,8 @@ def _holds(combination: Combination, name: str, values: set[str]) -> bool:
         return True
     if name == "dataset":
         return bool(values.intersection(combination.datasets))
+    if name == "history":
+        return bool(values.intersection(combination.history))
     if name == "deadline":
         # Buckets are exclusive and only open applications have these three.
         return combination.deadline in values
@@ -408,6 +448,8 @@ def _holds(combination: Combination, name: str, values: set[str]) -> bool:
 def _option_values(combination: Combination, name: str) -> list[str]:
     if name == "dataset":
         return list(combination.datasets)
+    if name == "history":
+        return list(combination.history)
     if name == "deadline":
         return [combination.deadline]
     return [getattr(combination, name)]
@@ -456,6 +498,7 @@ def facet_choices(rows: list[Combination], council_officers) -> dict[str, list]:
         "status": _choices(STATUS_LABELS),
         "category": _choices(CATEGORY_LABELS),
         "deadline": _choices(DEADLINE_LABELS),
+        "history": _choices(HISTORY_LABELS),
         "type": sorted(((t, type_label(t)) for t in types), key=lambda choice: choice[1]),
         "dataset": sorted(DATASET_LABELS.items(), key=lambda choice: choice[1]),
         "officer": [

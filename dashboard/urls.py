@@ -25,6 +25,11 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/map.geojson", documents.application_map, name="application-map"),
     path(
+        "applications/<int:pk>/consultees.csv",
+        application.consultees_csv,
+        name="consultees-csv",
+    ),
+    path(
         "applications/<int:pk>/documents/<int:document_id>/pages/<int:number>/",
         documents.document_page,
         name="document-page",

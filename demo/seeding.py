@@ -45,9 +45,17 @@ from demo.places import (
     street_address,
 )
 from demo.proposals import Proposal
+from demo.site_history import ensure_demo_history
 from geo.services import check_site
 from planning.document_types import DOCUMENT_TYPES
-from planning.models import ApplicationEvent, Council, PlanningApplication, Role, User
+from planning.models import (
+    ApplicationEvent,
+    Council,
+    PastApplication,
+    PlanningApplication,
+    Role,
+    User,
+)
 from planning.odp import SOURCE_FORMAT as ODP_FORMAT
 from planning.odp import OdpApplication
 from planning.services import (
@@ -224,6 +232,7 @@ class Seeded:
     expected_lanes: Counter = field(default_factory=Counter)  # what the plan aimed for
     assigned: Counter = field(default_factory=Counter)  # by officer's username; None: nobody
     officers: list[tuple[str, str]] = field(default_factory=list)
+    history: int = 0  # past applications generated for the sites' planning history
 
 
 # --- Entry point --------------------------------------------------------------------------------
@@ -242,6 +251,8 @@ def seed_council(council: Council, *, today: datetime.date | None = None) -> See
     held = demo_applications(council).count()
     if held >= GENERATED_PER_COUNCIL + len(ODP_EXAMPLES[source]):
         result.skipped = True
+        # A demo seeded before the site history existed gets its history now.
+        result.history = ensure_demo_history(council, source)
         return result
     manager = User.objects.filter(council=council, role=Role.MANAGER).order_by("pk").first()
     if manager is None:
@@ -259,6 +270,7 @@ def seed_council(council: Council, *, today: datetime.date | None = None) -> See
         result.assigned[case.officer] += 1
     statuses = PlanningApplication.objects.filter(pk__in=demo_applications(council))
     result.by_status = Counter(statuses.values_list("status", flat=True))
+    result.history = ensure_demo_history(council, source)
     return result
 
 
@@ -333,6 +345,7 @@ def _backdate(application: PlanningApplication, case: Case) -> None:
     if case.withdrawn:
         withdrawn_on = min(last_day + datetime.timedelta(days=21), timezone.localdate())
         PlanningApplication.objects.filter(pk=application.pk).update(withdrawn_date=withdrawn_on)
+        PastApplication.objects.filter(application=application).update(decision_date=withdrawn_on)
         last_day = withdrawn_on
     agreed_on = None
     if case.extension_until and case.valid_date:

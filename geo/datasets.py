@@ -41,7 +41,14 @@ LOCAL_DATASETS = {
     "greenspace": "Public green space (OS Open Greenspace)",
     "woodland": "Woodland (OS)",
 }
-KNOWN_DATASETS = {**NATIONAL_DATASETS, **LOCAL_DATASETS}
+# Layers the national agencies publish outside the platform, which consultation rules read
+# (policies' consultation lists): the Environment Agency's statutory main rivers, Natural
+# England's SSSI impact risk zones.
+AGENCY_DATASETS = {
+    "main-river": "Main river (Environment Agency)",
+    "sssi-impact-risk-zone": "SSSI impact risk zone (Natural England)",
+}
+KNOWN_DATASETS = {**NATIONAL_DATASETS, **LOCAL_DATASETS, **AGENCY_DATASETS}
 
 
 @dataclass(frozen=True)

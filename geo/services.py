@@ -306,6 +306,84 @@ def _hit(row: tuple, site_area: float) -> ConstraintHit:
     )
 
 
+@dataclass(frozen=True)
+class NearFeature:
+    """A feature within a distance asked for, and how far it is (0 when it touches)."""
+
+    dataset: str
+    feature_id: int
+    name: str
+    distance_m: float
+
+
+NEAR_SQL = """
+WITH site AS (SELECT ST_GeomFromEWKB(%(site)s) AS g),
+wanted AS (SELECT * FROM unnest(%(datasets)s::text[], %(distances)s::float8[]) AS w(dataset, d))
+SELECT p.dataset, p.feature_id, MIN(ST_Distance(p.geometry, s.g)) AS distance_m
+FROM geo_constraintfeaturepart p
+JOIN wanted w ON w.dataset = p.dataset
+CROSS JOIN site s
+WHERE p.geometry && ST_Expand(s.g, %(reach)s) AND ST_DWithin(p.geometry, s.g, w.d)
+GROUP BY p.dataset, p.feature_id
+"""
+
+
+def features_near(site: GEOSGeometry, distances: dict[str, float]) -> list[NearFeature]:
+    """The features of each dataset within its distance of the site (as a rule about "within
+    20 m of a main river" asks), nearest first. Runs on the subdivided parts' GiST index."""
+    if not distances:
+        return []
+    site = as_site(site)
+    datasets = sorted(distances)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            NEAR_SQL,
+            {
+                "site": bytes(site.ewkb),
+                "datasets": datasets,
+                "distances": [float(distances[d]) for d in datasets],
+                "reach": max(distances.values()),
+            },
+        )
+        rows = cursor.fetchall()
+    names = dict(
+        ConstraintFeature.objects.filter(pk__in=[row[1] for row in rows]).values_list("pk", "name")
+    )
+    found = [
+        NearFeature(dataset, feature_id, names.get(feature_id, ""), round(float(distance), 1))
+        for dataset, feature_id, distance in rows
+    ]
+    return sorted(found, key=lambda near: (near.dataset, near.distance_m, near.feature_id))
+
+
+# A layer with no feature within this distance of a site is taken as not covering it: we
+# cannot know the area a publisher meant a layer to cover, and a council's or a national layer
+# has features within a few kilometres of any site it covers (a flood zone, an SSSI).
+COVERAGE_RADIUS_M = 15_000
+
+
+def datasets_covering(site: GEOSGeometry, datasets: Iterable[str]) -> set[str]:
+    """Which of these datasets have a loaded layer around the site, so that finding nothing
+    there means there is nothing, rather than that nobody loaded the data."""
+    wanted = sorted(set(datasets))
+    if not wanted:
+        return set()
+    site = as_site(site)
+    covered = set()
+    with connection.cursor() as cursor:
+        for dataset in wanted:
+            cursor.execute(
+                """
+                SELECT 1 FROM geo_constraintfeaturepart
+                WHERE dataset = %s AND geometry && ST_Expand(ST_GeomFromEWKB(%s), %s) LIMIT 1
+                """,
+                [dataset, bytes(site.ewkb), COVERAGE_RADIUS_M],
+            )
+            if cursor.fetchone():
+                covered.add(dataset)
+    return covered
+
+
 def layer_names(dataset: str | None = None) -> list[tuple[str, str]]:
     """(dataset, name) for every distinct non-empty feature name, for building a gazetteer."""
     features = ConstraintFeature.objects.exclude(name="")

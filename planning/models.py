@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, RegexValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, RegexValidator
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -21,6 +21,11 @@ ONS_CODE_VALIDATOR = RegexValidator(
 BRAND_COLOUR_VALIDATOR = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", "Give the colour as # and six hexadecimal digits, e.g. #1d70b8."
 )
+
+
+# Farther than this, "nearby" stops meaning the site's neighbours, and the lookup reads a
+# street's worth of records for every page.
+MAX_HISTORY_DISTANCE_M = 500
 
 
 def logo_not_too_large(logo) -> None:
@@ -48,6 +53,13 @@ class Council(models.Model):
             logo_not_too_large,
         ],
         help_text="A PNG, JPEG or SVG logo shown in the header (at most 200 KB).",
+    )
+    # How far from a site the application page looks for earlier applications nearby.
+    history_distance_m = models.PositiveIntegerField(
+        default=50,
+        validators=[MaxValueValidator(MAX_HISTORY_DISTANCE_M)],
+        help_text="Earlier applications within this many metres of a site are listed as "
+        f"nearby on its application page (at most {MAX_HISTORY_DISTANCE_M}).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = EditHistory()
@@ -369,3 +381,84 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.council.code})"
+
+
+class PastDecision(models.TextChoices):
+    """What was decided on an earlier application, in one vocabulary whatever the register
+    called it (planning.site_history.sources maps each source's words onto these)."""
+
+    GRANTED = "granted", "Granted"
+    REFUSED = "refused", "Refused"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    NOT_REQUIRED = "not-required", "Not required (no permission needed)"
+    DECLINED = "declined", "Declined to determine"
+    SPLIT = "split", "Split decision"
+    UNDECIDED = "undecided", "Not decided"
+    OTHER = "other", "Other (see the register's words)"
+
+
+class PastKind(models.TextChoices):
+    APPLICATION = "application", "Application"
+    ENFORCEMENT = "enforcement", "Enforcement"
+
+
+class PastApplication(models.Model):
+    """An earlier application (or enforcement case) on a council's register: the site's
+    planning history. Imported from the council's files (planning.site_history.importers) or
+    written when this service records a decision or a withdrawal (`application` set).
+
+    Not to be confused with planning.history, the admin's edit history of records.
+    A source's records are replaced as a whole by each import of that source.
+    """
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="past_applications")
+    reference = models.CharField(max_length=100)
+    address = models.CharField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+    # The type as the register words it ("Householder planning permission").
+    application_type = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=16, choices=PastKind.choices, default=PastKind.APPLICATION)
+    decision = models.CharField(
+        max_length=16, choices=PastDecision.choices, default=PastDecision.UNDECIDED
+    )
+    # The register's own words for the decision ("Declined to Determine"), kept as given.
+    decision_text = models.CharField(max_length=200, blank=True)
+    decision_date = models.DateField(null=True, blank=True)
+    received_date = models.DateField(null=True, blank=True)
+    appeal_decision = models.CharField(max_length=100, blank=True)
+    uprn = models.CharField(max_length=12, blank=True)
+    # The site outline, or a point where the register has no outline.
+    geometry = models.GeometryField(srid=27700)
+    area_m2 = models.FloatField(default=0.0)
+    # Where the record came from: an import's source name, or THIS_SERVICE.
+    source = models.SlugField(max_length=60)
+    # The record's id in its source (a Datahub id, a platform entity), when it has one.
+    source_id = models.CharField(max_length=100, blank=True)
+    application = models.OneToOneField(
+        PlanningApplication,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="past_record",
+    )
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "source", "reference"], name="one_past_record_per_reference"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["council", "source"]),
+            models.Index(fields=["council", "decision"]),
+        ]
+        ordering = ["-decision_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.get_decision_display().lower()})"
+
+    @property
+    def decided_on(self):
+        """The day that dates the record: its decision, else when it was received."""
+        return self.decision_date or self.received_date

@@ -21,6 +21,7 @@ from planning.models import (
     Role,
     User,
 )
+from planning.site_history.ours import record_in_history
 from planning.statutory import Category, categorise, statutory_clock
 
 # What each role may do through Django's permission system (the admin and the pages).
@@ -45,6 +46,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "policies.add_validationrequirement",
         "policies.change_validationrequirement",
         "policies.delete_validationrequirement",
+        # Their council's consultation list.
+        "policies.view_consultationrule",
+        "policies.add_consultationrule",
+        "policies.change_consultationrule",
+        "policies.delete_consultationrule",
         "policies.view_policyframework",
         "policies.view_policy",
     ],
@@ -353,6 +359,8 @@ def update_application(
         application.save(update_fields=[*dict.fromkeys(changed), "revision", "updated_at"])
         for kind, summary in events:
             record_event(application, kind, summary, actor=actor)
+    if withdrawn:
+        record_in_history(application)
     return application
 
 
@@ -417,6 +425,8 @@ def record_decision(
         actor=actor,
         detail={"outcome": outcome, "date": decision_date.isoformat(), "level": level},
     )
+    # The next application on this site sees this decision in the site's history.
+    record_in_history(application)
     return application
 
 

@@ -10,3 +10,5 @@ from django.dispatch import Signal
 application_submitted = Signal()
 # sender=Document, document=<Document>
 document_added = Signal()
+# sender=PastApplication, council=<Council>: a council's site history was loaded or replaced
+history_loaded = Signal()

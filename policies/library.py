@@ -110,3 +110,34 @@ class Requirement:
         if self.in_force_from is not None and day < self.in_force_from:
             return False
         return self.in_force_until is None or day < self.in_force_until
+
+
+@dataclass(frozen=True)
+class ConsultationRuleEntry:
+    """One consultation rule as triage reads it (policies.models.ConsultationRule)."""
+
+    key: str
+    consultee: str
+    consultee_name: str
+    reason: str
+    list_name: str  # "National list", "London Borough of Southwark consultation list"
+    legal_basis: str = ""
+    statutory: bool = False
+    application_types: tuple[str, ...] = ()
+    exclude_application_types: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    constraints: tuple[str, ...] = ()
+    datasets: tuple[str, ...] = ()
+    within_m: float | None = None
+    proposal: tuple[str, ...] = ()
+    min_site_area_m2: float | None = None
+    min_dwellings: int | None = None
+    min_floorspace_m2: float | None = None
+    min_storeys: int | None = None
+    in_force_from: datetime.date | None = None
+    in_force_until: datetime.date | None = None
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        if self.in_force_from is not None and day < self.in_force_from:
+            return False
+        return self.in_force_until is None or day < self.in_force_until

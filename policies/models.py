@@ -9,6 +9,7 @@ old row superseded and adds a new one, so a finding that cited the old text (tri
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from geo.datasets import KNOWN_DATASETS
 from planning.history import EditHistory
 from planning.models import Council
 from policies.vocabulary import CATEGORIES, CONSTRAINT_KINDS, EXEMPTIONS, PROPOSAL_FACTS
@@ -209,3 +210,119 @@ class ValidationRequirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.key})"
+
+
+DATASET_CHOICES = sorted(KNOWN_DATASETS.items(), key=lambda choice: choice[1])
+
+
+class ConsultationRule(models.Model):
+    """When an application should be sent to a consultee. `council` empty: the national list
+    (the statutory consultees of the DMPO 2015 Schedule 4 and the other bodies councils
+    commonly consult); otherwise the council's own list (its internal teams, local bodies).
+
+    The rule applies when every condition that is set holds, as a validation requirement's
+    do: the application type, the statutory category, a constraint kind touching the site (a
+    layer, or a document's strongly evidenced claim), a feature of one of `datasets` within
+    `within_m` of the site (touching it when empty), a proposal fact with strong evidence,
+    the numbers; and it is in force on the day the application was received. A rule whose
+    layer is not loaded around the site cannot be checked, and triage says so.
+    """
+
+    council = models.ForeignKey(
+        Council,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="consultation_rules",
+        help_text="Empty for the national list.",
+    )
+    key = models.SlugField(max_length=80, help_text="Unique within the list, e.g. flood-zone.")
+    consultee = models.SlugField(
+        max_length=60,
+        help_text="Who is consulted, as findings name it (consultee.suggested = "
+        "environment-agency). Rules naming the same consultee suggest it once.",
+    )
+    consultee_name = models.CharField(max_length=200, help_text="The consultee in words.")
+    reason = models.CharField(max_length=500, help_text="Why they are consulted, in words.")
+    legal_basis = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where the duty or practice comes from, e.g. DMPO 2015 Schedule 4.",
+    )
+    statutory = models.BooleanField(
+        default=False, help_text="A statutory consultee for this kind of development."
+    )
+    active = models.BooleanField(default=True)
+
+    application_types = ArrayField(
+        models.CharField(max_length=60),
+        default=list,
+        blank=True,
+        help_text="Open Digital Planning type prefixes (pp., listed ...). Empty: any.",
+    )
+    exclude_application_types = ArrayField(
+        models.CharField(max_length=60), default=list, blank=True
+    )
+    categories = ArrayField(
+        models.CharField(max_length=20, choices=_choices(CATEGORIES)), default=list, blank=True
+    )
+    constraints = ArrayField(
+        models.CharField(max_length=40, choices=CONSTRAINT_CHOICES), default=list, blank=True
+    )
+    datasets = ArrayField(
+        models.CharField(max_length=100, choices=DATASET_CHOICES), default=list, blank=True
+    )
+    within_m = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="A feature of the datasets within this many metres counts. Empty: only one "
+        "touching the site.",
+    )
+    proposal = ArrayField(
+        models.CharField(max_length=40, choices=_choices(PROPOSAL_FACTS)),
+        default=list,
+        blank=True,
+    )
+    min_site_area_m2 = models.FloatField(null=True, blank=True)
+    min_dwellings = models.PositiveIntegerField(null=True, blank=True)
+    min_floorspace_m2 = models.FloatField(null=True, blank=True)
+    min_storeys = models.PositiveIntegerField(null=True, blank=True)
+
+    in_force_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Applies to applications received on or after this date. Empty: always.",
+    )
+    in_force_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Applies to applications received before this date. Empty: still in force.",
+    )
+
+    loaded_from = models.CharField(max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Councils edit their lists in the admin: who changed a rule, and from what.
+    history = EditHistory()
+
+    class Meta:
+        ordering = ["council_id", "consultee", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "key"],
+                name="one_consultation_rule_per_key",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(in_force_from__isnull=True)
+                | models.Q(in_force_until__isnull=True)
+                | models.Q(in_force_until__gt=models.F("in_force_from")),
+                name="consultation_rule_in_force_until_after_from",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(within_m__isnull=True) | models.Q(within_m__gte=0),
+                name="consultation_rule_within_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consultee_name} ({self.key})"

@@ -10,3 +10,5 @@ from django.dispatch import Signal
 policies_changed = Signal()
 # sender=ValidationRequirement, council=<Council or None for the national list>
 requirements_changed = Signal()
+# sender=ConsultationRule, council=<Council or None for the national list>
+consultations_changed = Signal()

@@ -17,7 +17,7 @@ from django.urls import reverse
 from geo.models import ConstraintFeature, ConstraintLayer
 from planning.models import PlanningApplication, Role, User
 from planning.services import ensure_role_groups, ensure_user
-from policies.models import Policy, PolicyFramework, ValidationRequirement
+from policies.models import ConsultationRule, Policy, PolicyFramework, ValidationRequirement
 from tests.factories import CouncilApiKeyFactory, PlanningApplicationFactory, UserFactory
 from tests.triage.factories import DocumentFactory
 from triage import pipeline, runs
@@ -56,10 +56,14 @@ def theirs(trafford):
     requirement = ValidationRequirement.objects.create(
         council=trafford, key="secret", document="secret_report", title=SECRET, reason=SECRET
     )
+    consultation = ConsultationRule.objects.create(
+        council=trafford, key="secret", consultee="secret", consultee_name=SECRET, reason=SECRET
+    )
     return {
         PolicyFramework: framework,
         Policy: policy,
         ValidationRequirement: requirement,
+        ConsultationRule: consultation,
         PlanningApplication: application,
         type(document): document,
         User: user,

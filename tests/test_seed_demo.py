@@ -16,7 +16,9 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from geo.services import NEARBY, check_site
-from planning.models import ApplicationEvent, PlanningApplication, User
+from planning.models import ApplicationEvent, PastApplication, PlanningApplication, User
+from planning.site_history.lookup import site_history
+from policies.models import ConsultationRule
 
 LOGINS = [
     f"{council}-{role}"
@@ -156,11 +158,37 @@ def test_it_seeds_a_full_queue_for_each_council_once(db):
     ).count()
     assert recent < PlanningApplication.objects.count() / 2
 
+    # Each council's sites have a generated planning history: several decades on some sites,
+    # none on others, some refused, a few enforcement cases; and the consultation lists.
+    for code in ("E09000028", "E08000009"):
+        records = PastApplication.objects.filter(council__code=code, source="demo-register")
+        assert records.count() >= 250, code
+        assert records.filter(decision="refused").count() >= 20, code
+        assert records.filter(kind="enforcement").exists(), code
+        years = {record.decision_date.year for record in records}
+        assert min(years) < 1985 and max(years) >= today.year - 2, code
+        assert ConsultationRule.objects.filter(council__code=code).count() >= 8, code
+    sites = PlanningApplication.objects.filter(council__code="E09000028").order_by("id")[:80]
+    on_site = [
+        [
+            item
+            for item in site_history(a.council_id, a.site, exclude_application=a.pk)
+            if item.on_site and item.record.source == "demo-register"
+        ]
+        for a in sites
+    ]
+    assert sum(1 for found in on_site if not found) >= 15
+    assert sum(1 for found in on_site if len({i.record.decided_on.year for i in found}) >= 3) >= 5
+    assert any(item.refused for found in on_site for item in found)
+    assert ConsultationRule.objects.filter(council__isnull=True).count() >= 12
+
     # A second run adds nothing.
     count = PlanningApplication.objects.count()
+    history_count = PastApplication.objects.count()
     again = io.StringIO()
     call_command("seed_demo", stdout=again)
     assert PlanningApplication.objects.count() == count
+    assert PastApplication.objects.count() == history_count
     assert again.getvalue().count("skipped") == 2
     assert "Seeded 0 demo applications" in again.getvalue()
 

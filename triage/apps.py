@@ -10,11 +10,13 @@ class TriageConfig(AppConfig):
         from planning.exports import register_application_column
         from triage import receivers, tasks  # tasks: registered in every process, not only workers
         from triage.api.sections import filter_by_lane, triage_section
+        from triage.consultee_list import consultees_section
         from triage.exports import LANE_COLUMN
         from triage.models import Lane
 
         assert tasks.run_triage.name == "triage.tasks.run_triage"  # services find it by name
         receivers.connect()
         register_detail_section("triage", triage_section)
+        register_detail_section("consultees", consultees_section)
         register_list_filter("lane", filter_by_lane, choices=tuple(Lane.values))
         register_application_column(LANE_COLUMN)

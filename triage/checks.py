@@ -17,7 +17,15 @@ from planning.statutory import MAJOR, MINOR
 from policies.vocabulary import CONSTRAINT_KINDS
 from triage.case import Case, affects
 from triage.schemas import FindingDraft
-from triage.vocabulary import ABSENT, POLICY_CONFLICT, POLICY_ENGAGED, FindingCode, Strength
+from triage.vocabulary import (
+    ABSENT,
+    HISTORY_ENFORCEMENT,
+    HISTORY_REFUSED,
+    POLICY_CONFLICT,
+    POLICY_ENGAGED,
+    FindingCode,
+    Strength,
+)
 
 ENGINE = "check"
 
@@ -121,12 +129,23 @@ def prioritise(
       permitted right an Article 4 direction removes);
     - specialist: a heritage, flood, ecology or trees matter a policy rule found, engaged or in
       conflict (the team named);
-    - fast track: householder or minor, no constraint, nothing missing, no policy conflict;
+    - fast track: householder or minor, no constraint, nothing missing, no policy conflict, no
+      refusal or enforcement on the site in recent years (triage.site_history);
     - standard: the rest."""
     score, reasons, attention = 0, [], False
     teams: list[str] = []
-    conflicts_counted = engaged_counted = 0
+    conflicts_counted = engaged_counted = history_counted = 0
+    history_here = False
     for finding in findings:
+        if finding.code in (HISTORY_REFUSED, HISTORY_ENFORCEMENT):
+            # The officer reads the earlier refusal's reasons first: what was wrong then may be
+            # wrong again. Counted once or twice, not per refusal.
+            history_here = True
+            if history_counted < 2:
+                score += 8 if finding.code == HISTORY_REFUSED else 5
+                history_counted += 1
+            reasons.append(finding.title)
+            continue
         if finding.code == "conflict.constraint_claim":
             score += 25
             attention = True
@@ -189,7 +208,7 @@ def prioritise(
         others = [other for other in teams if other != team]
         also = f" (also: {', '.join(others)})" if others else ""
         reasons.append(f"For the {team} team{also}")
-    elif simple and not case.constraints and not conflicted:
+    elif simple and not case.constraints and not conflicted and not history_here:
         lane = "fast-track"
         reasons.append("Householder or minor, no constraints, nothing missing")
     else:

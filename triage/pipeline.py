@@ -19,7 +19,15 @@ from django.utils import timezone
 from planning.models import PlanningApplication
 from planning.services import record_event
 from policies import services as policy_services
-from triage import checks, policy_conflicts, reading_limits, spatial, validation
+from triage import (
+    checks,
+    consultations,
+    policy_conflicts,
+    reading_limits,
+    site_history,
+    spatial,
+    validation,
+)
 from triage.case import CaseInput, build_case
 from triage.document_text import read_document_text
 from triage.engines import build_extractor
@@ -148,6 +156,7 @@ def _triage(run: TriageRun) -> tuple[list[FindingDraft], RunFacts]:
     extractor = build_extractor(run.engine)
     result = extractor.combine(documents, _readings(run, extractor, facts, documents))
     findings = spatial_findings + result.findings
+    findings += site_history.history_findings(application)
     for read in documents:
         findings += reading_limits.limit_findings(read)
     findings += checks.conflicts(findings)
@@ -155,6 +164,7 @@ def _triage(run: TriageRun) -> tuple[list[FindingDraft], RunFacts]:
     requirements = policy_services.requirements_for(application.council_id)
     findings += validation.validation_findings(case, summaries, requirements)
     findings += policy_conflicts.policy_findings(case, library)
+    findings += consultations.consultation_findings(application, case, findings)
     # The model judges the proposal against the few policies the rules select for the site.
     selected = policy_conflicts.relevant_policies(case, library)
     judged = extractor.check_conflicts(facts, documents, findings, selected)

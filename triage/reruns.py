@@ -5,7 +5,10 @@
 - policies reloaded: open applications whose current result cites a policy the reload
   superseded, or that touch a constraint a new or changed policy governs;
 - a validation list changed: open applications of that council (every council, for the national
-  list) that are not valid yet, the ones validation is still about.
+  list) that are not valid yet, the ones validation is still about;
+- a consultation list changed: open applications of that council (every council, for the
+  national list);
+- a council's site history reloaded: its open applications with a site.
 
 (A new document re-triages its application at once: triage.runs.start_triage_for_new_
 document.) Re-runs are started in the background, a batch at a time (TRIAGE_RERUN_BATCH every
@@ -81,6 +84,20 @@ def affected_by_policies(
 
 def affected_by_requirements(council_id: int | None) -> list[int]:
     applications = _open(council_id).filter(valid_date__isnull=True, triage__isnull=False)
+    return list(applications.order_by("id").values_list("id", flat=True))
+
+
+def affected_by_consultations(council_id: int | None) -> list[int]:
+    """A consultation list changed: the open applications of that council (every council's,
+    for the national list) that triage has seen; consultations are sent while a case is open."""
+    applications = _open(council_id).filter(triage__isnull=False)
+    return list(applications.order_by("id").values_list("id", flat=True))
+
+
+def affected_by_history(council_id: int) -> list[int]:
+    """A council's site history reloaded: its open applications that have a site and have
+    been triaged (the score counts refusals on the site)."""
+    applications = _open(council_id).filter(site__isnull=False, triage__isnull=False)
     return list(applications.order_by("id").values_list("id", flat=True))
 
 

@@ -16,6 +16,7 @@ where it came from.
 import datetime
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from planning.statutory import MAJOR
 from policies.library import Requirement
@@ -85,7 +86,21 @@ def _number_source(evidence: Evidence | None) -> str:
     return f" (from {evidence.words()})"
 
 
-def proposal_conditions(requirement: Requirement, case: Case) -> list[str] | None:
+class OnTheProposal(Protocol):
+    """What a rule says about the proposal: validation requirements and consultation rules
+    (triage.consultations) both put their conditions this way."""
+
+    @property
+    def categories(self) -> tuple[str, ...]: ...
+    @property
+    def proposal(self) -> tuple[str, ...]: ...
+    @property
+    def min_dwellings(self) -> int | None: ...
+    @property
+    def min_floorspace_m2(self) -> float | None: ...
+
+
+def proposal_conditions(requirement: OnTheProposal, case: Case) -> list[str] | None:
     """The requirement's conditions on what the proposal is: its statutory category (which
     rests on the numbers of dwellings and floorspace), the proposal facts it names and its
     minimum numbers. One reason per condition, naming the fact and where it came from; None

@@ -41,6 +41,15 @@ POLICY_CONFLICT = "conflict.policy"
 # Where a document's text is not a good reading of its pages (triage.reading_limits).
 # value: "lost-tick-boxes" | "ocr".
 READING_LIMITED = "reading.limited"
+# The site's planning history that weighs on the case (triage.site_history): an earlier
+# application refused on this site, or enforcement here. value: the earlier reference.
+HISTORY_REFUSED = "history.refused"
+HISTORY_ENFORCEMENT = "history.enforcement"
+HISTORY_CODES = (HISTORY_REFUSED, HISTORY_ENFORCEMENT)
+# Whom the proposal should be sent to (triage.consultations): a consultee a rule suggests, and
+# a consultee whose rule could not be checked for want of data. value: the consultee's slug.
+CONSULTEE = "consultee.suggested"
+CONSULTEE_UNCHECKED = "consultee.unchecked"
 
 CONSTRAINT_CODES = frozenset(code for code in FindingCode if code.startswith("constraint."))
 YES_NO_CODES = frozenset(

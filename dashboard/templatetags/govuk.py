@@ -37,6 +37,21 @@ REVIEW_TAGS = {
     "amended": ("Amended", "govuk-tag--yellow"),
 }
 
+# An earlier application's decision (planning.PastDecision): refusals in red stand out.
+HISTORY_TAGS = {
+    "granted": "govuk-tag--green",
+    "refused": "govuk-tag--red",
+    "withdrawn": "govuk-tag--grey",
+    "not-required": "govuk-tag--blue",
+    "declined": "govuk-tag--yellow",
+    "split": "govuk-tag--yellow",
+}
+
+
+@register.filter
+def history_tag(decision: str) -> str:
+    return HISTORY_TAGS.get(decision, "govuk-tag--grey")
+
 
 @register.filter
 def long_date(value: datetime.date | datetime.datetime | None) -> str:

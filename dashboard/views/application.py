@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from dashboard import application_page, queue
@@ -17,12 +18,14 @@ from dashboard.forms import (
     DecisionForm,
     ExtensionForm,
     OfficerFindingForm,
-    ReviewForm,
     ValidDateForm,
+    review_form_for,
 )
+from dashboard.site_history_page import history_for_page
 from dashboard.views.common import council_officers, require_council_user, summary_errors
 from planning import deadlines
 from planning.access import application_for_user, is_manager
+from planning.exports import csv_response
 from planning.models import PlanningApplication
 from planning.services import (
     Actor,
@@ -35,6 +38,7 @@ from planning.services import (
     update_application,
 )
 from triage import reviews
+from triage.consultee_list import consultees_table
 from triage.models import Finding, RunStatus, TriageSummary
 from triage.runs import start_triage
 from triage.summaries import current_reasons
@@ -85,7 +89,7 @@ def _render(request, application: PlanningApplication, *, status: int = 200, **b
             if failed_review is not None and item.finding.pk == failed_finding_id:
                 item.form = failed_review
             else:
-                item.form = ReviewForm(
+                item.form = review_form_for(item.finding.code)(
                     prefix=f"f{item.finding.pk}",
                     initial={"expected_review": item.review.pk if item.review else None},
                 )
@@ -105,6 +109,7 @@ def _render(request, application: PlanningApplication, *, status: int = 200, **b
         "strength_guide": application_page.strength_guide(),
         "finding_count": sum(len(group.findings) for group in groups),
         "timeline": application_page.timeline(application),
+        "history": history_for_page(application),
         "documents": application.documents.all(),
         "errors": errors,
         "can_reassign": can_reassign(request.user),
@@ -258,7 +263,8 @@ def review(request, pk: int, finding_id: int):
     if finding is None:
         messages.error(request, "That finding is no longer part of this application.")
         return redirect(_back(application))
-    form = ReviewForm(request.POST, prefix=f"f{finding.pk}")
+    form_class = review_form_for(finding.code)
+    form = form_class(request.POST, prefix=f"f{finding.pk}")
     if not form.is_valid():
         return _render(
             request, application, status=422, review_form=form, review_finding_id=finding.pk
@@ -283,7 +289,7 @@ def review(request, pk: int, finding_id: int):
         # The officer has now seen the other review: sending the form again overrides it.
         seen = request.POST.copy()
         seen[form.add_prefix("expected_review")] = str(conflict.current.pk)
-        form = ReviewForm(seen, prefix=f"f{finding.pk}")
+        form = form_class(seen, prefix=f"f{finding.pk}")
         form.is_valid()
         form.add_error(None, str(conflict))
         return _render(
@@ -332,6 +338,16 @@ def rerun(request, pk: int):
         f"Triage v{run.version} has started. Reviews of findings it finds again are carried over.",
     )
     return redirect(_back(application, "triage-progress"))
+
+
+@login_required
+@require_council_user
+@require_GET
+def consultees_csv(request, pk: int):
+    """The application's consultees with their status, for the council's back office."""
+    application = application_for_user(request.user, pk)
+    filename = f"{application.council.code}-{slugify(application.reference)}-consultees.csv"
+    return csv_response(consultees_table(application), filename, byte_order_mark=True)
 
 
 @login_required

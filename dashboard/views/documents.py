@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from dashboard.site_history_page import history_for_page
 from dashboard.views.common import require_council_user
 from geo.services import map_features
 from planning.access import application_for_user
@@ -82,8 +83,8 @@ def document_file(request, pk: int, document_id: int):
 @require_council_user
 @require_GET
 def application_map(request, pk: int):
-    """GeoJSON (EPSG:4326) of the red line and every constraint feature the site touches or
-    is near, for the application's map."""
+    """GeoJSON (EPSG:4326) of the red line, every constraint feature the site touches or is
+    near, and the earlier applications on and around it, for the application's map."""
     application = application_for_user(request.user, pk)
     features = []
     if application.site is not None:
@@ -100,4 +101,30 @@ def application_map(request, pk: int):
             }
         )
         features += map_features(application.site)
+        features += history_features(application)
     return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def history_features(application) -> list[dict]:
+    """The outlines of the earlier applications the page lists, oldest first so the newest
+    are drawn on top."""
+    history = history_for_page(application)
+    features = []
+    for item in reversed(history.on_site + history.nearby):
+        record = item.record
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(transformed(record.geometry, WGS84).geojson),
+                "properties": {
+                    "kind": "history",
+                    "reference": record.reference,
+                    "decision": record.get_decision_display(),
+                    "refused": item.refused,
+                    "enforcement": item.enforcement,
+                    "year": item.day.year if item.day else None,
+                    "why": item.why,
+                },
+            }
+        )
+    return features

@@ -3,10 +3,14 @@
 (function () {
   'use strict'
 
-  var COLOURS = { site: '#d4351c', on: '#1d70b8', near: '#505a5f' }
+  var COLOURS = { site: '#d4351c', on: '#1d70b8', near: '#505a5f', history: '#4c2c92' }
 
   function describe (properties) {
     if (properties.kind === 'site') return properties.name
+    if (properties.kind === 'history') {
+      return properties.reference + ': ' + properties.decision +
+        (properties.year ? ' ' + properties.year : '') + ' (' + properties.why + ')'
+    }
     var name = properties.name || properties.reference || properties.entity
     var where = properties.relation === 'nearby'
       ? Math.round(properties.distance_m) + ' m away'
@@ -30,6 +34,9 @@
           style: function (feature) {
             var p = feature.properties
             if (p.kind === 'site') return { color: COLOURS.site, weight: 4, fill: false }
+            if (p.kind === 'history') {
+              return { color: COLOURS.history, weight: p.refused || p.enforcement ? 3 : 1.5, dashArray: '2 5', fill: false }
+            }
             var near = p.relation === 'nearby'
             return { color: near ? COLOURS.near : COLOURS.on, weight: 2, dashArray: near ? '4 4' : null, fillOpacity: near ? 0.08 : 0.2 }
           },

@@ -1,5 +1,6 @@
 """`manage.py seed_demo`: a full queue for the demo councils' officers."""
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.places import COUNCIL_SOURCES, SiteNotFound
@@ -17,7 +18,9 @@ class Command(BaseCommand):
     moved into the last few weeks. The other ODP examples are left out: their sites are in
     other authorities' areas (Buckinghamshire, Camden, Lambeth, Croydon, Medway, Islington,
     Tower Hamlets), and an application is made to the authority for its site, so neither
-    demo council would receive them. Trafford's queue is all generated.
+    demo council would receive them. Trafford's queue is all generated. Each council's
+    sites get a generated planning history (demo.site_history), and the national and the
+    demo councils' sample consultation lists are loaded.
 
     Triage runs are queued as each application commits; the worker triages them.
     """
@@ -28,6 +31,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        # The consultation lists the demo's triage reads: the national list and the demo
+        # councils' samples (loading them again changes nothing).
+        call_command("load_consultations", stdout=self.stdout)
         total = 0
         for code in COUNCIL_SOURCES:
             council = Council.objects.filter(code=code).first()
@@ -40,10 +46,16 @@ class Command(BaseCommand):
                     f"{error} (run load_demo and load_demo_constraints first)"
                 ) from error
             logins = ", ".join(f"{username} ({name})" for username, name in seeded.officers)
+            history = (
+                f"\n  Planning history: {seeded.history} earlier applications generated for "
+                "its sites."
+                if seeded.history
+                else ""
+            )
             if seeded.skipped:
                 self.stdout.write(
                     f"{council.name}: demo applications already there; skipped.\n"
-                    f"  More officers (same demo password): {logins}."
+                    f"  More officers (same demo password): {logins}.{history}"
                 )
                 continue
             total += seeded.created
@@ -55,7 +67,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{council.name}: seeded {seeded.created} applications with "
                 f"{seeded.documents} documents.\n  Status: {statuses}.\n  Types: {types}.\n"
-                f"  Assigned: {officers}.\n  More officers (same demo password): {logins}."
+                f"  Assigned: {officers}.\n  More officers (same demo password): {logins}.{history}"
             )
         if total:
             self.stdout.write(f"Seeded {total} demo applications; the worker will triage them.")
