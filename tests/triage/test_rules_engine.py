@@ -283,6 +283,50 @@ def test_denials_carry_over_coordination_and_tables():
     }
 
 
+def test_a_denial_shared_with_the_local_list_still_denies_the_statutory_one():
+    assert codes(extract("The building is neither statutorily nor locally listed.")) == {
+        ("listed_building", "absent")
+    }
+    # Locally listed alone says nothing of the statutory list.
+    assert codes(extract("The building is locally listed.")) == set()
+
+
+def test_a_clause_without_a_subject_of_its_own_shares_the_one_before():
+    document = DocumentInput(
+        key="doc.md",
+        name="doc.md",
+        pages=[
+            PageText(
+                1,
+                "The building is neither statutorily nor locally listed but does lie within "
+                "the Stamford New Road Conservation Area.",
+            )
+        ],
+    )
+    findings = RulesExtractor().extract(FACTS, [document]).findings
+    strengths = {(f.code, f.value): f.strength for f in findings}
+    assert strengths == {
+        ("constraint.listed_building", "absent"): Strength.DIRECT,
+        ("constraint.conservation_area", "present"): Strength.DIRECT,
+    }
+    # The church's listing, shared by its clause, is not the site's.
+    assert (
+        codes(extract("The church is listed and does lie within the Bowdon Conservation Area."))
+        == set()
+    )
+
+
+def test_it_stands_for_nothing_before_that():
+    found = extract(
+        "It is asserted within the Heritage Statement that the former school and grade II "
+        "listed St John's Church are disassociated."
+    )
+    assert codes(found) == set()
+    assert codes(
+        extract("It is considered that the property is within the Bowdon Conservation Area.")
+    ) == {("conservation_area", "present")}
+
+
 def test_ocr_grades_still_read_as_listing():
     found = extract("No. 9 is a grade Il listed terraced house. The church is Grade 11* listed.")
     assert found[("constraint.listed_building", "present")] == {"grade": "II"}

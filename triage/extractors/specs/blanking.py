@@ -10,7 +10,9 @@ _NAMES = re.compile(
     r"guidance|SPDs?|design guides?|officers?|advisory committees?|schedules?)"
     r"|(?-i:\b(?:[A-Z][\w']+ ){1,4}Conservation Area (?:Appraisal|Management Plan)\b)"
     r"|\blisted building consents?\b(?! (?:is|are|was|has been) (?:required|needed|sought))"
-    r"|\blocally listed\b|\blocal list\b"
+    # "locally listed" says nothing of the statutory list, unless it shares its denial:
+    # "neither statutorily nor locally listed".
+    r"|(?<!\bnor )(?<!\bor )\blocally listed\b|\blocal list\b"
     r"|\bBS\s?\d{4}(?::\d{4})?(?:\s*:\s*[A-Z][^.;\n]{0,90}?(?=[.;'\u2019)]|\n|$))?"
     r"|\bTrees in relation to design, demolition and construction\b"
     r"|\bTown and Country Planning \([^)]{3,60}\) (?:Order|Regulations)(?: \d{4})?"

@@ -13,7 +13,12 @@ from triage.extractors.specs.scope import (
     OTHER_SUBJECT,
 )
 from triage.extractors.specs.settlers import settle_by_vote
-from triage.extractors.specs.subjects import VERB_ANCHOR, clause_subject, denied_by_subject
+from triage.extractors.specs.subjects import (
+    VERB_ANCHOR,
+    clause_subject,
+    denied_by_subject,
+    shared_subject,
+)
 from triage.vocabulary import ABSENT, PRESENT, FindingCode, Strength
 
 M = Modifier
@@ -236,6 +241,10 @@ def read_constraint(spec: Spec, reading: Reading) -> list[Candidate]:
         subject = clause_subject(
             text, match.start(), facts.site_numbers, match.end(), facts.site_kinds, facts.header
         )
+        if subject == "" and clause.start > reading.sentence.start:
+            subject = shared_subject(
+                reading.text, text, facts.site_numbers, facts.site_kinds, facts.header
+            )
         if subject == "other":
             continue
         if subject == "" and M.OTHER in modifiers:

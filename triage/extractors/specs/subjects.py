@@ -36,6 +36,14 @@ _NAMED_BUILDING = re.compile(
     r"\b(?:[A-Z][a-z]+ ){1,3}(?:House|Hall|Farm|Farmhouse|Cottage|Lodge|Court|Manor|Church|"
     r"Chapel|Inn|Arms|Mill|Villa|Works|Priory|Abbey)\b"
 )
+# "It is asserted in the report that the school ...": "it" stands for nothing, the subject
+# follows "that".
+_DUMMY_IT = re.compile(
+    r"\W*it\s+(?:is|was|has been|should be|must be)\s+(?:\w+\s+){0,2}?"
+    r"(?:asserted|considered|noted|understood|acknowledged|clear|evident|accepted|argued|"
+    r"recognised|recognized|agreed|stated|apparent|likely|felt|thought)\b[^.;]{0,80}?\bthat\s+",
+    re.IGNORECASE,
+)
 _GENERIC_SITE = re.compile(r"\b(?:site|property|premises|application|it)\b", re.I)
 _HOUSE_NUMBER = re.compile(r"\bnos?\.?\s*(\d+)(?:\s*(?:-|to|and)\s*(\d+))?", re.IGNORECASE)
 
@@ -60,6 +68,12 @@ def clause_subject(
     """ "site", "other" or "" (cannot tell): who the clause says the mention at `start` is about.
     The subject is the text before the clause's first verb; a designation that is itself the
     subject ("the X Conservation Area lies 150 m to the south") is about that area."""
+    dummy = _DUMMY_IT.match(text)
+    if dummy and start >= dummy.end():
+        cut = dummy.end()
+        return clause_subject(
+            text[cut:], start - cut, site_numbers, end - cut if end else None, site_kinds, header
+        )
     anchor = VERB_ANCHOR.search(text)
     if anchor is None:
         return ""
@@ -72,6 +86,12 @@ def clause_subject(
         if _SITE_WORDS.search(subject[:start]) or _COVERS.match(text, anchor.start()):
             return "site"
         return "other"
+    return _subject_of(subject, site_numbers, site_kinds, header)
+
+
+def _subject_of(
+    subject: str, site_numbers: frozenset[str], site_kinds: frozenset[str], header: str
+) -> str:
     numbers = set()
     for match in _HOUSE_NUMBER.finditer(subject):
         numbers.add(match.group(1))
@@ -92,6 +112,31 @@ def clause_subject(
     if _SITE_WORDS.search(subject):
         return "site"
     return ""
+
+
+# "... is not listed but does lie within the X Conservation Area": a clause with no subject
+# of its own, joined to the one before, shares that clause's subject.
+_CONTINUATION = re.compile(
+    r"\W*(?:but|and|yet)\s+(?:(?:also|still|does|do|did|which)\s+)*(?=" + VERB_ANCHOR.pattern + ")",
+    re.IGNORECASE,
+)
+
+
+def shared_subject(
+    sentence: str,
+    clause: str,
+    site_numbers: frozenset[str],
+    site_kinds: frozenset[str] = frozenset(),
+    header: str = "",
+) -> str:
+    """The subject a subjectless clause takes from its sentence's first clause ("" if the clause
+    has one of its own, or the sentence's subject cannot be told)."""
+    if not _CONTINUATION.match(clause):
+        return ""
+    anchor = VERB_ANCHOR.search(sentence)
+    if anchor is None or anchor.start() >= sentence.find(clause.strip()[:20]):
+        return ""
+    return _subject_of(sentence[: anchor.start()], site_numbers, site_kinds, header)
 
 
 def denied_by_subject(text: str, start: int) -> bool:
