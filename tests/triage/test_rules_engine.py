@@ -327,6 +327,63 @@ def test_it_stands_for_nothing_before_that():
     ) == {("conservation_area", "present")}
 
 
+def test_what_was_done_or_stands_today_is_not_the_proposal():
+    assert (
+        codes(extract("A number of these buildings have since been converted into flats.")) == set()
+    )
+    assert codes(extract("Vicarage, now two houses.")) == set()
+    assert codes(extract("The conversion to the present two dwellings occurred in 1950.")) == set()
+    assert (
+        codes(
+            extract(
+                "Both previous extensions (single rear and side double storey) have flat roofs."
+            )
+        )
+        == set()
+    )
+
+
+def test_demolition_as_a_kind_of_work_or_a_rule_is_not_the_proposals():
+    assert codes(extract("Suitable hours of construction & demolition are set out below.")) == set()
+    assert (
+        codes(extract("Councils should determine applications for demolition with care.")) == set()
+    )
+    assert (
+        codes(
+            extract("Where development is to follow demolition, permission must be obtained first.")
+        )
+        == set()
+    )
+    assert codes(extract("The front facade is to be carefully deconstructed and rebuilt.")) == {
+        ("demolition", "yes")
+    }
+
+
+def test_form_wording_is_read_as_the_form_says_it():
+    found = extract(
+        "Gross internal floorspace to be lost by change of use or demolition (square metres): 0 "
+        "Net additional gross internal floorspace following development (square metres): 80.7"
+    )
+    assert codes(found) == {("floorspace_m2", "81")}
+    # The export's flattened header of the same table says nothing.
+    assert (
+        codes(
+            extract(
+                "internal floorspace by change of use or demolition proposed (including changes of "
+                "use) (square metres) (square metres) 0 0 80.7 80.7"
+            )
+        )
+        == set()
+    )
+    # A kiosk's footprint compared with another's is not new floorspace.
+    assert codes(extract("The hub has an overall lower footprint (1.8m2 vs 0.433m2).")) == set()
+
+
+def test_a_count_written_2no_does_not_end_the_sentence():
+    found = extract("Proposed conversion of upper floors to create 2no. 1 bedroom apartments.")
+    assert ("proposal.change_of_use", "yes") in found
+
+
 def test_ocr_grades_still_read_as_listing():
     found = extract("No. 9 is a grade Il listed terraced house. The church is Grade 11* listed.")
     assert found[("constraint.listed_building", "present")] == {"grade": "II"}

@@ -96,7 +96,9 @@ class Scoper:
     def _reaches(self, hit: _Hit, start: int, end: int) -> bool:
         rule = hit.rule
         if hit.start < end and start < hit.end:
-            return rule.window < 0  # overlapping the target: only clause-wide rules count
+            # Overlapping the target: clause-wide rules count, and a cue that begins before the
+            # target and shares its first words ("was converted" over "converted into flats").
+            return rule.window < 0 or hit.start < start
         if hit.end <= start and rule.direction in ("forward", "both"):
             between = self.text[hit.end : start]
         elif hit.start >= end and rule.direction in ("backward", "both"):

@@ -84,8 +84,10 @@ class Span:
 
 
 _SENTENCE_BREAK = re.compile(
-    # end of a sentence, but not an abbreviation before a number ("para. 84", "No. 12")
+    # end of a sentence, but not an abbreviation before a number ("para. 84", "No. 12",
+    # "2no. 1 bedroom apartments")
     r"(?<=[.!?])(?<!\b[Pp]ara\.)(?<!\b[Pp]aras\.)(?<!\b[Nn]o\.)(?<!\b[Nn]os\.)(?<!\bc\.)"
+    r"(?<!\d[Nn]o\.)(?<!\d[Nn]r\.)"
     r"[\"')\]\u201d\u2019]*\s+(?=[\"'(\[\u201c]?[A-Z0-9])"
     r"|\n\s*\n"  # blank line
     r"|\n(?=\s*(?:[#*\-\u2022]|\d+(?:\.\d+)*[.)]\s|[A-Z][A-Z ]{3,}$))"  # heading, bullet, list

@@ -10,7 +10,7 @@ from triage.extractors.specs.scope import NEIGHBOUR, NUMBER_SCOPE, PROPOSAL_VOID
 from triage.extractors.specs.settlers import settle_first_best, settle_largest
 from triage.extractors.specs.subjects import VERB_ANCHOR, clause_subject
 from triage.structure import Role, Section
-from triage.vocabulary import FindingCode
+from triage.vocabulary import FindingCode, Strength
 
 M = Modifier
 
@@ -280,7 +280,16 @@ _AREA_SKIP_BEFORE = re.compile(
     re.I,
 )
 _AREA_SKIP_AFTER = re.compile(
-    r"^\W*(?:\w+\W+){0,2}?(?:limit|threshold|maximum|each|per|[\u00d7x]\s*\d)", re.I
+    r"^\W*(?:\w+\W+){0,2}?(?:limit|threshold|maximum|each|per|[\u00d7x]\s*\d)"
+    r"|^\s*(?:vs\.?|versus|compared (?:to|with))\s",  # "1.8m2 vs 0.433m2": a comparison
+    re.I,
+)
+# The Planning Portal form's floorspace table, one field to a line once the export has it
+# whole: "Net additional gross internal floorspace following development (square metres): 80.7"
+_FORM_NET_FLOORSPACE = re.compile(
+    r"\bnet additional gross internal floorspace following development\s*"
+    r"\(square metres\)\s*:?\s*(-?\d{1,3}(?:,\d{3})+|-?\d+(?:\.\d+)?)(?![\d.]*\s*\()",
+    re.I,
 )
 _BUILT_OF = re.compile(
     r"\b(?:extensions?|house|houses|dwellings?|bungalows?|buildings?|outbuildings?|garden room|"
@@ -307,6 +316,19 @@ def read_floorspace(spec: Spec, reading: Reading) -> list[Candidate]:
         no_new.start(), no_new.end()
     ) & spec.voided_by:
         found.append(reading.candidate(spec.code, 0, no_new.start(), no_new.end(), _rank=4))
+    for field in _FORM_NET_FLOORSPACE.finditer(text):
+        net = round(float(field.group(1).replace(",", "")))
+        if net > 0:
+            found.append(
+                reading.candidate(
+                    spec.code,
+                    net,
+                    field.start(),
+                    field.end(),
+                    _strength=Strength.FORM,
+                    **_ranked(4),
+                )
+            )
     floorspace_sentence = _FLOORSPACE_CUE.search(text) and not re.search(
         r"\bsite area\b", text, re.I
     )
@@ -396,7 +418,10 @@ FLOORSPACE = Spec(
     trigger=_AREA,
     read=read_floorspace,
     settle=settle_first_best,
-    prefilter=re.compile(_AREA.pattern + "|" + _NO_NEW_FLOORSPACE.pattern, re.I),
+    prefilter=re.compile(
+        _AREA.pattern + "|" + _NO_NEW_FLOORSPACE.pattern + "|" + _FORM_NET_FLOORSPACE.pattern,
+        re.I,
+    ),
     scope=NUMBER_SCOPE,
     voided_by=PROPOSAL_VOIDS,
     keywords=("m2", "m\u00b2", "sq", "square", "floor"),

@@ -92,11 +92,17 @@ PROPOSAL_HISTORY = (
         6,
         stops_at=",",
     ),
-    rule(M.HISTORIC, r"\b(?:now|already) (?:converted|used|occupied|in use)\b", "both", 6),
+    rule(M.HISTORIC, r"\b(?:occurred|took place|happened)\b", "both", 10, stops_at=","),
+    rule(
+        M.HISTORIC,
+        r"\b(?:now|already) (?:converted|used|occupied|in use|subdivided|divided)\b",
+        "both",
+        6,
+    ),
     rule(
         M.HISTORIC,
         r"\b(?:refused|withdrawn|dismissed|lapsed)\b|\b(?:previous|earlier|former) "
-        r"(?:application|scheme|proposal|permission|consent)s?\b|\bappeal\b",
+        r"(?:application|scheme|proposal|permission|consent|extension|works)s?\b|\bappeal\b",
         "both",
         10,
         stops_at=",",
@@ -105,7 +111,8 @@ PROPOSAL_HISTORY = (
 # What stands today: "the building is four storeys today; with the extension it becomes five".
 EXISTING_NOW = rule(
     M.EXISTING,
-    r"\b(?:today|currently|at present|as existing|existing)\b",
+    # ", now two houses": a list entry's words for what the building has become.
+    r"\b(?:today|currently|at present|as existing|existing|the present)\b|,\s*now\b",
     "both",
     4,
     stops_at=",",
@@ -113,7 +120,7 @@ EXISTING_NOW = rule(
 PROPOSAL_HEDGE = rule(
     M.HEDGED,
     r"\b(?:may|might|could|possibly|perhaps|whether|unsure|uncertain|considered but|would need|"
-    r"if|unless)\b",
+    r"if|unless)\b|^\W*where\b",  # "Where development is to follow demolition, ...": a rule
     "both",
     -1,
 )

@@ -39,7 +39,7 @@ _RIGHTS_CONTEXT = re.compile(r"\bpermitted development rights?\b|\bdirection\b",
 # lost by change of use or demolition (square metres)", "building ... to be retained or
 # demolished".
 _IN_FIELD_LABEL = re.compile(
-    r"\b(?:lost by|including|retained or|to be lost)\b(?:\W+\w+){0,3}\W*$", re.I
+    r"\b(?:lost by|floorspace by|including|retained or|to be lost)\b(?:\W+\w+){0,3}\W*$", re.I
 )
 _FIELD_UNIT_AFTER = re.compile(r"[^.;:]{0,40}\((?:square metres|sq\.? ?m|m2|hectares)\)", re.I)
 _EXISTING_BASEMENT = re.compile(
@@ -54,6 +54,15 @@ _EXISTING_BASEMENT = re.compile(
 # "No works are proposed to the front elevation, the basement or ...": a place, not a proposal.
 _WORKS_DENIED_AT = re.compile(
     r"\bno (?:works|alterations|changes)\b[^.;]{0,20}\b(?:to|at|in|within)\b[^.;]*$", re.I
+)
+
+
+# Demolition as a kind of work or application, not this proposal's: "hours of construction
+# and demolition", "construction & demolition waste", "determine applications for demolition".
+_A_KIND_OF_WORK = re.compile(
+    r"\bconstruction\s*(?:&|and|/)\s*demoli|\bdemolition\s*(?:&|and|/)\s*construction\b"
+    r"|\bapplications? for demoli",
+    re.I,
 )
 
 
@@ -85,6 +94,7 @@ def read_yes_no(spec: Spec, reading: Reading) -> list[Candidate]:
             if not scoper.modifiers(m.start(), m.end()) & spec.voided_by
             and not _IN_FIELD_LABEL.search(text[: m.start()])
             and not _FIELD_UNIT_AFTER.match(text, m.end())
+            and not _A_KIND_OF_WORK.search(text[max(0, m.start() - 30) : m.end() + 20])
         ]
         if not mentions:
             continue
@@ -235,13 +245,16 @@ _DEMOLITION = re.compile(
     r"|\b" + _BUILDINGS + r"s?\b(?=[^.;]{0,40}\b(?:taken|pulled|knocked)\s+down\b)"
     r"|\b(?:remov(?:al|e|ing)|take\s?down|taking down|deconstruct(?:ed|ion)?)\s+(?:of\s+)?"
     r"(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?" + _BUILDINGS + r"s?\b"
-    r"|\b" + _BUILDINGS + r"s?\b[^.;]{0,40}\b(?:is|are|will be) to be (?:removed|deconstructed)\b",
+    r"|\b" + _BUILDINGS + r"s?\b[^.;]{0,40}\b(?:is|are|will be) to be (?:\w+ly )?"
+    r"(?:removed|deconstructed)\b",
     re.IGNORECASE,
 )
 # Converting a building into homes is a change of use (a garage into a study is not).
 _CHANGE_OF_USE = re.compile(
     r"\bchanges?\s+of\s+use\b|\buse class\w*\b[^.;]{0,60}\bto\b[^.;]{0,30}\b(?:use )?class\b"
-    r"|\bconver(?:t|ts|ted|ting|sion)\b[^.;]{0,40}\b(?:into|to|creat\w*|provid\w*)\b[^.;]{0,30}"
+    # "to create 2no. 1 bedroom apartments": the point of "2no." does not end the sentence.
+    r"|\bconver(?:t|ts|ted|ting|sion)\b[^.;]{0,40}\b(?:into|to|creat\w*|provid\w*)\b"
+    r"(?:[^.;]|\.(?=\s?\d)){0,30}"
     r"\b(?:flats?|dwellings?|homes?|apartments?|residential)\b",
     re.IGNORECASE,
 )
