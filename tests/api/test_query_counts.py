@@ -6,11 +6,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import PlanningApplicationFactory
+from tests.history.factories import PastApplicationFactory
 from tests.triage.factories import DocumentFactory
 from triage import pipeline, runs
 
 LIST_QUERIES = 4
-DETAIL_QUERIES = 8
+# The application, its documents, findings and reviews, site history and consultees.
+DETAIL_QUERIES = 13
 
 
 def queries(api, url: str) -> int:
@@ -38,6 +40,8 @@ def test_the_list_asks_as_many_questions_for_twenty_applications_as_for_two(
 
 def triaged_with(southwark, documents: int):
     application = PlanningApplicationFactory(council=southwark)
+    for _ in range(documents):  # as many earlier applications on the site
+        PastApplicationFactory(council=southwark, geometry=application.site)
     for number in range(documents):
         DocumentFactory(
             application=application,
@@ -48,7 +52,9 @@ def triaged_with(southwark, documents: int):
     return application
 
 
-def test_the_detail_asks_as_many_questions_for_ten_documents_as_for_one(southwark, southwark_api):
+def test_the_detail_asks_as_many_questions_for_ten_documents_and_past_applications_as_for_one(
+    southwark, southwark_api
+):
     one = triaged_with(southwark, 1)
     ten = triaged_with(southwark, 10)
     few = queries(southwark_api, f"/api/v1/applications/{one.pk}/")

@@ -13,11 +13,12 @@ from django.utils import timezone
 from planning.models import ApplicationStatus, DecisionOutcome
 from tests.dashboard.test_queue import make
 from tests.factories import PlanningApplicationFactory
+from tests.history.factories import PastApplicationFactory
 from triage.models import Finding, FindingReview, FindingSource
 from triage.vocabulary import Strength
 
 QUEUE_QUERIES = 8
-APPLICATION_QUERIES = 11
+APPLICATION_QUERIES = 13
 STATISTICS_QUERIES = {
     "/statistics/backlog/": 12,
     "/statistics/speed/": 4,
@@ -89,7 +90,7 @@ def add_findings(application, run, officer, count: int) -> None:
         )
 
 
-def test_the_application_page_asks_as_many_questions_for_twenty_findings_as_for_two(
+def test_the_application_page_asks_as_many_questions_for_twenty_findings_and_a_history_as_for_two(
     client, people, triaged
 ):
     officer = people["officer"]
@@ -97,8 +98,11 @@ def test_the_application_page_asks_as_many_questions_for_twenty_findings_as_for_
     run = triaged.triage.result_run
     url = f"/applications/{triaged.pk}/"
     add_findings(triaged, run, officer, 2)
+    PastApplicationFactory(council=triaged.council, geometry=triaged.site)
     few = queries(client, url)
     add_findings(triaged, run, officer, 18)
+    for _ in range(10):
+        PastApplicationFactory(council=triaged.council, geometry=triaged.site)
     many = queries(client, url)
 
     assert many == few
