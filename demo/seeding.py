@@ -66,12 +66,9 @@ from planning.services import (
     update_application,
 )
 from planning.statutory import categorise, statutory_clock
-from planning.submission import (
-    ApplicationSubmission,
-    ReferenceConflict,
-    add_document,
-    submit_application,
-)
+from planning.submission.applications import ReferenceConflict, submit_application
+from planning.submission.documents import add_document
+from planning.submission.payload import ApplicationSubmission
 
 # Changing the version changes every generated application: bump it only with the generators.
 SEED = "seed-demo-v1"

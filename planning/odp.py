@@ -12,7 +12,7 @@ import zoneinfo
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from planning.models import ODP_SOURCE_FORMAT
-from planning.submission import (
+from planning.submission.payload import (
     APPLICATION_TYPE_PATTERN,
     PLANNING_SYSTEM_STARTED,
     ApplicationSubmission,

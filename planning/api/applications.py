@@ -44,10 +44,8 @@ from planning.services import (
     record_decision,
     update_application,
 )
-from planning.submission import (
-    ApplicationSubmission,
-    submit_application,
-)
+from planning.submission.applications import submit_application
+from planning.submission.payload import ApplicationSubmission
 
 
 def _application_url(application: PlanningApplication) -> str:

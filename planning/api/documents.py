@@ -17,10 +17,7 @@ from planning.api.serializers import (
     DocumentSerializer,
 )
 from planning.api.throttles import CouncilKeyThrottle, DocumentUploadThrottle
-from planning.submission import (
-    DocumentTooLarge,
-    add_document,
-)
+from planning.submission.documents import DocumentTooLarge, add_document
 
 # Room for the multipart boundaries and the small fields around the file itself.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024

@@ -1,5 +1,5 @@
 """What the API returns. Incoming payloads are validated by pydantic models (here and in
-planning.submission), so these serializers only ever write JSON out."""
+planning.submission.payload), so these serializers only ever write JSON out."""
 
 import datetime
 import json

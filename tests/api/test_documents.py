@@ -244,7 +244,7 @@ def test_a_racing_upload_never_removes_the_file_the_winner_uses(
     # The interleaving that lost documents: the first request writes the file and is slow to
     # insert its row; the second finds the file, reuses it and commits; the first then fails
     # on the unique row and removed "its" file, which the committed row pointed at.
-    from planning import submission
+    from planning.submission import documents as submission
 
     real_store = submission._store
 
