@@ -19,10 +19,22 @@ from django.db import connection, transaction
 
 from planning.models import Document, TextStatus
 from planning.services import record_document_text
+from planning.stored_files import (
+    StorageUnavailable,
+    StoredFileMissing,
+    matches_upload,
+    open_document,
+)
+from triage.extractors.base import TransientEngineError
 from triage.models import DocumentPage, TextReadingAttempts
 from triage.text import OcrBudget, PageText, TextExtractionError, extract_pages
 
 logger = logging.getLogger(__name__)
+
+
+class DocumentStorageUnavailable(TransientEngineError):
+    """The document storage did not answer: the reading (or the run) is tried again later."""
+
 
 # Advisory lock keys for reading a document: this number in the high 32 bits, the id below.
 READING_LOCK_SPACE = 0x7E47
@@ -110,17 +122,35 @@ def _extract_document_text(document: Document) -> list[PageText] | None:
         return None
     budget = OcrBudget()
     try:
-        with document.file.open("rb") as handle:
+        with open_document(document) as handle:
             data = handle.read(settings.TRIAGE_MAX_DOCUMENT_BYTES + 1)
+    except StoredFileMissing:
+        record_document_text(document, status=TextStatus.FAILED, reason="The file is missing.")
+        return None
+    except StorageUnavailable as error:
+        raise DocumentStorageUnavailable(f"The document storage did not answer: {error}") from None
+    # Whole files only: one past the reading limit is refused by extract_pages below.
+    if document.size_bytes <= settings.TRIAGE_MAX_DOCUMENT_BYTES and not matches_upload(
+        document, data
+    ):
+        record_document_text(
+            document,
+            status=TextStatus.FAILED,
+            reason=(
+                "The stored file does not match what was uploaded (its size or SHA-256 "
+                "differs), so it was not read. Upload the document again."
+            ),
+        )
+        return None
+    try:
         pages = extract_pages(
             data,
             filename=document.original_filename,
             content_type=document.content_type,
             budget=budget,
         )
-    except (TextExtractionError, OSError) as error:
-        reason = str(error) if isinstance(error, TextExtractionError) else "The file is missing."
-        record_document_text(document, status=TextStatus.FAILED, reason=reason)
+    except TextExtractionError as error:
+        record_document_text(document, status=TextStatus.FAILED, reason=str(error))
         return None
     with transaction.atomic():
         DocumentPage.objects.filter(document=document).delete()

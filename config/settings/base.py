@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.document_storage import document_storage
 from config.env import (
     env_bool,
     env_choice,
@@ -173,6 +174,12 @@ STATICFILES_DIRS = [
 ]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+# Documents and finished exports: this host's MEDIA_ROOT, or an S3-compatible bucket every
+# host shares (DOCUMENT_STORAGE, config.document_storage).
+STORAGES = {
+    "default": document_storage(),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # GDAL 3.6 on Debian 12 is older than Django 5.2 would like; it works for our use.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
