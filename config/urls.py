@@ -14,6 +14,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Triage's statistics CSVs sit beside planning's (planning cannot import triage).
     path("api/v1/statistics/", include("triage.api.urls")),
+    # A document's extracted text, beside planning's document paths.
+    path("api/v1/", include("triage.api.document_urls")),
     path("api/v1/", include("planning.api.urls")),
     # Another version or a mistyped path under /api/ is a problem document, not an HTML page.
     re_path(r"^api/", not_found),
