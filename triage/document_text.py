@@ -2,21 +2,23 @@
 
 A document is read as soon as it is stored, by its own task (`read_document`), so a run
 usually finds its pages waiting; a run that gets there first reads it itself. Either way there
-is one reader per document: a PostgreSQL advisory lock, let go if the reader's worker dies,
-and whoever waited on it uses the pages the reader kept rather than OCR the scans again.
+is one reader per document: a lease (leases.services), a row renewed while the reader works.
+It survives a database restart and a reader's host vanishing without closing its connection
+(a session's advisory lock did neither), and lapses TRIAGE_TEXT_LEASE_SECONDS after a dead
+reader's last renewal. Whoever waited on it uses the pages the reader kept rather than OCR the
+scans again; a reader that lost its lease (an outage longer than the lease) keeps nothing.
 
 A document whose reading keeps killing its worker (out of memory, past the hard time limit)
 is given up after TRIAGE_TEXT_MAX_ATTEMPTS tries, with a reason an officer can act on.
 """
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from celery import current_app
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
+from leases import services as leases
 from planning.models import Document, TextStatus
 from planning.services import record_document_text
 from planning.stored_files import (
@@ -34,10 +36,6 @@ logger = logging.getLogger(__name__)
 
 class DocumentStorageUnavailable(TransientEngineError):
     """The document storage did not answer: the reading (or the run) is tried again later."""
-
-
-# Advisory lock keys for reading a document: this number in the high 32 bits, the id below.
-READING_LOCK_SPACE = 0x7E47
 
 
 def queue_reading(document: Document) -> None:
@@ -73,10 +71,14 @@ def read_document_text(document: Document) -> list[PageText] | None:
     """The document's pages, reading them first if no one has. None when the document cannot
     be read (its text status says why)."""
     if document.text_status == TextStatus.PENDING:
-        with _reading(document.pk):
+        with leases.holding(f"document-reading:{document.pk}", _lease_seconds()) as lease:
             document.refresh_from_db(fields=["text_status", "text_status_reason", "page_count"])
             if document.text_status == TextStatus.PENDING:
-                return _extract_document_text(document)
+                pages = _extract_document_text(document, lease)
+                if pages is not None or document.text_status != TextStatus.PENDING:
+                    return pages
+                # Lost the lease while reading: the reader that took over keeps its pages.
+                document.refresh_from_db(fields=["text_status", "text_status_reason"])
     if document.text_status == TextStatus.EXTRACTED:
         return [
             PageText(number=page.number, text=page.text, ocr=page.ocr)
@@ -85,16 +87,8 @@ def read_document_text(document: Document) -> list[PageText] | None:
     return None
 
 
-@contextmanager
-def _reading(document_id: int) -> Iterator[None]:
-    key = READING_LOCK_SPACE * 2**32 + document_id
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+def _lease_seconds() -> float:
+    return settings.TRIAGE_TEXT_LEASE_SECONDS
 
 
 def _count_attempt(document: Document) -> int:
@@ -107,7 +101,7 @@ def _count_attempt(document: Document) -> int:
     return record.attempts
 
 
-def _extract_document_text(document: Document) -> list[PageText] | None:
+def _extract_document_text(document: Document, lease: leases.Held) -> list[PageText] | None:
     limit = settings.TRIAGE_TEXT_MAX_ATTEMPTS
     if _count_attempt(document) > limit:
         record_document_text(
@@ -153,6 +147,9 @@ def _extract_document_text(document: Document) -> list[PageText] | None:
         record_document_text(document, status=TextStatus.FAILED, reason=str(error))
         return None
     with transaction.atomic():
+        if not lease.still_held(_lease_seconds()):
+            logger.warning("document %s: reading lease lost, its pages not kept", document.pk)
+            return None
         DocumentPage.objects.filter(document=document).delete()
         DocumentPage.objects.bulk_create(
             DocumentPage(document=document, number=p.number, text=p.text, ocr=p.ocr) for p in pages

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "leases",
     "planning",
     "geo",
     "policies",
@@ -268,6 +269,10 @@ TRIAGE_TEXT_TIME_LIMIT_SECONDS = env_int(
     "TRIAGE_TEXT_TIME_LIMIT_SECONDS", int(TRIAGE_OCR_BUDGET_SECONDS) + 120, minimum=2
 )
 TRIAGE_TEXT_MAX_ATTEMPTS = env_int("TRIAGE_TEXT_MAX_ATTEMPTS", 3, minimum=1)
+# One reader per document holds a lease renewed every third of this; a reader whose worker
+# died is replaced this long after its last renewal. A database outage up to about two thirds
+# of it (a restart) leaves the reader in place.
+TRIAGE_TEXT_LEASE_SECONDS = env_float("TRIAGE_TEXT_LEASE_SECONDS", 15.0, minimum=1.0)
 # A run's claim is a lease of this length, renewed every third of it while the run works: a
 # run whose worker died (killed, lost its database or broker) is taken over once it lapses.
 TRIAGE_RUN_LEASE_SECONDS = env_float("TRIAGE_RUN_LEASE_SECONDS", 30.0, minimum=1.0)
