@@ -13,10 +13,11 @@ is given up after TRIAGE_TEXT_MAX_ATTEMPTS tries, with a reason an officer can a
 """
 
 import logging
+import time
 
 from celery import current_app
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 
 from leases import services as leases
 from planning.models import Document, TextStatus
@@ -87,6 +88,10 @@ def read_document_text(document: Document) -> list[PageText] | None:
     return None
 
 
+# How long pages already read wait for the database to come back before being given up.
+KEEP_PAGES_FOR_SECONDS = 60.0
+
+
 def _lease_seconds() -> float:
     return settings.TRIAGE_TEXT_LEASE_SECONDS
 
@@ -146,15 +151,36 @@ def _extract_document_text(document: Document, lease: leases.Held) -> list[PageT
     except TextExtractionError as error:
         record_document_text(document, status=TextStatus.FAILED, reason=str(error))
         return None
-    with transaction.atomic():
-        if not lease.still_held(_lease_seconds()):
-            logger.warning("document %s: reading lease lost, its pages not kept", document.pk)
-            return None
-        DocumentPage.objects.filter(document=document).delete()
-        DocumentPage.objects.bulk_create(
-            DocumentPage(document=document, number=p.number, text=p.text, ocr=p.ocr) for p in pages
-        )
-        record_document_text(
-            document, status=TextStatus.EXTRACTED, reason=budget.note(), page_count=len(pages)
-        )
-    return pages
+    return pages if _keep_pages(document, pages, budget.note(), lease) else None
+
+
+def _keep_pages(document: Document, pages: list[PageText], note: str, lease: leases.Held) -> bool:
+    """Write the pages read, trying again for a while if the database is away (a restart
+    while OCR ran): reading them again would cost far more than waiting. False when the
+    lease was lost meanwhile, and the pages are left to the reader that took over."""
+    deadline = time.monotonic() + KEEP_PAGES_FOR_SECONDS
+    pause = 0.25
+    while True:
+        # A connection the restart cut is replaced rather than failing the write.
+        if connection.connection is not None and not connection.is_usable():
+            connection.close()
+        try:
+            with transaction.atomic():
+                if not lease.still_held(_lease_seconds()):
+                    logger.warning("document %s: reading lease lost, pages not kept", document.pk)
+                    return False
+                DocumentPage.objects.filter(document=document).delete()
+                DocumentPage.objects.bulk_create(
+                    DocumentPage(document=document, number=p.number, text=p.text, ocr=p.ocr)
+                    for p in pages
+                )
+                record_document_text(
+                    document, status=TextStatus.EXTRACTED, reason=note, page_count=len(pages)
+                )
+            return True
+        except (OperationalError, InterfaceError):
+            if time.monotonic() + pause > deadline:
+                raise
+            connection.close()
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
