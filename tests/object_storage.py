@@ -19,6 +19,8 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from tests.worker import _end_with_this_process
+
 ACCESS_KEY = "test-access-key"
 SECRET_KEY = "test-secret-key"
 REGION = "eu-west-2"
@@ -38,6 +40,7 @@ def start_s3_server(host: str, port: int, *, prefix: list[str] | None = None) ->
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=_end_with_this_process,
     )
 
 
