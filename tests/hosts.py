@@ -80,6 +80,10 @@ class Host:
         ip("-n", self.namespace, "link", "set", "dev", "eth0", "up")
         ip("-n", self.namespace, "link", "set", "dev", "lo", "up")
 
+    def pids(self) -> list[int]:
+        """Every process running on this host."""
+        return _pids_in(self.namespace)
+
     def command(self, args: list[str]) -> list[str]:
         return ["ip", "netns", "exec", self.namespace, *args]
 

@@ -108,7 +108,9 @@ def _count_attempt(document: Document) -> int:
 
 def _extract_document_text(document: Document, lease: leases.Held) -> list[PageText] | None:
     limit = settings.TRIAGE_TEXT_MAX_ATTEMPTS
-    if _count_attempt(document) > limit:
+    attempt = _count_attempt(document)
+    logger.info("reading document %s (attempt %s, lease %s)", document.pk, attempt, lease.holder)
+    if attempt > limit:
         record_document_text(
             document,
             status=TextStatus.FAILED,

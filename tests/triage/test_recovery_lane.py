@@ -40,13 +40,15 @@ def test_a_dead_workers_run_is_taken_over_while_the_triage_queue_is_busy(queue, 
             CELERY_VISIBILITY_TIMEOUT=3600,
         )
         doomed = Worker(queue, **env).start()
-        busy = Worker(queue, **env).start()
         lane = Worker(queue, beat=True, consume=[recovery], **env).start()
+        busy = Worker(queue, **env)
         try:
+            # One worker at a time, so the doomed worker is the one that takes the first run.
             killed_run = runs.start_triage(an_application(), engine="llm")
-            wait_for(lambda: len(model_server.requests) == 1, 60, "the first run never started")
+            wait_for(lambda: len(model_server.requests) == 1, 120, "the first run never started")
+            busy.start()
             busy_run = runs.start_triage(an_application(), engine="llm")
-            wait_for(lambda: len(model_server.requests) == 2, 60, "the second run never started")
+            wait_for(lambda: len(model_server.requests) == 2, 120, "the second run never started")
             waiting_run = runs.start_triage(an_application(), engine="llm")
             doomed.kill()
             killed_at = time.monotonic()
