@@ -21,6 +21,8 @@ urlpatterns = [
         ConsulteesCsvView.as_view(),
         name="api-application-consultees",
     ),
+    # A document's extracted text, beside planning's document paths.
+    path("api/v1/", include("triage.api.document_urls")),
     path("api/v1/", include("planning.api.urls")),
     # Another version or a mistyped path under /api/ is a problem document, not an HTML page.
     re_path(r"^api/", not_found),

@@ -51,6 +51,16 @@ urlpatterns = [
         name="statistics-applications",
     ),
     path(
+        "statistics/exports/<uuid:export_id>/",
+        statistics.export_page,
+        name="statistics-export",
+    ),
+    path(
+        "statistics/exports/<uuid:export_id>/file",
+        statistics.export_file,
+        name="statistics-export-file",
+    ),
+    path(
         "statistics/<slug:name>.<slug:file_format>",
         statistics.download,
         name="statistics-download",

@@ -12,17 +12,22 @@ correct it and send it again under the same key.
 
 import hashlib
 import json
+import logging
 import re
+import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from planning.models import Council, IdempotentRequest
+
+logger = logging.getLogger(__name__)
 
 IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=24)
 # A request still unanswered after this long died mid-way (its process was killed): its key
@@ -129,6 +134,38 @@ def complete(record: IdempotentRequest, status: int, body: Any, headers: dict[st
 
 def release(record: IdempotentRequest) -> None:
     IdempotentRequest.objects.filter(pk=record.pk, response_status__isnull=True).delete()
+
+
+def release_when_possible(record: IdempotentRequest) -> None:
+    """Let go of the key now, or, when the database is away (the very fault that failed the
+    request), from a thread that keeps trying, so the client's retry after a restart finds
+    the key free rather than "in use" until IDEMPOTENCY_LOCK_TIME passes."""
+    try:
+        release(record)
+        return
+    except DatabaseError as error:
+        logger.warning("Idempotency-Key not let go yet, the database is away: %s", error)
+    threading.Thread(
+        target=_release_later, args=(record.pk,), name="idempotency-release", daemon=True
+    ).start()
+
+
+def _release_later(record_id: int) -> None:
+    deadline = time.monotonic() + IDEMPOTENCY_LOCK_TIME.total_seconds()
+    pause = 0.25
+    try:
+        while time.monotonic() < deadline:
+            try:
+                IdempotentRequest.objects.filter(
+                    pk=record_id, response_status__isnull=True
+                ).delete()
+                return
+            except DatabaseError:
+                connection.close()  # a fresh connection on the next try
+                time.sleep(pause)
+                pause = min(pause * 2, 2.0)
+    finally:
+        connection.close()
 
 
 def purge_expired() -> int:

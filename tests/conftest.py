@@ -4,6 +4,7 @@ import pytest
 
 from tests.browser import browser  # noqa: F401  (a fixture: the session's Chromium)
 from tests.factories import CouncilFactory, UserFactory
+from tests.object_storage import s3_bucket, s3_server  # noqa: F401  (fixtures: a real S3 server)
 from tests.worker import (  # noqa: F401  (fixtures: a Celery queue and a Redis of the test's own)
     private_redis,
     queue,

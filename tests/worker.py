@@ -30,9 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def queue(settings):
     # A queue of our own, so no other worker sharing this Redis takes our tasks.
     settings.TRIAGE_TASK_QUEUE = f"triage-test-{uuid.uuid4().hex[:8]}"
+    settings.TRIAGE_RECOVERY_QUEUE = settings.TRIAGE_TASK_QUEUE
     yield settings.TRIAGE_TASK_QUEUE
     client = redis.Redis.from_url(settings.REDIS_URL)
-    client.delete(settings.TRIAGE_TASK_QUEUE)
+    client.delete(settings.TRIAGE_TASK_QUEUE, f"{settings.TRIAGE_TASK_QUEUE}-recovery")
     client.close()
 
 
@@ -49,15 +50,26 @@ class Worker:
     """A worker on `queue`; with beat=True it also runs the periodic sweep (sent to `queue`).
     `redis_url` is its broker (the shared test Redis unless a test brings its own)."""
 
-    def __init__(self, queue: str, *, beat: bool = False, redis_url: str | None = None, **env):
+    def __init__(
+        self,
+        queue: str,
+        *,
+        beat: bool = False,
+        redis_url: str | None = None,
+        consume: list[str] | None = None,
+        **env,
+    ):
         database = connection.settings_dict
         passed = {
             "DATABASE_URL": f"postgis://{database['USER']}@{database['HOST']}:{database['PORT']}/"
             f"{database['NAME']}",
             "REDIS_URL": redis_url or settings.REDIS_URL,
             "TRIAGE_TASK_QUEUE": queue,
+            # Recovery in the same queue unless a test gives it a lane (and a worker) of its own.
+            "TRIAGE_RECOVERY_QUEUE": queue,
             **{key: str(value) for key, value in env.items()},
         }
+        self.consume = consume or [queue]
         self.env = {
             **os.environ,
             **passed,
@@ -80,7 +92,7 @@ class Worker:
                 "worker",
                 "--pool=solo",
                 "-Q",
-                self.queue,
+                ",".join(self.consume),
                 "--without-gossip",
                 "--without-mingle",
                 "-l",

@@ -61,15 +61,16 @@ def start_triage_for_new_document(document: Document) -> TriageRun | None:
     return start_triage(document.application, trigger=f"document added: {document}")
 
 
-def enqueue_run(run_id: int) -> None:
-    """Send the run's task. Noted on the run first, so that if the broker never gets the
-    message (it is down) the sweep sends it again once TRIAGE_REENQUEUE_AFTER_SECONDS pass;
-    a broker that cannot be reached is therefore logged, not raised to whoever started the run."""
+def enqueue_run(run_id: int, *, queue: str | None = None) -> None:
+    """Send the run's task (to the triage queue unless `queue` is named). Noted on the run
+    first, so that if the broker never gets the message (it is down) the sweep sends it again
+    once TRIAGE_REENQUEUE_AFTER_SECONDS pass; a broker that cannot be reached is therefore
+    logged, not raised to whoever started the run."""
     TriageRun.objects.filter(pk=run_id).update(
         enqueued_at=timezone.now(), enqueues=F("enqueues") + 1
     )
     try:
-        run_triage_task().apply_async((run_id,), queue=settings.TRIAGE_TASK_QUEUE)
+        run_triage_task().apply_async((run_id,), queue=queue or settings.TRIAGE_TASK_QUEUE)
     except BrokerUnavailable as error:
         logger.warning("run %s not sent (the sweep will send it): %s", run_id, error)
 
@@ -235,12 +236,14 @@ def recover_stuck_runs() -> list[int]:
         else:
             wait = grace * 2 ** min(max(enqueues - 1, 0), 6)
         if last_sent < now - timedelta(seconds=wait):
-            due.append((run_id, enqueued_at))
+            due.append((run_id, enqueued_at, status == RunStatus.RUNNING))
     sent = []
-    for run_id, enqueued_at in due:
+    for run_id, enqueued_at, taken_over in due:
         # Conditional on the send we saw: two sweeps at once send one copy, not two.
         if TriageRun.objects.filter(pk=run_id, enqueued_at=enqueued_at).update(enqueued_at=now):
-            enqueue_run(run_id)
+            # A dead worker's run goes to the recovery lane, ahead of the queue's backlog; a
+            # queued run whose message was lost takes its turn in the triage queue again.
+            enqueue_run(run_id, queue=settings.TRIAGE_RECOVERY_QUEUE if taken_over else None)
             sent.append(run_id)
     return sent
 

@@ -75,7 +75,8 @@ def _retry(task, run_id: int, countdown: float, error: Exception | None = None):
 
 @shared_task(
     acks_late=True,
-    autoretry_for=DATABASE_ERRORS,
+    # A database restart, or the document storage out of reach: both pass.
+    autoretry_for=(*DATABASE_ERRORS, document_text.DocumentStorageUnavailable),
     retry_backoff=2,
     retry_backoff_max=30,
     max_retries=20,

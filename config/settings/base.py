@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.document_storage import document_storage
 from config.env import (
     env_bool,
     env_choice,
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "leases",
     "planning",
     "geo",
     "policies",
@@ -173,6 +175,12 @@ STATICFILES_DIRS = [
 ]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+# Documents and finished exports: this host's MEDIA_ROOT, or an S3-compatible bucket every
+# host shares (DOCUMENT_STORAGE, config.document_storage).
+STORAGES = {
+    "default": document_storage(),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # GDAL 3.6 on Debian 12 is older than Django 5.2 would like; it works for our use.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
@@ -261,9 +269,15 @@ TRIAGE_TEXT_TIME_LIMIT_SECONDS = env_int(
     "TRIAGE_TEXT_TIME_LIMIT_SECONDS", int(TRIAGE_OCR_BUDGET_SECONDS) + 120, minimum=2
 )
 TRIAGE_TEXT_MAX_ATTEMPTS = env_int("TRIAGE_TEXT_MAX_ATTEMPTS", 3, minimum=1)
+# One reader per document holds a lease renewed every third of this; a reader whose worker
+# died is replaced this long after its last renewal. A database outage up to about two thirds
+# of it (a restart) leaves the reader in place.
+TRIAGE_TEXT_LEASE_SECONDS = env_float("TRIAGE_TEXT_LEASE_SECONDS", 15.0, minimum=1.0)
 # A run's claim is a lease of this length, renewed every third of it while the run works: a
 # run whose worker died (killed, lost its database or broker) is taken over once it lapses.
-TRIAGE_RUN_LEASE_SECONDS = env_float("TRIAGE_RUN_LEASE_SECONDS", 30.0, minimum=1.0)
+# 15 s: with the sweep every 5 s a killed worker's run is taken over within about 20 s
+# (docs/decisions/0019).
+TRIAGE_RUN_LEASE_SECONDS = env_float("TRIAGE_RUN_LEASE_SECONDS", 15.0, minimum=1.0)
 # The longest a run may work (Celery's hard time limit on the task; the soft limit, a tenth
 # earlier, fails the run with that reason).
 TRIAGE_RUN_TIME_LIMIT_SECONDS = env_int("TRIAGE_RUN_TIME_LIMIT_SECONDS", 900, minimum=2)
@@ -271,7 +285,7 @@ TRIAGE_RUN_TIME_LIMIT_SECONDS = env_int("TRIAGE_RUN_TIME_LIMIT_SECONDS", 900, mi
 TRIAGE_RUN_MAX_ATTEMPTS = env_int("TRIAGE_RUN_MAX_ATTEMPTS", 5, minimum=1)
 # A queued run whose task has not been picked up this long after it was sent is sent again
 # (its message was lost with the broker); twice as long before each further resend.
-TRIAGE_REENQUEUE_AFTER_SECONDS = env_float("TRIAGE_REENQUEUE_AFTER_SECONDS", 30.0, minimum=1.0)
+TRIAGE_REENQUEUE_AFTER_SECONDS = env_float("TRIAGE_REENQUEUE_AFTER_SECONDS", 15.0, minimum=1.0)
 # Database errors inside a task (a restart, a failover) are retried this many times, backing
 # off to at most 30 s between tries.
 TRIAGE_DATABASE_RETRIES = env_int("TRIAGE_DATABASE_RETRIES", 40, minimum=0)
@@ -296,12 +310,31 @@ LLM_MAX_FINDINGS_PER_REQUEST = env_int("LLM_MAX_FINDINGS_PER_REQUEST", 25, minim
 # started every interval, so a national reload never floods the workers or the model server.
 TRIAGE_RERUN_BATCH = env_int("TRIAGE_RERUN_BATCH", 25, minimum=1)
 TRIAGE_RERUN_INTERVAL_SECONDS = env_float("TRIAGE_RERUN_INTERVAL_SECONDS", 60.0, minimum=0.0)
+# The recovery lane: the sweep, and the runs it takes over from dead workers, on a queue of
+# their own with a worker of its own, so recovery never waits behind a busy triage queue
+# (docs/decisions/0019). A deployment with one worker may name the triage queue here.
+TRIAGE_RECOVERY_QUEUE = env_matching(
+    "TRIAGE_RECOVERY_QUEUE",
+    "triage-recovery",
+    pattern=r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}",
+    example="triage-recovery",
+)
+TRIAGE_RECOVER_EVERY_SECONDS = env_float("TRIAGE_RECOVER_EVERY_SECONDS", 5.0, minimum=1.0)
 CELERY_BEAT_SCHEDULE = {
     "triage-recover-stuck-runs": {
         "task": "triage.tasks.recover_stuck_runs",
-        "schedule": env_float("TRIAGE_RECOVER_EVERY_SECONDS", 15.0, minimum=1.0),
-        # Beside the runs it recovers, so a deployment giving triage its own queue and
-        # workers needs nothing else.
+        "schedule": TRIAGE_RECOVER_EVERY_SECONDS,
+        # A sweep that waited longer than two periods (its lane was down) is dropped: the
+        # next one does the same work.
+        "options": {
+            "queue": TRIAGE_RECOVERY_QUEUE,
+            "expires": 2 * TRIAGE_RECOVER_EVERY_SECONDS,
+        },
+    },
+    # Finished exports are kept EXPORT_KEEP_HOURS, then their files are deleted.
+    "dashboard-purge-expired-exports": {
+        "task": "dashboard.tasks.purge_expired_exports",
+        "schedule": 3600.0,
         "options": {"queue": TRIAGE_TASK_QUEUE},
     },
     # The queue's deadline bands (overdue, at risk ...) follow the calendar.
@@ -311,6 +344,15 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"queue": TRIAGE_TASK_QUEUE},
     },
 }
+
+# Managers' downloads larger than this many rows are made by a worker and fetched when ready
+# (dashboard.exports): an XLSX workbook takes about 0.25 ms a row, a CSV about 0.02 ms.
+EXPORT_BACKGROUND_ROWS = {
+    "xlsx": env_int("EXPORT_XLSX_BACKGROUND_ROWS", 10_000, minimum=0),
+    "csv": env_int("EXPORT_CSV_BACKGROUND_ROWS", 100_000, minimum=0),
+}
+# How long a finished export can be downloaded.
+EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24, minimum=1)
 
 # Requests a council API key may make (planning.api.throttles): every API call, and apart
 # from that, document uploads, which cost reading, OCR and triage work. A busy authority

@@ -15,6 +15,6 @@ if DEBUG:
     raise ImproperlyConfigured("The demo runs without DEBUG: unset DJANGO_DEBUG.")
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": STORAGES["default"],  # noqa: F405
     "staticfiles": {"BACKEND": "config.storage.StaticFilesStorage"},
 }

@@ -37,7 +37,9 @@ with reading_only(TEST_ENVIRONMENT):
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / ".local" / "test-media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The filesystem (MEDIA_ROOT above), unless a process a test starts is handed
+    # DOCUMENT_STORAGE=s3 and its bucket (tests/object_storage.py).
+    "default": STORAGES["default"],  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -12,6 +12,7 @@ from dashboard.views.common import require_council_user
 from geo.services import map_features
 from planning.access import application_for_user
 from planning.geometry import WGS84, transformed
+from planning.stored_files import StoredFileMissing, open_document
 from triage.models import DocumentPage, Finding
 from triage.quotes import quote_span
 
@@ -68,8 +69,8 @@ def document_file(request, pk: int, document_id: int):
     if document is None or not document.file:
         raise Http404("No such document.")
     try:
-        handle = document.file.open("rb")
-    except OSError:
+        handle = open_document(document)
+    except StoredFileMissing:
         raise Http404("The file is missing from storage.") from None
     response = FileResponse(
         handle, content_type=document.content_type, filename=document.original_filename

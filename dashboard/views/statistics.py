@@ -11,17 +11,17 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404
-from django.shortcuts import render
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from dashboard import exports as large_exports
 from dashboard import statistics_pages as pages
+from dashboard.models import ExportStatus
 from dashboard.queue import type_label
 from dashboard.views.common import council_officers, summary_errors
 from planning import deadlines, exports, statistics
-from planning.access import applications_visible_to_user, is_manager
-from planning.exports import Table
-from triage import exports as triage_exports
+from planning.access import is_manager
 from triage.review_statistics import FILTER_LOOKUPS, backlog_by_lane, review_statistics
 
 LIST_PAGE_SIZE = 50
@@ -50,10 +50,7 @@ def require_manager(view):
     return wrapped
 
 
-def council_applications(user):
-    """The manager's own council's applications (planning.access decides what is visible; a
-    platform superuser with a council still sees only that council's figures here)."""
-    return applications_visible_to_user(user).filter(council_id=user.council_id)
+council_applications = large_exports.council_applications
 
 
 def _problem(request, title: str, message: str, status: int = 400):
@@ -208,79 +205,57 @@ def _without_page(request) -> str:
 # --- downloads ----------------------------------------------------------------------------------
 
 
-class _BadChoice(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def _quarter(request) -> statistics.Quarter:
-    slug = request.GET.get("quarter")
-    if not slug:
-        return statistics.Quarter.containing(statistics.london_today()).previous()
+@require_GET
+@require_manager
+def download(request, name: str, file_format: str):
+    """A table as CSV or XLSX: made here, or, above EXPORT_BACKGROUND_ROWS, by a worker while
+    the manager watches its progress (dashboard.exports)."""
+    if file_format not in large_exports.FORMATS or name not in large_exports.TABLE_PARAMETERS:
+        raise Http404("No such download.")
+    user = request.user
+    parameters = request.GET.dict()
     try:
-        return statistics.Quarter.from_slug(slug)
-    except ValueError:
-        raise _BadChoice(
-            f"“{slug[:40]}” is not a quarter. Choose a quarter such as 2026-q2 (the financial "
-            "year it starts in, then q1 for April to June up to q4 for January to March)."
-        ) from None
-
-
-def _period(request) -> triage_exports.ReviewPeriod:
-    slug = request.GET.get("period")
-    try:
-        return triage_exports.review_period(slug)
-    except ValueError:
-        raise _BadChoice(
-            f"“{(slug or '')[:40]}” is not a period. Choose last-12-months or a quarter such "
-            "as 2026-q2."
-        ) from None
-
-
-def _table(request, name: str, visible) -> tuple[Table, str]:
-    """The table a download names, and the file name's part after the council's code."""
-    today = statistics.london_today()
-    if name == "backlog":
-        return exports.backlog_table(visible, today=today), f"backlog-{today}"
-    if name == "ps1":
-        quarter = _quarter(request)
-        return exports.ps1_table(visible, quarter), f"ps1-{quarter.slug}"
-    if name == "ps2":
-        quarter = _quarter(request)
-        return exports.ps2_table(visible, quarter), f"ps2-{quarter.slug}"
-    if name == "speed":
-        quarter = _quarter(request)
-        return exports.speed_table(visible, last=quarter), f"speed-to-{quarter.slug}"
-    if name == "reviews":
-        period = _period(request)
-        table = triage_exports.review_figures_table(visible, period)
-        return table, f"ai-review-figures-{period.slug}-{today}"
-    if name == "findings":
-        period = _period(request)
-        table = triage_exports.findings_table(period.applications(visible))
-        return table, f"findings-and-reviews-{period.slug}-{today}"
-    if name == "applications":
-        try:
-            where = statistics.decode_where(request.GET.get("where", ""), FILTER_LOOKUPS)
-        except ValueError:
-            raise _BadChoice("The link does not name a figure from the statistics pages.") from None
-        found = statistics.applications(visible, where)
-        return exports.applications_table(found, today=today), f"applications-{today}"
-    raise Http404("No such download.")
+        made = large_exports.download_for(name, parameters, council_applications(user))
+    except large_exports.BadChoice as bad:
+        return _problem(request, "This download cannot be made", bad.message)
+    if large_exports.in_background(made, file_format):
+        export = large_exports.start_export(user, name, file_format, parameters, made)
+        return redirect("dashboard:statistics-export", export_id=export.pk)
+    filename = f"{user.council.code}-{made.stem}.{file_format}"
+    if file_format == "csv":
+        return exports.csv_response(made.table, filename, byte_order_mark=True)
+    return exports.xlsx_response(made.table, filename)
 
 
 @require_GET
 @require_manager
-def download(request, name: str, file_format: str):
-    if file_format not in ("csv", "xlsx"):
+def export_page(request, export_id):
+    """How far a large download has got; the page refreshes itself until it is ready."""
+    export = large_exports.export_for(request.user, export_id)
+    if export is None:
         raise Http404("No such download.")
-    user = request.user
+    return render(
+        request,
+        "dashboard/statistics/export.html",
+        {"export": export, "expired": large_exports.is_expired(export)},
+    )
+
+
+@require_GET
+@require_manager
+def export_file(request, export_id):
+    export = large_exports.export_for(request.user, export_id)
+    if export is None:
+        raise Http404("No such download.")
+    if large_exports.is_expired(export) or export.status != ExportStatus.READY:
+        return redirect("dashboard:statistics-export", export_id=export.pk)
     try:
-        table, stem = _table(request, name, council_applications(user))
-    except _BadChoice as bad:
-        return _problem(request, "This download cannot be made", bad.message)
-    filename = f"{user.council.code}-{stem}.{file_format}"
-    if file_format == "csv":
-        return exports.csv_response(table, filename, byte_order_mark=True)
-    return exports.xlsx_response(table, filename)
+        handle = export.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is no longer kept.") from None
+    content_type = (
+        exports.CSV_CONTENT_TYPE if export.file_format == "csv" else exports.XLSX_CONTENT_TYPE
+    )
+    return FileResponse(
+        handle, as_attachment=True, filename=export.filename, content_type=content_type
+    )

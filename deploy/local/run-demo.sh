@@ -20,19 +20,24 @@ export STATIC_ROOT="${STATIC_ROOT:-$ROOT/.local/static}"
 "$PY" manage.py load_validation_requirements  # the national and the councils' local lists
 "$PY" manage.py seed_demo  # prints how many applications it seeded (none once seeded)
 
-# --beat runs the periodic sweep that picks up triage runs stuck past their time limit;
-# in production run one `celery beat` beside the workers instead.
-"$ROOT/.venv/bin/celery" -A config worker --beat --loglevel=INFO --concurrency=2 \
-  --hostname="triage-demo@%h" --schedule="$ROOT/.local/celerybeat-schedule" &
+"$ROOT/.venv/bin/celery" -A config worker --loglevel=INFO --concurrency=2 \
+  --hostname="triage-demo@%h" &
 WORKER_PID=$!
+# The recovery lane (docs/decisions/0019): the sweep, and the runs it takes over from a dead
+# worker, never wait behind the busy triage queue. --beat schedules the sweep; in production
+# run one `celery beat` beside the workers instead.
+"$ROOT/.venv/bin/celery" -A config worker --beat --loglevel=INFO --concurrency=1 \
+  --queues=triage-recovery --hostname="triage-recovery@%h" \
+  --schedule="$ROOT/.local/celerybeat-schedule" &
+RECOVERY_PID=$!
 "$ROOT/.venv/bin/gunicorn" -c deploy/gunicorn.conf.py config.wsgi &
 WEB_PID=$!
 
 stop() {
   trap - INT TERM EXIT
   echo; echo "Stopping web app and worker..."
-  kill -TERM "$WEB_PID" "$WORKER_PID" 2>/dev/null || true
-  wait "$WEB_PID" "$WORKER_PID" 2>/dev/null || true
+  kill -TERM "$WEB_PID" "$WORKER_PID" "$RECOVERY_PID" 2>/dev/null || true
+  wait "$WEB_PID" "$WORKER_PID" "$RECOVERY_PID" 2>/dev/null || true
 }
 trap stop INT TERM EXIT
 
@@ -47,4 +52,4 @@ cat <<BANNER
   'make stop' stops PostgreSQL and Redis.
 
 BANNER
-wait -n "$WEB_PID" "$WORKER_PID"
+wait -n "$WEB_PID" "$WORKER_PID" "$RECOVERY_PID"

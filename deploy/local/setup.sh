@@ -15,6 +15,7 @@ SYSTEM_PACKAGES=(
   redis-server
   tesseract-ocr tesseract-ocr-eng
   chromium fonts-liberation
+  systemd  # systemd-analyze verifies deploy/production's units in the tests
 )
 # Node.js and npm build the pages' front end; machines often have them from elsewhere
 # (NodeSource), so Debian's are installed only when the commands are missing.

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 
 import pydantic
+from django.db import DatabaseError
 from rest_framework import exceptions, generics
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
@@ -181,12 +182,23 @@ class CouncilSystemView(generics.GenericAPIView):
                 if response is None:
                     raise
         except BaseException:
-            idempotency.release(record)
+            idempotency.release_when_possible(record)
             raise
+        if not 200 <= response.status_code < 300:
+            # Only successes are kept; a failure lets go of the key (later, if the database
+            # is what failed), so the client can retry under it.
+            idempotency.release_when_possible(record)
+            return response
         # Stored as the client will read it (dates as ISO strings, and so on).
         body = json.loads(JSONRenderer().render(response.data) or b"null")
         kept = {name: response[name] for name in ("Location",) if name in response}
-        idempotency.complete(record, response.status_code, body, kept)
+        try:
+            idempotency.complete(record, response.status_code, body, kept)
+        except DatabaseError:
+            # The work is done but its answer could not be kept: a retry under the key runs
+            # again and finds the record it made (submissions are idempotent by content).
+            idempotency.release_when_possible(record)
+            raise
         return response
 
 

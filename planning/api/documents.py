@@ -1,10 +1,15 @@
 """The council submission API's documents: a council's system uploads an application's
-documents, one file per request, and lists them."""
+documents, one file per request, lists them, and downloads each file it sent."""
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from django.http import FileResponse, Http404
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from planning.api import openapi
@@ -17,7 +22,13 @@ from planning.api.serializers import (
     DocumentSerializer,
 )
 from planning.api.throttles import CouncilKeyThrottle, DocumentUploadThrottle
-from planning.submission.documents import DocumentTooLarge, add_document
+from planning.models import Document
+from planning.stored_files import StoredFileMissing, open_document, representation_digest
+from planning.submission.documents import (
+    ACCEPTED_DOCUMENT_TYPES,
+    DocumentTooLarge,
+    add_document,
+)
 
 # Room for the multipart boundaries and the small fields around the file itself.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
@@ -105,3 +116,74 @@ class DocumentListView(CouncilSystemView):
             self.get_serializer(added.document).data,
             status=status.HTTP_201_CREATED if added.created else status.HTTP_200_OK,
         )
+
+
+class AnyFileRenderer(BaseRenderer):
+    """Lets a client that asks for the document's own type (`Accept: application/pdf`) be
+    served. The file itself is streamed past the renderers; only a problem comes here."""
+
+    media_type = "*/*"
+    format = "file"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data)
+
+
+class FileSchema(AutoSchema):
+    def _get_format_parameters(self):
+        # `Accept` chooses; DRF's `?format=` is refused as unknown, so it is not offered.
+        return []
+
+
+class DocumentFileView(CouncilSystemView):
+    """The bytes of a document the council sent, exactly as they were uploaded."""
+
+    renderer_classes = [JSONRenderer, AnyFileRenderer]
+    schema = FileSchema()
+
+    @extend_schema(
+        summary="Download a document as it was uploaded",
+        description=(
+            "The file's bytes, with its content type, its name in `Content-Disposition`, and "
+            "its SHA-256 as `ETag` and `Repr-Digest` (RFC 9530), so the copy can be checked. "
+            "Read-only keys may download. 503 with `Retry-After` when the document storage "
+            "does not answer."
+        ),
+        responses={
+            **{
+                (200, content_type): OpenApiResponse(
+                    OpenApiTypes.BINARY, description="The document's bytes."
+                )
+                for content_type in ACCEPTED_DOCUMENT_TYPES
+            },
+            **openapi.problems(),
+        },
+    )
+    def get(self, request, pk, document_id):
+        document = self.get_document(document_id)
+        try:
+            handle = open_document(document)
+        except StoredFileMissing:
+            raise NotFound("The document's file is not in storage.") from None
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=document.original_filename,
+            content_type=document.content_type,
+        )
+        response["Content-Length"] = str(document.size_bytes)
+        response["ETag"] = f'"{document.sha256}"'
+        response["Repr-Digest"] = representation_digest(document)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+    def get_document(self, document_id: int) -> Document:
+        """One of the application's documents; the application found first, through the
+        key's council (planning.access), so another council's is a 404 like a missing one."""
+        application = self.get_object()
+        document = application.documents.filter(pk=document_id).first()
+        if document is None:
+            raise Http404("No such document.")
+        return document
+

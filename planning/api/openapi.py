@@ -42,16 +42,18 @@ PROBLEM_DESCRIPTIONS = {
     "for another request.",
     429: "The API key has sent more requests (or document uploads) than its limit allows; "
     "`Retry-After` says how many seconds to wait.",
+    503: "The database or the document storage did not answer (a restart); `Retry-After` says "
+    "how many seconds to wait before sending the same request again.",
 }
 
 
 def problems(*codes: int) -> dict:
-    """Problem responses for `codes`, plus the 401, 404 and 429 every call may meet."""
+    """Problem responses for `codes`, plus the 401, 404, 429 and 503 every call may meet."""
     return {
         (code, PROBLEM_CONTENT_TYPE): OpenApiResponse(
             ProblemSerializer, description=PROBLEM_DESCRIPTIONS[code]
         )
-        for code in sorted({*codes, 401, 404, 429})
+        for code in sorted({*codes, 401, 404, 429, 503})
     }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import pydantic
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
@@ -22,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from planning.errors import DomainError
+from planning.stored_files import STORAGE_RETRY_AFTER_SECONDS, StorageUnavailable
 
 logger = logging.getLogger("django.request")
 
@@ -54,6 +56,12 @@ PROBLEM_TYPES = {
         "A request with this Idempotency-Key is still being processed",
         "Wait for the first request to finish, then retry. A request that has not answered "
         "within two minutes is taken to have died, and its key is free again.",
+    ),
+    "temporarily-unavailable": (
+        "A service behind the API did not answer",
+        "The database or the document storage is restarting or out of reach. Retry after "
+        "`Retry-After` seconds; the same request again (with the same Idempotency-Key, if it "
+        "had one) never makes a second record.",
     ),
     "update-refused": (
         "The application cannot be changed that way",
@@ -183,9 +191,21 @@ def _status_title(status_code: int) -> str:
         return "Error"
 
 
+# A PostgreSQL restart or failover takes a few seconds; a client that waits this long and
+# retries usually finds it back.
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
 def problem_response(exc: Exception) -> Response | None:
     """The problem response for `exc`, or None for an exception that is a bug (a 500)."""
     headers: dict[str, str] = {}
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # Django's connection errors: the database is away, not a bug of ours.
+        logger.warning("answered 503, the database did not answer: %s", exc)
+        return unavailable("The database did not answer.", DATABASE_RETRY_AFTER_SECONDS)
+    if isinstance(exc, StorageUnavailable):
+        logger.warning("answered 503, the document storage did not answer: %s", exc)
+        return unavailable("The document storage did not answer.", STORAGE_RETRY_AFTER_SECONDS)
     if isinstance(exc, DomainError):
         field_errors = [{"pointer": pointer(exc.field), "detail": str(exc)}] if exc.field else []
         exc = Problem(
@@ -228,6 +248,20 @@ def problem_response(exc: Exception) -> Response | None:
         body = problem_body(exc.status_code, _flat(exc.detail))
     return Response(
         body, status=exc.status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE
+    )
+
+
+def unavailable(what: str, retry_after: int) -> Response:
+    """503 with Retry-After: a fault that passes (a restart), which a retry gets past."""
+    return Response(
+        problem_body(
+            503,
+            f"{what} Retry in {retry_after} seconds; sending the same request again is safe.",
+            slug="temporarily-unavailable",
+        ),
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": str(retry_after)},
+        content_type=PROBLEM_CONTENT_TYPE,
     )
 
 

@@ -18,6 +18,11 @@ urlpatterns = [
         documents.DocumentListView.as_view(),
         name="application-documents",
     ),
+    path(
+        "applications/<int:pk>/documents/<int:document_id>/file",
+        documents.DocumentFileView.as_view(),
+        name="application-document-file",
+    ),
     path("statistics/backlog.csv", statistics.BacklogCsvView.as_view(), name="statistics-backlog"),
     path("statistics/ps1.csv", statistics.Ps1CsvView.as_view(), name="statistics-ps1"),
     path("statistics/ps2.csv", statistics.Ps2CsvView.as_view(), name="statistics-ps2"),

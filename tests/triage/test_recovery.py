@@ -4,8 +4,8 @@ broker (a Redis of the test's own) going down, and the database refusing every c
 
 Each test measures how long recovery took, prints it (`pytest -s` shows the figures) and
 records it as a property of the test (in the JUnit XML report). The leases and sweeps here are
-a few seconds so the suite stays fast; production's are TRIAGE_RUN_LEASE_SECONDS=30,
-TRIAGE_RECOVER_EVERY_SECONDS=15 and TRIAGE_REENQUEUE_AFTER_SECONDS=30.
+a few seconds so the suite stays fast; production's are TRIAGE_RUN_LEASE_SECONDS=15,
+TRIAGE_RECOVER_EVERY_SECONDS=5 and TRIAGE_REENQUEUE_AFTER_SECONDS=15 (test_recovery_lane.py).
 """
 
 import time

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -128,9 +129,12 @@ def test_a_run_stuck_past_its_deadline_is_claimed_again(application, monkeypatch
     )
     enqueued = []
     # Record what would be sent to the broker; the real queue is proven in test_worker.py.
-    monkeypatch.setattr(runs, "enqueue_run", enqueued.append)
+    monkeypatch.setattr(
+        runs, "enqueue_run", lambda run_id, queue=None: enqueued.append((run_id, queue))
+    )
     call_command("recover_stuck_runs")
-    assert enqueued == [run.pk]
+    # A dead worker's run is taken over in the recovery lane, ahead of the triage queue.
+    assert enqueued == [(run.pk, settings.TRIAGE_RECOVERY_QUEUE)]
     assert pipeline.execute_run(run.pk).message == "succeeded"
     run.refresh_from_db()
     assert run.attempts == claimed.attempts + 1
