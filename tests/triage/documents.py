@@ -1,53 +1,17 @@
-"""Test documents built in code: a minimal text PDF written by hand (so no PDF library is needed
-to make one), an image-only PDF (a scan, for OCR) and an encrypted PDF."""
+"""Test documents built in code: a text PDF (written by the development sets' own writer), an
+image-only PDF (a scan, for OCR) and an encrypted PDF."""
 
 import io
 
 from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfWriter
 
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+from triage.evaluation import textpdf
 
 
 def text_pdf(pages: list[str]) -> bytes:
     """A valid PDF with one Helvetica text line per input line, one page per string."""
-    objects: list[bytes] = []
-    page_ids = [3 + 2 * i for i in range(len(pages))]
-    font_id = 3 + 2 * len(pages)
-    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
-    kids = " ".join(f"{pid} 0 R" for pid in page_ids)
-    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode())
-    for index, text in enumerate(pages):
-        lines = ["BT /F1 11 Tf 14 TL 50 780 Td"]
-        for line in text.split("\n"):
-            lines.append(f"({_escape(line)}) Tj T*")
-        lines.append("ET")
-        stream = "\n".join(lines).encode("latin-1")
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-            f"/Resources << /Font << /F1 {font_id} 0 R >> >> "
-            f"/Contents {page_ids[index] + 1} 0 R >>".encode()
-        )
-        objects.append(
-            b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream"
-        )
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
-    for offset in offsets:
-        out.write(f"{offset:010d} 00000 n \n".encode())
-    out.write(
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    )
-    return out.getvalue()
+    return textpdf.text_pdf([page.split("\n") for page in pages], size=11, leading=14, at=(50, 780))
 
 
 def scanned_pdf(lines: list[str]) -> bytes:

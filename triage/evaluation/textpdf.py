@@ -38,8 +38,12 @@ def wrap_page(text: str) -> list[str]:
     return lines
 
 
-def text_pdf(pages: list[list[str]]) -> bytes:
-    """A valid PDF with one Helvetica text line per input line, one page per list of lines."""
+def text_pdf(
+    pages: list[list[str]], *, size: int = 8, leading: int = 9, at: tuple[int, int] = (30, 820)
+) -> bytes:
+    """A valid PDF with one Helvetica text line per input line, one page per list of lines:
+    `size`-point type, `leading` points apart, the first line `at` (x, y) from the bottom left
+    of an A4 page."""
     objects: list[bytes] = []
     page_ids = [3 + 2 * i for i in range(len(pages))]
     font_id = 3 + 2 * len(pages)
@@ -47,7 +51,7 @@ def text_pdf(pages: list[list[str]]) -> bytes:
     kids = " ".join(f"{pid} 0 R" for pid in page_ids)
     objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode())
     for index, lines in enumerate(pages):
-        stream = b"BT /F1 8 Tf 9 TL 30 820 Td\n"
+        stream = f"BT /F1 {size} Tf {leading} TL {at[0]} {at[1]} Td\n".encode()
         stream += b"".join(b"(" + _escape(line) + b") Tj T*\n" for line in lines)
         stream += b"ET"
         objects.append(
