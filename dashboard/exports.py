@@ -1,4 +1,5 @@
-"""The managers' downloads: which table each name means, and the large ones made by a worker.
+"""The managers' downloads as the pages serve them (planning.downloads says which table each
+name means), and the large ones made by a worker.
 
 A download of up to EXPORT_BACKGROUND_ROWS[format] rows is made inside the request, as it
 always was (CSV streamed, XLSX through a temporary file). A larger one would hold a web
@@ -12,7 +13,6 @@ import datetime
 import logging
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import IO
 from uuid import UUID
 
@@ -25,43 +25,17 @@ from django.utils import timezone
 
 from dashboard.models import Export, ExportStatus
 from leases import services as leases
-from planning import exports, statistics
+from planning import downloads, exports
 from planning.access import applications_visible_to_user, is_manager
+from planning.downloads import ChoiceInvalid, Download
 from planning.exports import Cell, Table
 from planning.models import PlanningApplication, User
-from triage import exports as triage_exports
-from triage.review_statistics import FILTER_LOOKUPS
 
 logger = logging.getLogger(__name__)
 
-# The query string each table reads; nothing else is kept with an export.
-TABLE_PARAMETERS = {
-    "backlog": (),
-    "ps1": ("quarter",),
-    "ps2": ("quarter",),
-    "speed": ("quarter",),
-    "reviews": ("period",),
-    "findings": ("period",),
-    "applications": ("where",),
-}
 FORMATS = ("csv", "xlsx")
 # How often a worker making an export writes down how far it has got.
 PROGRESS_EVERY_ROWS = 1000
-
-
-class BadChoice(Exception):
-    """A download's query string names no quarter, period or figure it can make."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Download:
-    table: Table
-    stem: str  # the file name after the council's code
-    rows: int  # how many rows it will have (an estimate for tables of figures)
 
 
 def council_applications(user: User) -> QuerySet[PlanningApplication]:
@@ -73,67 +47,11 @@ def council_applications(user: User) -> QuerySet[PlanningApplication]:
 def download_for(
     name: str, parameters: dict[str, str], visible: QuerySet[PlanningApplication]
 ) -> Download:
-    """The table a download names. Raises KeyError for no such table, BadChoice for a query
-    string that names nothing it can make."""
-    today = statistics.london_today()
-    if name == "backlog":
-        backlog = visible.filter(statistics.OPEN)
-        return Download(
-            exports.backlog_table(visible, today=today), f"backlog-{today}", _count(backlog)
-        )
-    if name in ("ps1", "ps2", "speed"):
-        quarter = _quarter(parameters.get("quarter"))
-        if name == "ps1":
-            return Download(exports.ps1_table(visible, quarter), f"ps1-{quarter.slug}", 0)
-        if name == "ps2":
-            return Download(exports.ps2_table(visible, quarter), f"ps2-{quarter.slug}", 0)
-        return Download(exports.speed_table(visible, last=quarter), f"speed-to-{quarter.slug}", 0)
-    if name == "reviews":
-        period = _period(parameters.get("period"))
-        table = triage_exports.review_figures_table(visible, period)
-        return Download(table, f"ai-review-figures-{period.slug}-{today}", 0)
-    if name == "findings":
-        period = _period(parameters.get("period"))
-        received = period.applications(visible)
-        table = triage_exports.findings_table(received)
-        # A few findings an application: counted by applications, a lower bound.
-        return Download(table, f"findings-and-reviews-{period.slug}-{today}", _count(received))
-    if name == "applications":
-        try:
-            where = statistics.decode_where(parameters.get("where", ""), FILTER_LOOKUPS)
-        except ValueError:
-            raise BadChoice("The link does not name a figure from the statistics pages.") from None
-        found = statistics.applications(visible, where)
-        return Download(
-            exports.applications_table(found, today=today), f"applications-{today}", _count(found)
-        )
-    raise KeyError(name)
-
-
-def _count(queryset: QuerySet[PlanningApplication]) -> int:
-    return queryset.order_by().count()
-
-
-def _quarter(slug: str | None) -> statistics.Quarter:
-    if not slug:
-        return statistics.Quarter.containing(statistics.london_today()).previous()
-    try:
-        return statistics.Quarter.from_slug(slug)
-    except ValueError:
-        raise BadChoice(
-            f"“{slug[:40]}” is not a quarter. Choose a quarter such as 2026-q2 (the financial "
-            "year it starts in, then q1 for April to June up to q4 for January to March)."
-        ) from None
-
-
-def _period(slug: str | None) -> triage_exports.ReviewPeriod:
-    try:
-        return triage_exports.review_period(slug)
-    except ValueError:
-        raise BadChoice(
-            f"“{(slug or '')[:40]}” is not a period. Choose last-12-months or a quarter such "
-            "as 2026-q2."
-        ) from None
+    """The download `name` for a page's query string (an empty value is the default). Raises
+    KeyError for no such download, ChoiceInvalid for a query string that names nothing."""
+    parameter = downloads.parameter_of(name)
+    choice = (parameters.get(parameter) or None) if parameter else None
+    return downloads.make_download(name, visible, choice)
 
 
 def in_background(download: Download, file_format: str) -> bool:
@@ -144,7 +62,8 @@ def start_export(
     user: User, name: str, file_format: str, parameters: dict[str, str], download: Download
 ) -> Export:
     """Record the export and send its task once the record is committed."""
-    kept = {key: parameters[key] for key in TABLE_PARAMETERS[name] if key in parameters}
+    parameter = downloads.parameter_of(name)
+    kept = {parameter: parameters[parameter]} if parameter and parameter in parameters else {}
     export = Export.objects.create(
         council_id=user.council_id,
         requested_by=user,
@@ -185,7 +104,7 @@ def make_export(export_id: UUID | str) -> str:
             return _fail(export, "The person who asked for it can no longer see these figures.")
         try:
             download = download_for(export.table, export.parameters, council_applications(maker))
-        except (KeyError, BadChoice) as error:
+        except (KeyError, ChoiceInvalid) as error:
             return _fail(export, f"This download cannot be made: {error}")
         rows = _counting(download.table.rows, export.pk)
         table = Table(download.table.title, download.table.header, rows)

@@ -356,7 +356,7 @@ class QuarterForm(forms.Form):
     def __init__(
         self, data, *, today: datetime.date, label: str = "Quarter", complete_only: bool = False
     ):
-        chosen = data.get("quarter") or Quarter.containing(today).previous().slug
+        chosen = data.get("quarter") or Quarter.last_complete(today).slug
         super().__init__({"quarter": chosen})
         field = self.fields["quarter"]
         assert isinstance(field, forms.ChoiceField)

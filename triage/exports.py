@@ -15,11 +15,13 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 
 from planning import statistics
-from planning.exports import CHUNK_ROWS, Cell, Column, Table, percent
+from planning.downloads import Download
+from planning.exports import CHUNK_ROWS, Cell, Column, Table, applications_table, percent
 from planning.models import PlanningApplication
 from planning.statistics import Quarter
+from planning.statistics.quarters import QUARTER_HELP
 from triage.models import Finding, FindingReview, FindingSource
-from triage.review_statistics import LANE_LABELS, review_statistics
+from triage.review_statistics import FILTER_LOOKUPS, LANE_LABELS, review_statistics
 from triage.vocabulary import Strength
 
 LANE_COLUMN = Column(
@@ -44,13 +46,19 @@ class ReviewPeriod:
 
 
 def review_period(slug: str | None, *, today: datetime.date | None = None) -> ReviewPeriod:
-    """The period a slug names: LAST_12_MONTHS (the default) or a quarter such as 2026-q2.
-    Raises ValueError for anything else."""
+    """The period a slug names: LAST_12_MONTHS (the default, when there is no slug at all) or
+    a quarter such as 2026-q2. Raises ValueError, saying what to give, for anything else (an
+    empty slug too)."""
     today = today or statistics.london_today()
-    if not slug or slug == LAST_12_MONTHS:
+    if slug is None or slug == LAST_12_MONTHS:
         first = today - datetime.timedelta(days=364)
         return ReviewPeriod(LAST_12_MONTHS, "Received in the last 12 months", first, today)
-    quarter = Quarter.from_slug(slug)
+    try:
+        quarter = Quarter.from_slug(slug)
+    except ValueError:
+        raise ValueError(
+            f"“{slug[:40]}” is not a period. Give {LAST_12_MONTHS} or {QUARTER_HELP}."
+        ) from None
     return ReviewPeriod(
         quarter.slug, f"Received in {quarter} ({quarter.months})", quarter.start, quarter.end
     )
@@ -220,3 +228,30 @@ def _london(text: str | None) -> datetime.datetime | None:
         return None
     moment = datetime.datetime.fromisoformat(text)
     return moment.astimezone(statistics.LONDON).replace(tzinfo=None, microsecond=0)
+
+
+# The managers' downloads of these tables (planning.downloads; registered in triage.apps).
+def reviews_download(visible, choice: str | None, today: datetime.date) -> Download:
+    period = review_period(choice, today=today)
+    table = review_figures_table(visible, period)
+    return Download(table, f"ai-review-figures-{period.slug}-{today}", 0)
+
+
+def findings_download(visible, choice: str | None, today: datetime.date) -> Download:
+    period = review_period(choice, today=today)
+    received = period.applications(visible)
+    # A few findings an application: counted by applications, a lower bound.
+    rows = received.order_by().count()
+    return Download(findings_table(received), f"findings-and-reviews-{period.slug}-{today}", rows)
+
+
+def figure_applications_download(visible, choice: str | None, today: datetime.date) -> Download:
+    """The applications behind a figure of the statistics pages, from the filter its link
+    carries (with triage's lanes among the filters: review_statistics.FILTER_LOOKUPS)."""
+    try:
+        where = statistics.decode_where(choice or "", FILTER_LOOKUPS)
+    except ValueError:
+        raise ValueError("The link does not name a figure from the statistics pages.") from None
+    found = statistics.applications(visible, where)
+    rows = found.order_by().count()
+    return Download(applications_table(found, today=today), f"applications-{today}", rows)

@@ -20,7 +20,7 @@ from dashboard import statistics_pages as pages
 from dashboard.models import ExportStatus
 from dashboard.queue import type_label
 from dashboard.views.common import council_officers, summary_errors
-from planning import deadlines, exports, statistics
+from planning import deadlines, downloads, exports, statistics
 from planning.access import is_manager
 from triage.review_statistics import FILTER_LOOKUPS, backlog_by_lane, review_statistics
 
@@ -75,7 +75,7 @@ def statistics_home(request):
         "dashboard/statistics/index.html",
         {
             "summary": statistics.backlog_summary(visible, today=today),
-            "last_quarter": statistics.Quarter.containing(today).previous(),
+            "last_quarter": statistics.Quarter.last_complete(today),
             "at_risk_days": deadlines.at_risk_days(),
         },
     )
@@ -210,13 +210,13 @@ def _without_page(request) -> str:
 def download(request, name: str, file_format: str):
     """A table as CSV or XLSX: made here, or, above EXPORT_BACKGROUND_ROWS, by a worker while
     the manager watches its progress (dashboard.exports)."""
-    if file_format not in large_exports.FORMATS or name not in large_exports.TABLE_PARAMETERS:
+    if file_format not in large_exports.FORMATS or name not in downloads.names():
         raise Http404("No such download.")
     user = request.user
     parameters = request.GET.dict()
     try:
         made = large_exports.download_for(name, parameters, council_applications(user))
-    except large_exports.BadChoice as bad:
+    except downloads.ChoiceInvalid as bad:
         return _problem(request, "This download cannot be made", bad.message)
     if large_exports.in_background(made, file_format):
         export = large_exports.start_export(user, name, file_format, parameters, made)

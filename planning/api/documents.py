@@ -186,4 +186,3 @@ class DocumentFileView(CouncilSystemView):
         if document is None:
             raise Http404("No such document.")
         return document
-

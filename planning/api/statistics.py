@@ -10,11 +10,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
-from planning import exports, statistics
+from planning import downloads, exports
 from planning.access import applications_visible_to_council
 from planning.api import openapi
 from planning.api.base import CouncilSystemView, parameter_error
-from planning.statistics import Quarter
 
 CSV_MEDIA_TYPE = "text/csv"
 # The years planning.statistics reads (FIRST_YEAR to LAST_YEAR, 1900 to 2999).
@@ -30,21 +29,6 @@ class CsvRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return JSONRenderer().render(data)
-
-
-def quarter_parameter(request, name: str = "quarter") -> Quarter:
-    """The quarter a query parameter names, by default the last complete one."""
-    slug = request.query_params.get(name)
-    if slug is None:
-        return Quarter.containing(statistics.london_today()).previous()
-    try:
-        return Quarter.from_slug(slug)
-    except ValueError:
-        raise parameter_error(
-            name,
-            "Give a quarter of the financial year such as 2026-q2 (the year it starts in; "
-            f"q1 is April to June), from {statistics.FIRST_YEAR} to {statistics.LAST_YEAR}.",
-        ) from None
 
 
 def quarter_schema(description: str) -> OpenApiParameter:
@@ -73,15 +57,26 @@ class StatisticsCsvView(CouncilSystemView):
     schema = CsvSchema()
     pagination_class = None
 
-    def respond(self, request, table: exports.Table, stem: str):
-        council = request.user.council
-        return exports.csv_response(table, f"{council.code}-{stem}.csv")
+    download = ""  # the name planning.downloads knows the table by
 
-    def council_applications(self, request):
-        return applications_visible_to_council(request.user.council)
+    def respond(self, request):
+        """The download as CSV, for the value of its query parameter (left out: the default;
+        given empty: a mistake)."""
+        parameter = downloads.parameter_of(self.download)
+        choice = request.query_params.get(parameter) if parameter else None
+        council = request.user.council
+        try:
+            made = downloads.make_download(
+                self.download, applications_visible_to_council(council), choice
+            )
+        except downloads.ChoiceInvalid as invalid:
+            raise parameter_error(invalid.parameter, invalid.message) from None
+        return exports.csv_response(made.table, f"{council.code}-{made.stem}.csv")
 
 
 class BacklogCsvView(StatisticsCsvView):
+    download = "backlog"
+
     @extend_schema(
         summary="The open applications, one a row (CSV)",
         description=(
@@ -94,12 +89,11 @@ class BacklogCsvView(StatisticsCsvView):
         responses=csv_responses("The backlog as CSV (UTF-8, a header row)."),
     )
     def get(self, request):
-        today = statistics.london_today()
-        table = exports.backlog_table(self.council_applications(request), today=today)
-        return self.respond(request, table, f"backlog-{today}")
+        return self.respond(request)
 
 
 class Ps1CsvView(StatisticsCsvView):
+    download = "ps1"
     query_parameters = frozenset({"quarter"})
 
     @extend_schema(
@@ -115,12 +109,11 @@ class Ps1CsvView(StatisticsCsvView):
         responses=csv_responses("PS1 as CSV (UTF-8, a header row)."),
     )
     def get(self, request):
-        quarter = quarter_parameter(request)
-        table = exports.ps1_table(self.council_applications(request), quarter)
-        return self.respond(request, table, f"ps1-{quarter.slug}")
+        return self.respond(request)
 
 
 class Ps2CsvView(StatisticsCsvView):
+    download = "ps2"
     query_parameters = frozenset({"quarter"})
 
     @extend_schema(
@@ -137,12 +130,11 @@ class Ps2CsvView(StatisticsCsvView):
         responses=csv_responses("PS2 as CSV (UTF-8, a header row)."),
     )
     def get(self, request):
-        quarter = quarter_parameter(request)
-        table = exports.ps2_table(self.council_applications(request), quarter)
-        return self.respond(request, table, f"ps2-{quarter.slug}")
+        return self.respond(request)
 
 
 class SpeedCsvView(StatisticsCsvView):
+    download = "speed"
     query_parameters = frozenset({"quarter"})
 
     @extend_schema(
@@ -158,6 +150,4 @@ class SpeedCsvView(StatisticsCsvView):
         responses=csv_responses("The speed of decisions as CSV (UTF-8, a header row)."),
     )
     def get(self, request):
-        quarter = quarter_parameter(request)
-        table = exports.speed_table(self.council_applications(request), last=quarter)
-        return self.respond(request, table, f"speed-to-{quarter.slug}")
+        return self.respond(request)

@@ -62,6 +62,8 @@ from planning.statistics.quarters import (
     FIRST_YEAR,
     LAST_YEAR,
     Quarter,
+    QuarterInvalid,
+    quarter_named,
     quarters_ending,
 )
 from planning.statistics.speed import (
@@ -128,6 +130,7 @@ __all__ = [
     "PS1Row",
     "PS2Row",
     "Quarter",
+    "QuarterInvalid",
     "QuarterSpeed",
     "Speed",
     "SpeedMeasure",
@@ -143,6 +146,7 @@ __all__ = [
     "london_today",
     "ps1",
     "ps2",
+    "quarter_named",
     "quarters_ending",
     "share",
     "speed_of_decisions",

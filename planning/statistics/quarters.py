@@ -27,6 +27,11 @@ class Quarter:
         return cls(day.year - 1, 4)
 
     @classmethod
+    def last_complete(cls, today: datetime.date) -> "Quarter":
+        """The quarter before today's: what a page or a download shows unless told."""
+        return cls.containing(today).previous()
+
+    @classmethod
     def from_slug(cls, slug: str) -> "Quarter":
         """A quarter from its slug, e.g. "2026-q3". Raises ValueError, also for a year outside
         FIRST_YEAR..LAST_YEAR: "9999-q4" or "0000-q1" would otherwise parse and then fail
@@ -68,6 +73,28 @@ class Quarter:
     def months(self) -> str:
         """E.g. "October to December 2026"."""
         return f"{self.start:%B} to {self.end:%B %Y}"
+
+
+# How a quarter is named, for a person who named one wrongly.
+QUARTER_HELP = (
+    "a quarter of the financial year such as 2026-q2 (the year it starts in, then q1 for April "
+    f"to June up to q4 for January to March), from {FIRST_YEAR} to {LAST_YEAR}"
+)
+
+
+class QuarterInvalid(ValueError):
+    """A name that is not a quarter's; the message says what to give instead."""
+
+
+def quarter_named(slug: str | None, *, today: datetime.date) -> Quarter:
+    """The quarter `slug` names; no slug at all names the last complete one. Raises
+    QuarterInvalid (an empty slug too: given empty is a mistake, not a default)."""
+    if slug is None:
+        return Quarter.last_complete(today)
+    try:
+        return Quarter.from_slug(slug)
+    except ValueError:
+        raise QuarterInvalid(f"“{slug[:40]}” is not a quarter. Give {QUARTER_HELP}.") from None
 
 
 def quarters_ending(last: Quarter, count: int) -> list[Quarter]:

@@ -10,14 +10,16 @@ import openpyxl
 import pytest
 from django.http import FileResponse, StreamingHttpResponse
 
-from planning import exports, statistics
+from planning import downloads, exports, statistics
 from planning.models import PlanningApplication
+from tests.api.conftest import client_for
 from tests.dashboard.statistics_caseload import (
     FORMULA_ADDRESS,
     SOUTHWARK_OPEN,
     build,
     last_quarter,
 )
+from tests.factories import CouncilApiKeyFactory
 
 
 @pytest.fixture
@@ -180,3 +182,26 @@ def test_csv_cells_that_would_run_as_formulas_are_quoted():
         "ok",
         -3,
     ]
+
+
+def test_pages_and_api_offer_the_same_downloads_and_word_a_bad_choice_alike(
+    manager, made, southwark
+):
+    southwark_api = client_for(CouncilApiKeyFactory(council=southwark).key)
+    assert set(downloads.names()) == {
+        "backlog",
+        "ps1",
+        "ps2",
+        "speed",
+        "reviews",
+        "findings",
+        "applications",
+    }
+    for name, choice in (("ps2", "2026-q9"), ("reviews", "always")):
+        parameter = downloads.parameter_of(name)
+        page = manager.get(f"/statistics/{name}.csv", {parameter: choice}).content.decode()
+        problem = southwark_api.get(f"/api/v1/statistics/{name}.csv", {parameter: choice}).json()
+        message = problem["errors"][0]["detail"]
+        assert f"“{choice}” is not a" in message
+        assert "2026-q2" in message
+        assert message in page

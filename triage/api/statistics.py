@@ -5,16 +5,8 @@ read-only keys allowed, errors as problems."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
-from planning import statistics
-from planning.api.base import parameter_error
 from planning.api.statistics import StatisticsCsvView, csv_responses
-from triage.exports import (
-    LAST_12_MONTHS,
-    ReviewPeriod,
-    findings_table,
-    review_figures_table,
-    review_period,
-)
+from triage.exports import LAST_12_MONTHS
 
 PERIOD = OpenApiParameter(
     "period",
@@ -28,21 +20,8 @@ PERIOD = OpenApiParameter(
 )
 
 
-def period_parameter(request) -> ReviewPeriod:
-    try:
-        slug = request.query_params.get("period")
-        if slug == "":  # left out means the default; given empty is a mistake
-            raise ValueError(slug)
-        return review_period(slug)
-    except ValueError:
-        raise parameter_error(
-            "period",
-            f"Give {LAST_12_MONTHS} or a quarter such as 2026-q2, from "
-            f"{statistics.FIRST_YEAR} to {statistics.LAST_YEAR}.",
-        ) from None
-
-
 class ReviewFiguresCsvView(StatisticsCsvView):
+    download = "reviews"
     query_parameters = frozenset({"period"})
 
     @extend_schema(
@@ -57,13 +36,11 @@ class ReviewFiguresCsvView(StatisticsCsvView):
         responses=csv_responses("The AI review figures as CSV (UTF-8, a header row)."),
     )
     def get(self, request):
-        period = period_parameter(request)
-        table = review_figures_table(self.council_applications(request), period)
-        today = statistics.london_today()
-        return self.respond(request, table, f"ai-review-figures-{period.slug}-{today}")
+        return self.respond(request)
 
 
 class FindingsCsvView(StatisticsCsvView):
+    download = "findings"
     query_parameters = frozenset({"period"})
 
     @extend_schema(
@@ -79,7 +56,4 @@ class FindingsCsvView(StatisticsCsvView):
         responses=csv_responses("The findings and their reviews as CSV (UTF-8, a header row)."),
     )
     def get(self, request):
-        period = period_parameter(request)
-        table = findings_table(period.applications(self.council_applications(request)))
-        today = statistics.london_today()
-        return self.respond(request, table, f"findings-and-reviews-{period.slug}-{today}")
+        return self.respond(request)
