@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from geo.datasets import KNOWN_DATASETS
 from planning import deadlines
 from planning.deadlines import DeadlineBand
 from planning.models import (
@@ -22,7 +23,7 @@ from planning.models import (
     PlanningApplication,
     User,
 )
-from planning.statutory import MAJOR, MINOR, NOT_COUNTED, OTHER, PRIOR_APPROVAL
+from planning.statistics import CATEGORY_LABELS
 from triage.models import Finding, Lane
 from triage.vocabulary import HISTORY_ENFORCEMENT, HISTORY_REFUSED
 
@@ -78,13 +79,6 @@ def chosen_period(value: str | None) -> Period | None:
     return PERIOD_BY_SLUG.get(value)
 
 
-CATEGORY_LABELS = {
-    MAJOR: "Major",
-    MINOR: "Minor",
-    OTHER: "Other",
-    PRIOR_APPROVAL: "Prior approval",
-    NOT_COUNTED: "Not counted in PS2",
-}
 LANE_LABELS = {
     Lane.NEEDS_ATTENTION.value: "Needs attention",
     Lane.SPECIALIST.value: "Specialist (heritage, flood, ecology, trees)",
@@ -92,13 +86,7 @@ LANE_LABELS = {
     Lane.FAST_TRACK.value: "Fast track",
     "none": "Not triaged yet",
 }
-STATUS_LABELS = {
-    ApplicationStatus.RECEIVED.value: "Received, not yet valid",
-    ApplicationStatus.INVALID.value: "Invalid",
-    ApplicationStatus.VALID.value: "Valid, under assessment",
-    ApplicationStatus.DETERMINED.value: "Decided",
-    ApplicationStatus.WITHDRAWN.value: "Withdrawn",
-}
+STATUS_LABELS = dict(ApplicationStatus.choices)
 # What the site's history holds, as triage found it (triage.site_history decides what counts).
 HISTORY_LABELS = {
     "refused-here": "Refused on this site before",
@@ -145,20 +133,24 @@ TYPE_LABELS = {
     "wtt.notice": "Works to trees in a conservation area",
     "hedgerowRemovalNotice": "Hedgerow removal notice",
 }
+# The constraint layers the queue filters by, in geo's words for them.
 DATASET_LABELS = {
-    "conservation-area": "Conservation area",
-    "listed-building": "Listed building",
-    "listed-building-outline": "Listed building (outline)",
-    "article-4-direction-area": "Article 4 direction",
-    "tree-preservation-zone": "Tree preservation order",
-    "tree": "Protected tree",
-    "flood-risk-zone": "Flood zone",
-    "green-belt": "Green Belt",
-    "site-of-special-scientific-interest": "SSSI",
-    "scheduled-monument": "Scheduled monument",
-    "local-nature-reserve": "Local nature reserve",
-    "greenspace": "Green space",
-    "woodland": "Woodland",
+    slug: KNOWN_DATASETS[slug]
+    for slug in (
+        "conservation-area",
+        "listed-building",
+        "listed-building-outline",
+        "article-4-direction-area",
+        "tree-preservation-zone",
+        "tree",
+        "flood-risk-zone",
+        "green-belt",
+        "site-of-special-scientific-interest",
+        "scheduled-monument",
+        "local-nature-reserve",
+        "greenspace",
+        "woodland",
+    )
 }
 
 

@@ -99,10 +99,12 @@ class User(AbstractUser):
 
 
 class ApplicationStatus(models.TextChoices):
-    RECEIVED = "received", "Received"
+    """An application's status, in the words officers see on every page, export and filter."""
+
+    RECEIVED = "received", "Received, not yet valid"
     INVALID = "invalid", "Invalid"
     VALID = "valid", "Valid, under assessment"
-    DETERMINED = "determined", "Determined"
+    DETERMINED = "determined", "Decided"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 

@@ -7,6 +7,8 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from planning import deadlines
+from planning.document_types import document_type_label
+from planning.models import ApplicationStatus
 
 register = template.Library()
 
@@ -24,12 +26,13 @@ RUN_STATUS_TAGS = {
     "succeeded": ("Triaged", "govuk-tag--green"),
     "failed": ("Failed", "govuk-tag--red"),
 }
-STATUS_TAGS = {
-    "received": ("Received", "govuk-tag--grey"),
-    "invalid": ("Invalid", "govuk-tag--orange"),
-    "valid": ("Valid", "govuk-tag--blue"),
-    "determined": ("Decided", "govuk-tag--purple"),
-    "withdrawn": ("Withdrawn", "govuk-tag--grey"),
+# An application's status: its words are planning's (ApplicationStatus), its colour ours.
+STATUS_COLOURS = {
+    "received": "govuk-tag--grey",
+    "invalid": "govuk-tag--orange",
+    "valid": "govuk-tag--blue",
+    "determined": "govuk-tag--purple",
+    "withdrawn": "govuk-tag--grey",
 }
 REVIEW_TAGS = {
     "accepted": ("Accepted", "govuk-tag--green"),
@@ -46,6 +49,12 @@ HISTORY_TAGS = {
     "declined": "govuk-tag--yellow",
     "split": "govuk-tag--yellow",
 }
+
+
+@register.filter
+def document_type(code: str) -> str:
+    """An ODP document type in words ("Design and access statement")."""
+    return document_type_label(code)
 
 
 @register.filter
@@ -90,8 +99,11 @@ def run_status_tag(status: str):
 
 @register.inclusion_tag("govuk/tag.html")
 def status_tag(status: str):
-    text, css = STATUS_TAGS.get(status, (status, "govuk-tag--grey"))
-    return {"text": text, "css": css}
+    labels = dict(ApplicationStatus.choices)
+    return {
+        "text": labels.get(status, status),
+        "css": STATUS_COLOURS.get(status, "govuk-tag--grey"),
+    }
 
 
 @register.inclusion_tag("govuk/tag.html")
