@@ -124,6 +124,17 @@ class Host:
             )
         return self._client.submit(function, *args, **kwargs).result()
 
+    def pause(self) -> None:
+        """Every process on the host stops where it is (SIGSTOP), as a host that hangs."""
+        for pid in self.pids():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        for pid in self.pids():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+
     def lose(self) -> None:
         """The host is gone at once, as when it loses power: first its link (so no peer hears
         its connections close), then every process on it."""

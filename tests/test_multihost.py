@@ -508,6 +508,22 @@ def test_a_database_restart_is_a_503_and_a_document_is_still_read_once(deploymen
     assert [page["ocr"] for page in text["pages"]] == [True] * 5
 
 
+def _w1_reading(deployment: Deployment, w1) -> list[tuple]:
+    """The scan w1 holds the reading lease of while it is still unread, once it does."""
+    return _wait(
+        lambda: deployment.sql(
+            "SELECT document.id FROM leases_lease lease JOIN planning_document document "
+            "ON lease.name = 'document-reading:' || document.id "
+            "WHERE document.text_status = 'pending' AND lease.expires_at > now() "
+            "AND split_part(lease.holder, ':', 2)::int = ANY(%s)",
+            w1.pids(),
+        ),
+        300,
+        "w1 never started reading a scan",
+        interval=0.05,
+    )
+
+
 def test_two_worker_hosts_share_the_work_and_losing_one_loses_nothing(deployment):
     sent: dict[int, list[tuple[int, bytes]]] = {}
 
@@ -536,23 +552,25 @@ def test_two_worker_hosts_share_the_work_and_losing_one_loses_nothing(deployment
         "the two worker hosts did not both read documents and finish runs",
     )
 
-    # Scans of three pages, seconds of OCR each: lose w1 just after it starts reading one
-    # (it holds the scan's reading lease, named after its process).
-    for number in range(3, 7):
-        send(number, scanned_pages=3)
-    w1 = deployment.workers["w1"]
-    ((being_read,),) = _wait(
-        lambda: deployment.sql(
-            "SELECT document.id FROM leases_lease lease JOIN planning_document document "
-            "ON lease.name = 'document-reading:' || document.id "
-            "WHERE document.text_status = 'pending' AND lease.expires_at > now() "
-            "AND split_part(lease.holder, ':', 2)::int = ANY(%s)",
-            w1.pids(),
-        ),
+    _wait(
+        lambda: all(settled(deployment, application) for application in sent),
         300,
-        "w1 never started reading a scan",
-        interval=0.05,
+        "the first applications were never finished",
+        interval=0.5,
     )
+
+    # Scans of three pages, seconds of OCR each: lose w1 just after it starts reading one
+    # (it holds the scan's reading lease, named after its process). w2 hangs meanwhile, so
+    # the scans wait for w1 however the two would have shared them on a busy machine.
+    w1, w2 = deployment.workers["w1"], deployment.workers["w2"]
+    w2.pause()
+    try:
+        for number in range(3, 7):
+            send(number, scanned_pages=3)
+        being_read = _w1_reading(deployment, w1)
+    finally:
+        w2.resume()
+    ((being_read,),) = being_read
     lost_at = time.monotonic()
     w1.lose()
     ((status,),) = deployment.sql(
