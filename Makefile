@@ -17,10 +17,14 @@ setup:
 demo: setup
 	@deploy/local/run-demo.sh
 
-test: setup vllm-test-server
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+# One process per core (pytest-xdist, a database each); the tests that share a server (the vLLM
+# test server, the multi-host deployment) run in one of them. The vLLM test server is built by
+# the tests that need it, so a run that leaves them out never waits for it.
+test: setup
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
-# The CPU vLLM server and tiny model the integration tests start (a no-op once set up).
+# The CPU vLLM server and tiny model the integration tests start (they build it themselves the
+# first time; this builds it ahead, a no-op once set up).
 vllm-test-server:
 	@deploy/model-server/cpu-test/setup.sh
 

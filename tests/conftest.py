@@ -34,3 +34,15 @@ def cache_of_our_own(settings):
     settings.CACHES = {
         "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     }
+
+
+# Tests that share one costly server run in the same xdist process (`make test` runs with
+# `--dist loadgroup`), so it is started once, not once per process.
+SHARED_SERVERS = ("vllm", "multihost")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for marker in SHARED_SERVERS:
+            if item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.xdist_group(marker))
