@@ -1,5 +1,6 @@
-"""What applications are judged by: planning policies (the NPPF and each council's local plan)
-and validation requirements (the national list and each council's local list, NPPF para. 45).
+"""What applications are judged by: planning policies (the NPPF and each council's local plan),
+and the lists each council keeps beside a national one (CouncilListEntry): validation
+requirements (NPPF para. 45) and consultation rules.
 
 Policies are versioned: a row is never edited. A reload that changes a policy's text marks the
 old row superseded and adds a new one, so a finding that cited the old text (triage.Finding's
@@ -100,17 +101,84 @@ def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
 CONSTRAINT_CHOICES = [(kind, label) for kind, (label, _, _) in CONSTRAINT_KINDS.items()]
 
 
-class ValidationRequirement(models.Model):
+class CouncilListEntry(models.Model):
+    """A row of a list each council keeps for itself beside the national one (`council`
+    empty): a validation requirement or a consultation rule. Loaded from files, then edited in
+    the admin by the council's administrator, each change kept in its edit history.
+
+    A row applies when every condition that is set holds: the application type starts with
+    one of `application_types` (and with none of `exclude_application_types`), its statutory
+    category is one of `categories`, the site touches one of `constraints`, the proposal
+    shows one of `proposal`, and the numbers reach the minimums. It applies only to
+    applications received while it is in force (`in_force_from` inclusive, `in_force_until`
+    exclusive; empty: open).
+
+    A subclass declares `council` (with its own related name), `key` and `application_types`
+    (their help texts name its own examples), what it is about, and its Meta.
+    """
+
+    active = models.BooleanField(default=True)
+
+    exclude_application_types = ArrayField(
+        models.CharField(max_length=60), default=list, blank=True
+    )
+    categories = ArrayField(
+        models.CharField(max_length=20, choices=_choices(CATEGORIES)), default=list, blank=True
+    )
+    constraints = ArrayField(
+        models.CharField(max_length=40, choices=CONSTRAINT_CHOICES), default=list, blank=True
+    )
+    proposal = ArrayField(
+        models.CharField(max_length=40, choices=_choices(PROPOSAL_FACTS)),
+        default=list,
+        blank=True,
+    )
+    min_site_area_m2 = models.FloatField(null=True, blank=True)
+    min_dwellings = models.PositiveIntegerField(null=True, blank=True)
+    min_floorspace_m2 = models.FloatField(null=True, blank=True)
+
+    in_force_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Applies to applications received on or after this date. Empty: always.",
+    )
+    in_force_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Applies to applications received before this date. Empty: still in force.",
+    )
+
+    # The file it was loaded from, if any (a row added in the admin has none).
+    loaded_from = models.CharField(max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Councils edit their lists in the admin: who changed a row, and from what. Each
+    # subclass gets a historical table of its own.
+    history = EditHistory(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+def _one_per_key(name: str) -> models.UniqueConstraint:
+    """A key names one row of a list; the national list (no council) counts as one list."""
+    return models.UniqueConstraint(fields=["council", "key"], name=name, nulls_distinct=False)
+
+
+def _in_force_until_after_from(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(in_force_from__isnull=True)
+        | models.Q(in_force_until__isnull=True)
+        | models.Q(in_force_until__gt=models.F("in_force_from")),
+        name=name,
+    )
+
+
+class ValidationRequirement(CouncilListEntry):
     """A document an application must include, and when. `council` empty: the national list.
 
-    The requirement applies when every condition that is set holds: the application type
-    starts with one of `application_types` (and with none of `exclude_application_types`), its
-    statutory category is one of `categories`, the site touches one of `constraints`, the
-    proposal shows one of `proposal`, and the numbers reach the minimums. "Either ... or" is two
-    requirements for the same document, each with its own reason.
-
-    It applies only to applications received while it is in force (`in_force_from` inclusive,
-    `in_force_until` exclusive; empty: open), and not where one of its `exemptions` holds.
+    It applies as every council list's rows do (CouncilListEntry), and not where one of its
+    `exemptions` holds. "Either ... or" is two requirements for the same document, each with
+    its own reason.
     """
 
     council = models.ForeignKey(
@@ -132,7 +200,6 @@ class ValidationRequirement(models.Model):
     source = models.CharField(
         max_length=200, blank=True, help_text="Where the requirement comes from."
     )
-    active = models.BooleanField(default=True)
 
     application_types = ArrayField(
         models.CharField(max_length=60),
@@ -140,23 +207,6 @@ class ValidationRequirement(models.Model):
         blank=True,
         help_text="Open Digital Planning type prefixes (pp., listed, ldc ...). Empty: any.",
     )
-    exclude_application_types = ArrayField(
-        models.CharField(max_length=60), default=list, blank=True
-    )
-    categories = ArrayField(
-        models.CharField(max_length=20, choices=_choices(CATEGORIES)), default=list, blank=True
-    )
-    constraints = ArrayField(
-        models.CharField(max_length=40, choices=CONSTRAINT_CHOICES), default=list, blank=True
-    )
-    proposal = ArrayField(
-        models.CharField(max_length=40, choices=_choices(PROPOSAL_FACTS)),
-        default=list,
-        blank=True,
-    )
-    min_site_area_m2 = models.FloatField(null=True, blank=True)
-    min_dwellings = models.PositiveIntegerField(null=True, blank=True)
-    min_floorspace_m2 = models.FloatField(null=True, blank=True)
 
     # How the document is recognised, in this order: its ODP type, its file name, its text.
     document_types = ArrayField(models.CharField(max_length=100), default=list, blank=True)
@@ -171,16 +221,6 @@ class ValidationRequirement(models.Model):
         help_text="Met by the application form itself (as the ownership certificate is).",
     )
 
-    in_force_from = models.DateField(
-        null=True,
-        blank=True,
-        help_text="Applies to applications received on or after this date. Empty: always.",
-    )
-    in_force_until = models.DateField(
-        null=True,
-        blank=True,
-        help_text="Applies to applications received before this date. Empty: still in force.",
-    )
     exemptions = ArrayField(
         models.CharField(max_length=40, choices=_choices(EXEMPTIONS)),
         default=list,
@@ -188,24 +228,11 @@ class ValidationRequirement(models.Model):
         help_text="Exemptions the law gives: where one holds, the requirement does not apply.",
     )
 
-    # The file it was loaded from, if any (a requirement added in the admin has none).
-    loaded_from = models.CharField(max_length=255, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    # Councils edit their lists in the admin: who changed a requirement, and from what.
-    history = EditHistory()
-
     class Meta:
         ordering = ["council_id", "document", "key"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["council", "key"], name="one_requirement_per_key", nulls_distinct=False
-            ),
-            models.CheckConstraint(
-                condition=models.Q(in_force_from__isnull=True)
-                | models.Q(in_force_until__isnull=True)
-                | models.Q(in_force_until__gt=models.F("in_force_from")),
-                name="requirement_in_force_until_after_from",
-            ),
+            _one_per_key("one_requirement_per_key"),
+            _in_force_until_after_from("requirement_in_force_until_after_from"),
         ]
 
     def __str__(self) -> str:
@@ -215,17 +242,16 @@ class ValidationRequirement(models.Model):
 DATASET_CHOICES = sorted(KNOWN_DATASETS.items(), key=lambda choice: choice[1])
 
 
-class ConsultationRule(models.Model):
+class ConsultationRule(CouncilListEntry):
     """When an application should be sent to a consultee. `council` empty: the national list
     (the statutory consultees of the DMPO 2015 Schedule 4 and the other bodies councils
     commonly consult); otherwise the council's own list (its internal teams, local bodies).
 
-    The rule applies when every condition that is set holds, as a validation requirement's
-    do: the application type, the statutory category, a constraint kind touching the site (a
-    layer, or a document's strongly evidenced claim), a feature of one of `datasets` within
-    `within_m` of the site (touching it when empty), a proposal fact with strong evidence,
-    the numbers; and it is in force on the day the application was received. A rule whose
-    layer is not loaded around the site cannot be checked, and triage says so.
+    The rule applies as every council list's rows do (CouncilListEntry; a constraint kind
+    touches the site by a layer, or a document's strongly evidenced claim, and a proposal fact
+    needs strong evidence), and when a feature of one of `datasets` is within `within_m` of
+    the site (touching it when empty) and the storeys reach `min_storeys`. A rule whose layer
+    is not loaded around the site cannot be checked, and triage says so.
     """
 
     council = models.ForeignKey(
@@ -252,22 +278,12 @@ class ConsultationRule(models.Model):
     statutory = models.BooleanField(
         default=False, help_text="A statutory consultee for this kind of development."
     )
-    active = models.BooleanField(default=True)
 
     application_types = ArrayField(
         models.CharField(max_length=60),
         default=list,
         blank=True,
         help_text="Open Digital Planning type prefixes (pp., listed ...). Empty: any.",
-    )
-    exclude_application_types = ArrayField(
-        models.CharField(max_length=60), default=list, blank=True
-    )
-    categories = ArrayField(
-        models.CharField(max_length=20, choices=_choices(CATEGORIES)), default=list, blank=True
-    )
-    constraints = ArrayField(
-        models.CharField(max_length=40, choices=CONSTRAINT_CHOICES), default=list, blank=True
     )
     datasets = ArrayField(
         models.CharField(max_length=100, choices=DATASET_CHOICES), default=list, blank=True
@@ -278,46 +294,13 @@ class ConsultationRule(models.Model):
         help_text="A feature of the datasets within this many metres counts. Empty: only one "
         "touching the site.",
     )
-    proposal = ArrayField(
-        models.CharField(max_length=40, choices=_choices(PROPOSAL_FACTS)),
-        default=list,
-        blank=True,
-    )
-    min_site_area_m2 = models.FloatField(null=True, blank=True)
-    min_dwellings = models.PositiveIntegerField(null=True, blank=True)
-    min_floorspace_m2 = models.FloatField(null=True, blank=True)
     min_storeys = models.PositiveIntegerField(null=True, blank=True)
-
-    in_force_from = models.DateField(
-        null=True,
-        blank=True,
-        help_text="Applies to applications received on or after this date. Empty: always.",
-    )
-    in_force_until = models.DateField(
-        null=True,
-        blank=True,
-        help_text="Applies to applications received before this date. Empty: still in force.",
-    )
-
-    loaded_from = models.CharField(max_length=255, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    # Councils edit their lists in the admin: who changed a rule, and from what.
-    history = EditHistory()
 
     class Meta:
         ordering = ["council_id", "consultee", "key"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["council", "key"],
-                name="one_consultation_rule_per_key",
-                nulls_distinct=False,
-            ),
-            models.CheckConstraint(
-                condition=models.Q(in_force_from__isnull=True)
-                | models.Q(in_force_until__isnull=True)
-                | models.Q(in_force_until__gt=models.F("in_force_from")),
-                name="consultation_rule_in_force_until_after_from",
-            ),
+            _one_per_key("one_consultation_rule_per_key"),
+            _in_force_until_after_from("consultation_rule_in_force_until_after_from"),
             models.CheckConstraint(
                 condition=models.Q(within_m__isnull=True) | models.Q(within_m__gte=0),
                 name="consultation_rule_within_not_negative",
