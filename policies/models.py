@@ -13,7 +13,7 @@ from django.db import models
 from geo.datasets import KNOWN_DATASETS
 from planning.history import EditHistory
 from planning.models import Council
-from policies.vocabulary import CATEGORIES, CONSTRAINT_KINDS, EXEMPTIONS, PROPOSAL_FACTS
+from policies.vocabulary import CATEGORIES, CONSTRAINT_LABELS, EXEMPTIONS, PROPOSAL_FACTS
 
 
 class PolicyFramework(models.Model):
@@ -98,7 +98,7 @@ def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
     return list(labels.items())
 
 
-CONSTRAINT_CHOICES = [(kind, label) for kind, (label, _, _) in CONSTRAINT_KINDS.items()]
+CONSTRAINT_CHOICES = _choices(CONSTRAINT_LABELS)
 
 
 class CouncilListEntry(models.Model):
@@ -113,8 +113,8 @@ class CouncilListEntry(models.Model):
     applications received while it is in force (`in_force_from` inclusive, `in_force_until`
     exclusive; empty: open).
 
-    A subclass declares `council` (with its own related name), `key` and `application_types`
-    (their help texts name its own examples), what it is about, and its Meta.
+    A subclass declares `council`, `key` and `application_types` in its own words (the
+    functions below), what its rows are about, and its Meta.
     """
 
     active = models.BooleanField(default=True)
@@ -159,6 +159,30 @@ class CouncilListEntry(models.Model):
         abstract = True
 
 
+def _owning_council(related_name: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        Council,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        help_text="Empty for the national list.",
+    )
+
+
+def _list_key(example: str) -> models.SlugField:
+    return models.SlugField(max_length=80, help_text=f"Unique within the list, e.g. {example}.")
+
+
+def _application_types(examples: str) -> ArrayField:
+    return ArrayField(
+        models.CharField(max_length=60),
+        default=list,
+        blank=True,
+        help_text=f"Open Digital Planning type prefixes ({examples} ...). Empty: any.",
+    )
+
+
 def _one_per_key(name: str) -> models.UniqueConstraint:
     """A key names one row of a list; the national list (no council) counts as one list."""
     return models.UniqueConstraint(fields=["council", "key"], name=name, nulls_distinct=False)
@@ -181,15 +205,8 @@ class ValidationRequirement(CouncilListEntry):
     its own reason.
     """
 
-    council = models.ForeignKey(
-        Council,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="validation_requirements",
-        help_text="Empty for the national list.",
-    )
-    key = models.SlugField(max_length=80, help_text="Unique within the list, e.g. cil-form.")
+    council = _owning_council("validation_requirements")
+    key = _list_key("cil-form")
     document = models.SlugField(
         max_length=50,
         help_text="The document, as findings name it (missing_document.<document>): "
@@ -201,12 +218,7 @@ class ValidationRequirement(CouncilListEntry):
         max_length=200, blank=True, help_text="Where the requirement comes from."
     )
 
-    application_types = ArrayField(
-        models.CharField(max_length=60),
-        default=list,
-        blank=True,
-        help_text="Open Digital Planning type prefixes (pp., listed, ldc ...). Empty: any.",
-    )
+    application_types = _application_types("pp., listed, ldc")
 
     # How the document is recognised, in this order: its ODP type, its file name, its text.
     document_types = ArrayField(models.CharField(max_length=100), default=list, blank=True)
@@ -254,15 +266,8 @@ class ConsultationRule(CouncilListEntry):
     is not loaded around the site cannot be checked, and triage says so.
     """
 
-    council = models.ForeignKey(
-        Council,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="consultation_rules",
-        help_text="Empty for the national list.",
-    )
-    key = models.SlugField(max_length=80, help_text="Unique within the list, e.g. flood-zone.")
+    council = _owning_council("consultation_rules")
+    key = _list_key("flood-zone")
     consultee = models.SlugField(
         max_length=60,
         help_text="Who is consulted, as findings name it (consultee.suggested = "
@@ -279,12 +284,7 @@ class ConsultationRule(CouncilListEntry):
         default=False, help_text="A statutory consultee for this kind of development."
     )
 
-    application_types = ArrayField(
-        models.CharField(max_length=60),
-        default=list,
-        blank=True,
-        help_text="Open Digital Planning type prefixes (pp., listed ...). Empty: any.",
-    )
+    application_types = _application_types("pp., listed")
     datasets = ArrayField(
         models.CharField(max_length=100, choices=DATASET_CHOICES), default=list, blank=True
     )
