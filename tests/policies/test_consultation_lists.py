@@ -7,9 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from planning.services import ensure_user
-from policies import consultations
-from policies.consultation_files import CONSULTATION_FILES, parse_consultations_file
-from policies.files import DATA, PolicyFileError
+from policies import services
+from policies.files import CONSULTATION_FILES, DATA, PolicyFileError, parse_consultations_file
 from policies.models import ConsultationRule
 
 
@@ -44,14 +43,12 @@ def test_it_loads_the_national_list_and_the_lists_of_councils_it_knows(southwark
     assert "National list: 13 added" in output
     assert "London Borough of Southwark consultation list (sample): 10 added" in output
     assert "consultations-trafford.toml: skipped" in output
-    keys = [rule.key for rule in consultations.consultation_rules_for(southwark)]
+    keys = [rule.key for rule in services.consultation_rules_for(southwark)]
     assert "flood-zone" in keys and "conservation-officer-area" in keys
     assert "conservation-officer-area" not in [
-        rule.key for rule in consultations.consultation_rules_for(None)
+        rule.key for rule in services.consultation_rules_for(None)
     ]
-    flood = next(
-        r for r in consultations.consultation_rules_for(southwark) if r.key == "flood-zone"
-    )
+    flood = next(r for r in services.consultation_rules_for(southwark) if r.key == "flood-zone")
     assert (flood.list_name, flood.consultee, flood.statutory) == (
         "National list",
         "environment-agency",
@@ -60,7 +57,7 @@ def test_it_loads_the_national_list_and_the_lists_of_councils_it_knows(southwark
 
 
 def test_until_a_national_list_is_loaded_the_bundled_one_applies(southwark):
-    keys = [rule.key for rule in consultations.consultation_rules_for(southwark)]
+    keys = [rule.key for rule in services.consultation_rules_for(southwark)]
 
     assert "flood-zone" in keys and "conservation-officer-area" not in keys
 
