@@ -3,30 +3,30 @@ keeps for itself beside the national one: validation requirements and consultati
 
 A council's administrator sees the national list and their own council's list, and may add,
 change and remove only their own; another council's list is not there for them at all, nor
-its edit history (CouncilListAdmin, whichever the list).
+its edit history (policies.admin_lists, whichever the list).
 """
 
-from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
-from django.contrib.postgres.forms import SimpleArrayField
 
 from planning.access import rows_visible_or_national
-from planning.admin_history import ScopedHistoryAdmin
+from policies.admin_lists import (
+    WHEN_IN_FORCE,
+    WHEN_IT_APPLIES,
+    CouncilListAdmin,
+    CouncilListForm,
+    checkboxes,
+    words_field,
+)
 from policies.models import (
-    CONSTRAINT_CHOICES,
     DATASET_CHOICES,
     ConsultationRule,
     Policy,
     PolicyFramework,
     ValidationRequirement,
 )
-from policies.services import CONSULTATION_LISTS, VALIDATION_LISTS, CouncilList
-from policies.vocabulary import CATEGORIES, EXEMPTIONS, PROPOSAL_FACTS
-
-
-def _own_or_national(queryset, request, field: str = "council"):
-    return rows_visible_or_national(queryset, request.user, field)
+from policies.services import CONSULTATION_LISTS, VALIDATION_LISTS
+from policies.vocabulary import EXEMPTIONS
 
 
 class LoadedFromFilesAdmin(admin.ModelAdmin):
@@ -35,7 +35,8 @@ class LoadedFromFilesAdmin(admin.ModelAdmin):
     council_field = "council"
 
     def get_queryset(self, request):
-        return _own_or_national(super().get_queryset(request), request, self.council_field)
+        rows = super().get_queryset(request)
+        return rows_visible_or_national(rows, request.user, self.council_field)
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
@@ -60,92 +61,6 @@ class PolicyAdmin(LoadedFromFilesAdmin):
     search_fields = ["reference", "title", "text"]
     list_select_related = ["framework"]
 
-
-# --- The lists each council keeps -----------------------------------------------------------
-
-
-class CouncilListAdmin(ScopedHistoryAdmin):
-    """The admin of a council's list (its rows' `council` empty for the national list): a
-    council's administrator reads the national list and their own, adds to and changes only
-    their own, and sees no other council's rows nor their history. Every change is announced
-    (`council_list`), so triage checks again the open applications the list concerns.
-    """
-
-    council_list: CouncilList
-    list_select_related = ["council"]
-
-    def get_queryset(self, request):
-        return _own_or_national(super().get_queryset(request), request)
-
-    def history_scope(self, request, rows):
-        return _own_or_national(rows, request)
-
-    def get_readonly_fields(self, request, obj=None):
-        # A council's administrator works on their own council's list only.
-        return () if request.user.is_superuser else ("council",)
-
-    def _own(self, request, obj) -> bool:
-        return obj is None or request.user.is_superuser or obj.council_id == request.user.council_id
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._own(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._own(request, obj)
-
-    def save_model(self, request, obj, form, change):
-        if not request.user.is_superuser:
-            obj.council_id = request.user.council_id
-        super().save_model(request, obj, form, change)
-        self.council_list.announce_changed(obj.council)
-
-    def delete_model(self, request, obj):
-        council = obj.council
-        super().delete_model(request, obj)
-        self.council_list.announce_changed(council)
-
-    def delete_queryset(self, request, queryset):
-        councils = {row.council for row in queryset}
-        super().delete_queryset(request, queryset)
-        for council in councils:
-            self.council_list.announce_changed(council)
-
-
-def _words_field(label: str, help_text: str = "") -> SimpleArrayField:
-    return SimpleArrayField(
-        forms.CharField(max_length=100),
-        required=False,
-        label=label,
-        help_text=help_text or "Separate them with commas.",
-    )
-
-
-def _checkboxes(choices, help_text: str = "") -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(
-        choices=choices, required=False, widget=forms.CheckboxSelectMultiple, help_text=help_text
-    )
-
-
-class CouncilListForm(forms.ModelForm):
-    """The conditions every council list's rows may set (CouncilListEntry)."""
-
-    categories = _checkboxes(list(CATEGORIES.items()))
-    constraints = _checkboxes(
-        CONSTRAINT_CHOICES,
-        "Applies when the site touches any of these (a layer, or a document's claim).",
-    )
-    proposal = _checkboxes(
-        list(PROPOSAL_FACTS.items()), "Applies when the proposal shows any of these."
-    )
-    application_types = _words_field(
-        "Application types",
-        "Open Digital Planning type prefixes, separated by commas (pp., listed ...). Empty: any.",
-    )
-    exclude_application_types = _words_field("Except application types")
-
-
-WHEN_IT_APPLIES = "When it applies (every condition that is set must hold)"
-WHEN_IN_FORCE = "When it is in force (by the date the application was received)"
 
 REQUIREMENT_FIELDSETS = [
     (None, {"fields": ["council", "key", "document", "title", "reason", "source", "active"]}),
@@ -181,18 +96,18 @@ REQUIREMENT_FIELDSETS = [
 
 
 class ValidationRequirementForm(CouncilListForm):
-    document_types = _words_field(
+    document_types = words_field(
         "Recognised by ODP document type", "e.g. heritageStatement. Checked first."
     )
-    file_name_words = _words_field(
+    file_name_words = words_field(
         "Recognised by words in the file name", "Checked second. Separate them with commas."
     )
-    text_words = _words_field(
+    text_words = words_field(
         "Recognised by words in the text",
         "Checked last: in the document's title and headings (anywhere in it), or anywhere in "
         "its text if ticked below.",
     )
-    exemptions = _checkboxes(
+    exemptions = checkboxes(
         list(EXEMPTIONS.items()), "Where one of these holds, the requirement does not apply."
     )
 
@@ -250,7 +165,7 @@ RULE_FIELDSETS = [
 
 
 class ConsultationRuleForm(CouncilListForm):
-    datasets = _checkboxes(
+    datasets = checkboxes(
         DATASET_CHOICES,
         "Applies when a feature of any of these layers is within the distance below "
         "(touching the site when no distance is given).",

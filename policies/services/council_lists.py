@@ -13,6 +13,7 @@ and consultation rules. One machinery serves both kinds (`CouncilList`):
   do; a council's own list applies only once loaded or written.
 """
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -76,8 +77,8 @@ class CouncilList(Generic[E]):
     def copied(self) -> list[str]:
         """The fields a load copies from the file to the row, and a run reads back: all of the
         entry's but the key (which finds the row) and the list's name (which is the list's)."""
-        fields = row_fields(self.entry) - {"key"}
-        return [f for f in self.entry.__dataclass_fields__ if f in fields]
+        copied = row_fields(self.entry) - {"key"}
+        return [f.name for f in dataclasses.fields(self.entry) if f.name in copied]
 
     @functools.cached_property
     def bundled_national(self) -> tuple[E, ...]:
@@ -121,7 +122,8 @@ class CouncilList(Generic[E]):
         transaction.on_commit(lambda: self.changed.send(sender=self.model, council=council))
 
     def for_council(self, council: Council | int | None) -> list[E]:
-        """The active national rows and the council's own, each in the list's order."""
+        """The active national rows and the council's own, each in the model's order (by
+        document or consultee, then key)."""
         council_id = council.pk if isinstance(council, Council) else council
         rows = self.model._default_manager.filter(active=True).select_related("council")
         if self.model._default_manager.filter(council__isnull=True).exists():
