@@ -65,6 +65,8 @@ def row_fields(entry_type: type) -> frozenset[str]:
 
 
 def parse_list_file(path: Path, kind: ListFormat[E], parsed_as: type[P]) -> P:
+    """The list in the file, as `parsed_as` (a ParsedList that names its entries for its kind:
+    `.requirements`, `.rules`). Refuses the whole file at the first thing it cannot read."""
     data = read_toml(path)
     meta = data.get("list")
     if not isinstance(meta, dict):
