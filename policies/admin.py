@@ -1,41 +1,45 @@
-"""The policy library (read only: it changes by loading files), and validation requirements
-and consultation rules, which each council edits for itself.
+"""The policy library (read only: it changes by loading files), and the lists each council
+keeps for itself beside the national one: validation requirements and consultation rules.
 
 A council's administrator sees the national list and their own council's list, and may add,
 change and remove only their own; another council's list is not there for them at all, nor
-its edit history.
+its edit history (policies.admin_lists, whichever the list).
 """
 
-from django import forms
 from django.contrib import admin
-from django.contrib.postgres.forms import SimpleArrayField
+from django.contrib.admin.utils import flatten_fieldsets
 
 from planning.access import rows_visible_or_national
-from planning.admin_history import ScopedHistoryAdmin
-from policies.consultations import announce_consultations_changed
+from policies.admin_lists import (
+    WHEN_IN_FORCE,
+    WHEN_IT_APPLIES,
+    CouncilListAdmin,
+    CouncilListForm,
+    checkboxes,
+    words_field,
+)
 from policies.models import (
-    CONSTRAINT_CHOICES,
     DATASET_CHOICES,
     ConsultationRule,
     Policy,
     PolicyFramework,
     ValidationRequirement,
 )
-from policies.services import announce_requirements_changed
-from policies.vocabulary import CATEGORIES, EXEMPTIONS, PROPOSAL_FACTS
+from policies.services import CONSULTATION_LISTS, VALIDATION_LISTS
+from policies.vocabulary import EXEMPTIONS
 
 
-def _own_or_national(queryset, request, field: str = "council"):
-    return rows_visible_or_national(queryset, request.user, field)
+class LoadedFromFilesAdmin(admin.ModelAdmin):
+    """National data and each council's own, to read: it changes by loading files."""
 
-
-@admin.register(PolicyFramework)
-class PolicyFrameworkAdmin(admin.ModelAdmin):
-    list_display = ["name", "council", "version", "loaded_at", "source_file"]
-    readonly_fields = [f.name for f in PolicyFramework._meta.fields]
+    council_field = "council"
 
     def get_queryset(self, request):
-        return _own_or_national(super().get_queryset(request), request)
+        rows = super().get_queryset(request)
+        return rows_visible_or_national(rows, request.user, self.council_field)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
 
     def has_add_permission(self, request):
         return False
@@ -44,234 +48,132 @@ class PolicyFrameworkAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(PolicyFramework)
+class PolicyFrameworkAdmin(LoadedFromFilesAdmin):
+    list_display = ["name", "council", "version", "loaded_at", "source_file"]
+
+
 @admin.register(Policy)
-class PolicyAdmin(admin.ModelAdmin):
+class PolicyAdmin(LoadedFromFilesAdmin):
+    council_field = "framework__council"
     list_display = ["reference", "title", "framework", "version", "current"]
     list_filter = ["current", "framework"]
     search_fields = ["reference", "title", "text"]
     list_select_related = ["framework"]
-    readonly_fields = [f.name for f in Policy._meta.fields]
-
-    def get_queryset(self, request):
-        return _own_or_national(super().get_queryset(request), request, "framework__council")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
-def _words_field(label: str, help_text: str = "") -> SimpleArrayField:
-    return SimpleArrayField(
-        forms.CharField(max_length=100),
-        required=False,
-        label=label,
-        help_text=help_text or "Separate them with commas.",
-    )
+REQUIREMENT_FIELDSETS = [
+    (None, {"fields": ["council", "key", "document", "title", "reason", "source", "active"]}),
+    (
+        WHEN_IT_APPLIES,
+        {
+            "fields": [
+                "application_types",
+                "exclude_application_types",
+                "categories",
+                "constraints",
+                "proposal",
+                "min_site_area_m2",
+                "min_dwellings",
+                "min_floorspace_m2",
+            ]
+        },
+    ),
+    (WHEN_IN_FORCE, {"fields": ["in_force_from", "in_force_until", "exemptions"]}),
+    (
+        "How the document is recognised",
+        {
+            "fields": [
+                "document_types",
+                "file_name_words",
+                "text_words",
+                "text_anywhere",
+                "part_of_application_form",
+            ]
+        },
+    ),
+]
 
 
-class ValidationRequirementForm(forms.ModelForm):
-    categories = forms.MultipleChoiceField(
-        choices=list(CATEGORIES.items()), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    constraints = forms.MultipleChoiceField(
-        choices=CONSTRAINT_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Applies when the site touches any of these (a layer, or a document's claim).",
-    )
-    proposal = forms.MultipleChoiceField(
-        choices=list(PROPOSAL_FACTS.items()),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Applies when the proposal shows any of these.",
-    )
-    application_types = _words_field(
-        "Application types",
-        "Open Digital Planning type prefixes, separated by commas (pp., listed ...). Empty: any.",
-    )
-    exclude_application_types = _words_field("Except application types")
-    document_types = _words_field(
+class ValidationRequirementForm(CouncilListForm):
+    document_types = words_field(
         "Recognised by ODP document type", "e.g. heritageStatement. Checked first."
     )
-    file_name_words = _words_field(
+    file_name_words = words_field(
         "Recognised by words in the file name", "Checked second. Separate them with commas."
     )
-    text_words = _words_field(
+    text_words = words_field(
         "Recognised by words in the text",
         "Checked last: in the document's title and headings (anywhere in it), or anywhere in "
         "its text if ticked below.",
     )
-    exemptions = forms.MultipleChoiceField(
-        choices=list(EXEMPTIONS.items()),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Where one of these holds, the requirement does not apply.",
+    exemptions = checkboxes(
+        list(EXEMPTIONS.items()), "Where one of these holds, the requirement does not apply."
     )
 
     class Meta:
         model = ValidationRequirement
-        fields = [
-            "council",
-            "key",
-            "document",
-            "title",
-            "reason",
-            "source",
-            "active",
-            "application_types",
-            "exclude_application_types",
-            "categories",
-            "constraints",
-            "proposal",
-            "min_site_area_m2",
-            "min_dwellings",
-            "min_floorspace_m2",
-            "document_types",
-            "file_name_words",
-            "text_words",
-            "text_anywhere",
-            "part_of_application_form",
-            "in_force_from",
-            "in_force_until",
-            "exemptions",
-        ]
+        fields = flatten_fieldsets(REQUIREMENT_FIELDSETS)
 
 
 @admin.register(ValidationRequirement)
-class ValidationRequirementAdmin(ScopedHistoryAdmin):
+class ValidationRequirementAdmin(CouncilListAdmin):
+    council_list = VALIDATION_LISTS
     form = ValidationRequirementForm
     list_display = ["title", "key", "council", "active", "source"]
     list_filter = ["active", "document"]
     search_fields = ["key", "title", "reason"]
-    list_select_related = ["council"]
-    fieldsets = [
-        (None, {"fields": ["council", "key", "document", "title", "reason", "source", "active"]}),
-        (
-            "When it applies (every condition that is set must hold)",
-            {
-                "fields": [
-                    "application_types",
-                    "exclude_application_types",
-                    "categories",
-                    "constraints",
-                    "proposal",
-                    "min_site_area_m2",
-                    "min_dwellings",
-                    "min_floorspace_m2",
-                ]
-            },
-        ),
-        (
-            "When it is in force (by the date the application was received)",
-            {"fields": ["in_force_from", "in_force_until", "exemptions"]},
-        ),
-        (
-            "How the document is recognised",
-            {
-                "fields": [
-                    "document_types",
-                    "file_name_words",
-                    "text_words",
-                    "text_anywhere",
-                    "part_of_application_form",
-                ]
-            },
-        ),
-    ]
-
-    def get_queryset(self, request):
-        return _own_or_national(super().get_queryset(request), request)
-
-    def history_scope(self, request, rows):
-        return _own_or_national(rows, request)
-
-    def get_readonly_fields(self, request, obj=None):
-        # A council's administrator works on their own council's list only.
-        return () if request.user.is_superuser else ("council",)
-
-    def _own(self, request, obj) -> bool:
-        return obj is None or request.user.is_superuser or obj.council_id == request.user.council_id
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._own(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._own(request, obj)
-
-    def save_model(self, request, obj, form, change):
-        if not request.user.is_superuser:
-            obj.council_id = request.user.council_id
-        super().save_model(request, obj, form, change)
-        announce_requirements_changed(obj.council)
-
-    def delete_model(self, request, obj):
-        council = obj.council
-        super().delete_model(request, obj)
-        announce_requirements_changed(council)
-
-    def delete_queryset(self, request, queryset):
-        councils = {row.council for row in queryset}
-        super().delete_queryset(request, queryset)
-        for council in councils:
-            announce_requirements_changed(council)
+    fieldsets = REQUIREMENT_FIELDSETS
 
 
-class ConsultationRuleForm(forms.ModelForm):
-    categories = forms.MultipleChoiceField(
-        choices=list(CATEGORIES.items()), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    constraints = forms.MultipleChoiceField(
-        choices=CONSTRAINT_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Applies when the site touches any of these (a layer, or a document's claim).",
-    )
-    datasets = forms.MultipleChoiceField(
-        choices=DATASET_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Applies when a feature of any of these layers is within the distance below "
+RULE_FIELDSETS = [
+    (
+        None,
+        {
+            "fields": [
+                "council",
+                "key",
+                "consultee",
+                "consultee_name",
+                "reason",
+                "legal_basis",
+                "statutory",
+                "active",
+            ]
+        },
+    ),
+    (
+        WHEN_IT_APPLIES,
+        {
+            "fields": [
+                "application_types",
+                "exclude_application_types",
+                "categories",
+                "constraints",
+                "datasets",
+                "within_m",
+                "proposal",
+                "min_site_area_m2",
+                "min_dwellings",
+                "min_floorspace_m2",
+                "min_storeys",
+            ]
+        },
+    ),
+    (WHEN_IN_FORCE, {"fields": ["in_force_from", "in_force_until"]}),
+]
+
+
+class ConsultationRuleForm(CouncilListForm):
+    datasets = checkboxes(
+        DATASET_CHOICES,
+        "Applies when a feature of any of these layers is within the distance below "
         "(touching the site when no distance is given).",
     )
-    proposal = forms.MultipleChoiceField(
-        choices=list(PROPOSAL_FACTS.items()),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Applies when the proposal shows any of these.",
-    )
-    application_types = _words_field(
-        "Application types",
-        "Open Digital Planning type prefixes, separated by commas (pp., listed ...). Empty: any.",
-    )
-    exclude_application_types = _words_field("Except application types")
 
     class Meta:
         model = ConsultationRule
-        fields = [
-            "council",
-            "key",
-            "consultee",
-            "consultee_name",
-            "reason",
-            "legal_basis",
-            "statutory",
-            "active",
-            "application_types",
-            "exclude_application_types",
-            "categories",
-            "constraints",
-            "datasets",
-            "within_m",
-            "proposal",
-            "min_site_area_m2",
-            "min_dwellings",
-            "min_floorspace_m2",
-            "min_storeys",
-            "in_force_from",
-            "in_force_until",
-        ]
+        fields = flatten_fieldsets(RULE_FIELDSETS)
 
     def clean(self):
         cleaned = super().clean()
@@ -281,86 +183,10 @@ class ConsultationRuleForm(forms.ModelForm):
 
 
 @admin.register(ConsultationRule)
-class ConsultationRuleAdmin(ScopedHistoryAdmin):
-    """A council's administrator edits their own consultation list and reads the national one,
-    as for validation requirements."""
-
+class ConsultationRuleAdmin(CouncilListAdmin):
+    council_list = CONSULTATION_LISTS
     form = ConsultationRuleForm
     list_display = ["consultee_name", "key", "council", "statutory", "active"]
     list_filter = ["active", "statutory", "consultee"]
     search_fields = ["key", "consultee", "consultee_name", "reason"]
-    list_select_related = ["council"]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "council",
-                    "key",
-                    "consultee",
-                    "consultee_name",
-                    "reason",
-                    "legal_basis",
-                    "statutory",
-                    "active",
-                ]
-            },
-        ),
-        (
-            "When it applies (every condition that is set must hold)",
-            {
-                "fields": [
-                    "application_types",
-                    "exclude_application_types",
-                    "categories",
-                    "constraints",
-                    "datasets",
-                    "within_m",
-                    "proposal",
-                    "min_site_area_m2",
-                    "min_dwellings",
-                    "min_floorspace_m2",
-                    "min_storeys",
-                ]
-            },
-        ),
-        (
-            "When it is in force (by the date the application was received)",
-            {"fields": ["in_force_from", "in_force_until"]},
-        ),
-    ]
-
-    def get_queryset(self, request):
-        return _own_or_national(super().get_queryset(request), request)
-
-    def history_scope(self, request, rows):
-        return _own_or_national(rows, request)
-
-    def get_readonly_fields(self, request, obj=None):
-        return () if request.user.is_superuser else ("council",)
-
-    def _own(self, request, obj) -> bool:
-        return obj is None or request.user.is_superuser or obj.council_id == request.user.council_id
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._own(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._own(request, obj)
-
-    def save_model(self, request, obj, form, change):
-        if not request.user.is_superuser:
-            obj.council_id = request.user.council_id
-        super().save_model(request, obj, form, change)
-        announce_consultations_changed(obj.council)
-
-    def delete_model(self, request, obj):
-        council = obj.council
-        super().delete_model(request, obj)
-        announce_consultations_changed(council)
-
-    def delete_queryset(self, request, queryset):
-        councils = {row.council for row in queryset}
-        super().delete_queryset(request, queryset)
-        for council in councils:
-            announce_consultations_changed(council)
+    fieldsets = RULE_FIELDSETS

@@ -1,4 +1,5 @@
-"""Policies and validation requirements as plain data, the way triage's checks read them.
+"""Policies, validation requirements and consultation rules as plain data, the way triage's
+checks read them.
 
 The checks are pure functions over these (tested without a database, and run by triage_eval
 straight from the files); `policies.services` builds them from the database for a run.
@@ -72,13 +73,24 @@ class PolicyLibrary:
         return bool(self.national or self.local)
 
 
-@dataclass(frozen=True)
-class Requirement:
-    """One validation requirement as the check reads it (policies.models.ValidationRequirement).
+class InForce:
+    """A row of a council's list (a requirement, a consultation rule) is in force from
+    `in_force_from` (inclusive) until `in_force_until` (exclusive); either may be open. Triage
+    asks whether it was in force on the day the application was received: the law and a
+    council's list as they stood then."""
 
-    A requirement is in force from `in_force_from` (inclusive) until `in_force_until`
-    (exclusive); either may be open. The check asks whether it was in force on the day the
-    application was received: the law and a council's list as they stood then."""
+    in_force_from: datetime.date | None
+    in_force_until: datetime.date | None
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        if self.in_force_from is not None and day < self.in_force_from:
+            return False
+        return self.in_force_until is None or day < self.in_force_until
+
+
+@dataclass(frozen=True)
+class Requirement(InForce):
+    """One validation requirement as the check reads it (policies.models.ValidationRequirement)."""
 
     key: str
     document: str
@@ -106,14 +118,9 @@ class Requirement:
     # Exemptions the law gives from this requirement (policies.vocabulary.EXEMPTIONS).
     exemptions: tuple[str, ...] = ()
 
-    def in_force_on(self, day: datetime.date) -> bool:
-        if self.in_force_from is not None and day < self.in_force_from:
-            return False
-        return self.in_force_until is None or day < self.in_force_until
-
 
 @dataclass(frozen=True)
-class ConsultationRuleEntry:
+class ConsultationRuleEntry(InForce):
     """One consultation rule as triage reads it (policies.models.ConsultationRule)."""
 
     key: str
@@ -136,8 +143,3 @@ class ConsultationRuleEntry:
     min_storeys: int | None = None
     in_force_from: datetime.date | None = None
     in_force_until: datetime.date | None = None
-
-    def in_force_on(self, day: datetime.date) -> bool:
-        if self.in_force_from is not None and day < self.in_force_from:
-            return False
-        return self.in_force_until is None or day < self.in_force_until

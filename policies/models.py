@@ -1,5 +1,6 @@
-"""What applications are judged by: planning policies (the NPPF and each council's local plan)
-and validation requirements (the national list and each council's local list, NPPF para. 45).
+"""What applications are judged by: planning policies (the NPPF and each council's local plan),
+and the lists each council keeps beside a national one (CouncilListEntry): validation
+requirements (NPPF para. 45) and consultation rules.
 
 Policies are versioned: a row is never edited. A reload that changes a policy's text marks the
 old row superseded and adds a new one, so a finding that cited the old text (triage.Finding's
@@ -12,7 +13,7 @@ from django.db import models
 from geo.datasets import KNOWN_DATASETS
 from planning.history import EditHistory
 from planning.models import Council
-from policies.vocabulary import CATEGORIES, CONSTRAINT_KINDS, EXEMPTIONS, PROPOSAL_FACTS
+from policies.vocabulary import CATEGORIES, CONSTRAINT_LABELS, EXEMPTIONS, PROPOSAL_FACTS
 
 
 class PolicyFramework(models.Model):
@@ -97,49 +98,27 @@ def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
     return list(labels.items())
 
 
-CONSTRAINT_CHOICES = [(kind, label) for kind, (label, _, _) in CONSTRAINT_KINDS.items()]
+CONSTRAINT_CHOICES = _choices(CONSTRAINT_LABELS)
 
 
-class ValidationRequirement(models.Model):
-    """A document an application must include, and when. `council` empty: the national list.
+class CouncilListEntry(models.Model):
+    """A row of a list each council keeps for itself beside the national one (`council`
+    empty): a validation requirement or a consultation rule. Loaded from files, then edited in
+    the admin by the council's administrator, each change kept in its edit history.
 
-    The requirement applies when every condition that is set holds: the application type
-    starts with one of `application_types` (and with none of `exclude_application_types`), its
-    statutory category is one of `categories`, the site touches one of `constraints`, the
-    proposal shows one of `proposal`, and the numbers reach the minimums. "Either ... or" is two
-    requirements for the same document, each with its own reason.
+    A row applies when every condition that is set holds: the application type starts with
+    one of `application_types` (and with none of `exclude_application_types`), its statutory
+    category is one of `categories`, the site touches one of `constraints`, the proposal
+    shows one of `proposal`, and the numbers reach the minimums. It applies only to
+    applications received while it is in force (`in_force_from` inclusive, `in_force_until`
+    exclusive; empty: open).
 
-    It applies only to applications received while it is in force (`in_force_from` inclusive,
-    `in_force_until` exclusive; empty: open), and not where one of its `exemptions` holds.
+    A subclass declares `council`, `key` and `application_types` in its own words (the
+    functions below), what its rows are about, and its Meta.
     """
 
-    council = models.ForeignKey(
-        Council,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="validation_requirements",
-        help_text="Empty for the national list.",
-    )
-    key = models.SlugField(max_length=80, help_text="Unique within the list, e.g. cil-form.")
-    document = models.SlugField(
-        max_length=50,
-        help_text="The document, as findings name it (missing_document.<document>): "
-        "heritage_statement, flood_risk_assessment ...",
-    )
-    title = models.CharField(max_length=200, help_text="The document in words.")
-    reason = models.CharField(max_length=500, help_text="Why the document is needed.")
-    source = models.CharField(
-        max_length=200, blank=True, help_text="Where the requirement comes from."
-    )
     active = models.BooleanField(default=True)
 
-    application_types = ArrayField(
-        models.CharField(max_length=60),
-        default=list,
-        blank=True,
-        help_text="Open Digital Planning type prefixes (pp., listed, ldc ...). Empty: any.",
-    )
     exclude_application_types = ArrayField(
         models.CharField(max_length=60), default=list, blank=True
     )
@@ -158,6 +137,89 @@ class ValidationRequirement(models.Model):
     min_dwellings = models.PositiveIntegerField(null=True, blank=True)
     min_floorspace_m2 = models.FloatField(null=True, blank=True)
 
+    in_force_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Applies to applications received on or after this date. Empty: always.",
+    )
+    in_force_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Applies to applications received before this date. Empty: still in force.",
+    )
+
+    # The file it was loaded from, if any (a row added in the admin has none).
+    loaded_from = models.CharField(max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Councils edit their lists in the admin: who changed a row, and from what. Each
+    # subclass gets a historical table of its own.
+    history = EditHistory(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+def _owning_council(related_name: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        Council,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        help_text="Empty for the national list.",
+    )
+
+
+def _list_key(example: str) -> models.SlugField:
+    return models.SlugField(max_length=80, help_text=f"Unique within the list, e.g. {example}.")
+
+
+def _application_types(examples: str) -> ArrayField:
+    return ArrayField(
+        models.CharField(max_length=60),
+        default=list,
+        blank=True,
+        help_text=f"Open Digital Planning type prefixes ({examples} ...). Empty: any.",
+    )
+
+
+def _one_per_key(name: str) -> models.UniqueConstraint:
+    """A key names one row of a list; the national list (no council) counts as one list."""
+    return models.UniqueConstraint(fields=["council", "key"], name=name, nulls_distinct=False)
+
+
+def _in_force_until_after_from(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(in_force_from__isnull=True)
+        | models.Q(in_force_until__isnull=True)
+        | models.Q(in_force_until__gt=models.F("in_force_from")),
+        name=name,
+    )
+
+
+class ValidationRequirement(CouncilListEntry):
+    """A document an application must include, and when. `council` empty: the national list.
+
+    It applies as every council list's rows do (CouncilListEntry), and not where one of its
+    `exemptions` holds. "Either ... or" is two requirements for the same document, each with
+    its own reason.
+    """
+
+    council = _owning_council("validation_requirements")
+    key = _list_key("cil-form")
+    document = models.SlugField(
+        max_length=50,
+        help_text="The document, as findings name it (missing_document.<document>): "
+        "heritage_statement, flood_risk_assessment ...",
+    )
+    title = models.CharField(max_length=200, help_text="The document in words.")
+    reason = models.CharField(max_length=500, help_text="Why the document is needed.")
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Where the requirement comes from."
+    )
+
+    application_types = _application_types("pp., listed, ldc")
+
     # How the document is recognised, in this order: its ODP type, its file name, its text.
     document_types = ArrayField(models.CharField(max_length=100), default=list, blank=True)
     file_name_words = ArrayField(models.CharField(max_length=100), default=list, blank=True)
@@ -171,16 +233,6 @@ class ValidationRequirement(models.Model):
         help_text="Met by the application form itself (as the ownership certificate is).",
     )
 
-    in_force_from = models.DateField(
-        null=True,
-        blank=True,
-        help_text="Applies to applications received on or after this date. Empty: always.",
-    )
-    in_force_until = models.DateField(
-        null=True,
-        blank=True,
-        help_text="Applies to applications received before this date. Empty: still in force.",
-    )
     exemptions = ArrayField(
         models.CharField(max_length=40, choices=_choices(EXEMPTIONS)),
         default=list,
@@ -188,24 +240,11 @@ class ValidationRequirement(models.Model):
         help_text="Exemptions the law gives: where one holds, the requirement does not apply.",
     )
 
-    # The file it was loaded from, if any (a requirement added in the admin has none).
-    loaded_from = models.CharField(max_length=255, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    # Councils edit their lists in the admin: who changed a requirement, and from what.
-    history = EditHistory()
-
     class Meta:
         ordering = ["council_id", "document", "key"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["council", "key"], name="one_requirement_per_key", nulls_distinct=False
-            ),
-            models.CheckConstraint(
-                condition=models.Q(in_force_from__isnull=True)
-                | models.Q(in_force_until__isnull=True)
-                | models.Q(in_force_until__gt=models.F("in_force_from")),
-                name="requirement_in_force_until_after_from",
-            ),
+            _one_per_key("one_requirement_per_key"),
+            _in_force_until_after_from("requirement_in_force_until_after_from"),
         ]
 
     def __str__(self) -> str:
@@ -215,28 +254,20 @@ class ValidationRequirement(models.Model):
 DATASET_CHOICES = sorted(KNOWN_DATASETS.items(), key=lambda choice: choice[1])
 
 
-class ConsultationRule(models.Model):
+class ConsultationRule(CouncilListEntry):
     """When an application should be sent to a consultee. `council` empty: the national list
     (the statutory consultees of the DMPO 2015 Schedule 4 and the other bodies councils
     commonly consult); otherwise the council's own list (its internal teams, local bodies).
 
-    The rule applies when every condition that is set holds, as a validation requirement's
-    do: the application type, the statutory category, a constraint kind touching the site (a
-    layer, or a document's strongly evidenced claim), a feature of one of `datasets` within
-    `within_m` of the site (touching it when empty), a proposal fact with strong evidence,
-    the numbers; and it is in force on the day the application was received. A rule whose
-    layer is not loaded around the site cannot be checked, and triage says so.
+    The rule applies as every council list's rows do (CouncilListEntry; a constraint kind
+    touches the site by a layer, or a document's strongly evidenced claim, and a proposal fact
+    needs strong evidence), and when a feature of one of `datasets` is within `within_m` of
+    the site (touching it when empty) and the storeys reach `min_storeys`. A rule whose layer
+    is not loaded around the site cannot be checked, and triage says so.
     """
 
-    council = models.ForeignKey(
-        Council,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="consultation_rules",
-        help_text="Empty for the national list.",
-    )
-    key = models.SlugField(max_length=80, help_text="Unique within the list, e.g. flood-zone.")
+    council = _owning_council("consultation_rules")
+    key = _list_key("flood-zone")
     consultee = models.SlugField(
         max_length=60,
         help_text="Who is consulted, as findings name it (consultee.suggested = "
@@ -252,23 +283,8 @@ class ConsultationRule(models.Model):
     statutory = models.BooleanField(
         default=False, help_text="A statutory consultee for this kind of development."
     )
-    active = models.BooleanField(default=True)
 
-    application_types = ArrayField(
-        models.CharField(max_length=60),
-        default=list,
-        blank=True,
-        help_text="Open Digital Planning type prefixes (pp., listed ...). Empty: any.",
-    )
-    exclude_application_types = ArrayField(
-        models.CharField(max_length=60), default=list, blank=True
-    )
-    categories = ArrayField(
-        models.CharField(max_length=20, choices=_choices(CATEGORIES)), default=list, blank=True
-    )
-    constraints = ArrayField(
-        models.CharField(max_length=40, choices=CONSTRAINT_CHOICES), default=list, blank=True
-    )
+    application_types = _application_types("pp., listed")
     datasets = ArrayField(
         models.CharField(max_length=100, choices=DATASET_CHOICES), default=list, blank=True
     )
@@ -278,46 +294,13 @@ class ConsultationRule(models.Model):
         help_text="A feature of the datasets within this many metres counts. Empty: only one "
         "touching the site.",
     )
-    proposal = ArrayField(
-        models.CharField(max_length=40, choices=_choices(PROPOSAL_FACTS)),
-        default=list,
-        blank=True,
-    )
-    min_site_area_m2 = models.FloatField(null=True, blank=True)
-    min_dwellings = models.PositiveIntegerField(null=True, blank=True)
-    min_floorspace_m2 = models.FloatField(null=True, blank=True)
     min_storeys = models.PositiveIntegerField(null=True, blank=True)
-
-    in_force_from = models.DateField(
-        null=True,
-        blank=True,
-        help_text="Applies to applications received on or after this date. Empty: always.",
-    )
-    in_force_until = models.DateField(
-        null=True,
-        blank=True,
-        help_text="Applies to applications received before this date. Empty: still in force.",
-    )
-
-    loaded_from = models.CharField(max_length=255, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    # Councils edit their lists in the admin: who changed a rule, and from what.
-    history = EditHistory()
 
     class Meta:
         ordering = ["council_id", "consultee", "key"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["council", "key"],
-                name="one_consultation_rule_per_key",
-                nulls_distinct=False,
-            ),
-            models.CheckConstraint(
-                condition=models.Q(in_force_from__isnull=True)
-                | models.Q(in_force_until__isnull=True)
-                | models.Q(in_force_until__gt=models.F("in_force_from")),
-                name="consultation_rule_in_force_until_after_from",
-            ),
+            _one_per_key("one_consultation_rule_per_key"),
+            _in_force_until_after_from("consultation_rule_in_force_until_after_from"),
             models.CheckConstraint(
                 condition=models.Q(within_m__isnull=True) | models.Q(within_m__gte=0),
                 name="consultation_rule_within_not_negative",

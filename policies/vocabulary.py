@@ -53,6 +53,11 @@ CONSTRAINT_KINDS: dict[str, tuple[str, tuple[str, ...], str]] = {
     ),
 }
 
+# A kind of constraint -> its label, as a file or the admin offers the kinds.
+CONSTRAINT_LABELS: dict[str, str] = {
+    kind: label for kind, (label, _, _) in CONSTRAINT_KINDS.items()
+}
+
 # Facts about the proposal, from the documents (triage.vocabulary's proposal codes) or from the
 # description of development.
 PROPOSAL_FACTS: dict[str, str] = {

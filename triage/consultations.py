@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from geo import services as geo_services
 from geo.datasets import KNOWN_DATASETS
 from planning.models import PlanningApplication
-from policies.consultations import consultation_rules_for
 from policies.library import ConsultationRuleEntry
+from policies.services import consultation_rules_for
 from policies.vocabulary import CONSTRAINT_KINDS
 from triage.case import Case, affects, strong
 from triage.schemas import FindingDraft

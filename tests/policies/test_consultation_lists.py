@@ -1,26 +1,17 @@
 """Consultation lists: loaded from files (the national list and councils' samples), versioned,
 and each council's edited in the admin by that council's administrator only."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
-from planning.services import ensure_user
-from policies import consultations
-from policies.consultation_files import CONSULTATION_FILES, parse_consultations_file
-from policies.files import DATA, PolicyFileError
+from policies import services
+from policies.files import CONSULTATION_FILES, DATA, PolicyFileError, parse_consultations_file
 from policies.models import ConsultationRule
+from tests.policies.commands import output_of
 
 
 def load(*args) -> str:
-    out = StringIO()
-    call_command("load_consultations", *args, stdout=out)
-    return out.getvalue()
-
-
-def admin_of(council, username):
-    return ensure_user(username, council=council, role="admin", password="pw-123-abc-xyz")
+    return output_of("load_consultations", *args)
 
 
 def test_the_bundled_lists_read_and_each_rule_names_its_legal_basis():
@@ -44,14 +35,12 @@ def test_it_loads_the_national_list_and_the_lists_of_councils_it_knows(southwark
     assert "National list: 13 added" in output
     assert "London Borough of Southwark consultation list (sample): 10 added" in output
     assert "consultations-trafford.toml: skipped" in output
-    keys = [rule.key for rule in consultations.consultation_rules_for(southwark)]
+    keys = [rule.key for rule in services.consultation_rules_for(southwark)]
     assert "flood-zone" in keys and "conservation-officer-area" in keys
     assert "conservation-officer-area" not in [
-        rule.key for rule in consultations.consultation_rules_for(None)
+        rule.key for rule in services.consultation_rules_for(None)
     ]
-    flood = next(
-        r for r in consultations.consultation_rules_for(southwark) if r.key == "flood-zone"
-    )
+    flood = next(r for r in services.consultation_rules_for(southwark) if r.key == "flood-zone")
     assert (flood.list_name, flood.consultee, flood.statutory) == (
         "National list",
         "environment-agency",
@@ -60,7 +49,7 @@ def test_it_loads_the_national_list_and_the_lists_of_councils_it_knows(southwark
 
 
 def test_until_a_national_list_is_loaded_the_bundled_one_applies(southwark):
-    keys = [rule.key for rule in consultations.consultation_rules_for(southwark)]
+    keys = [rule.key for rule in services.consultation_rules_for(southwark)]
 
     assert "flood-zone" in keys and "conservation-officer-area" not in keys
 
@@ -141,10 +130,12 @@ def test_a_distance_needs_layers_to_measure_from(tmp_path):
         load(str(path))
 
 
-def test_a_council_admin_edits_only_their_own_councils_list(southwark, trafford, client):
+def test_a_council_admin_edits_only_their_own_councils_list(
+    southwark, trafford, client, southwark_admin
+):
     load()
     load(str(DATA / "consultations-trafford.toml"))
-    client.force_login(admin_of(southwark, "southwark-admin"))
+    client.force_login(southwark_admin)
     own = ConsultationRule.objects.get(council=southwark, key="archaeology")
     national = ConsultationRule.objects.get(council__isnull=True, key="flood-zone")
     theirs = ConsultationRule.objects.get(council=trafford, key="ecology-woodland")
@@ -167,10 +158,9 @@ def test_a_council_admin_edits_only_their_own_councils_list(southwark, trafford,
 
 
 def test_a_council_admin_adds_a_rule_to_their_own_list_and_its_history_names_them(
-    southwark, trafford, client
+    southwark, trafford, client, southwark_admin
 ):
-    admin = admin_of(southwark, "southwark-admin")
-    client.force_login(admin)
+    client.force_login(southwark_admin)
 
     response = client.post(
         "/admin/policies/consultationrule/add/",
@@ -191,11 +181,11 @@ def test_a_council_admin_adds_a_rule_to_their_own_list_and_its_history_names_the
     assert response.status_code == 302, response.content.decode()[:2000]
     added = ConsultationRule.objects.get(key="network-rail")
     assert (added.council, added.datasets, added.within_m) == (southwark, ["greenspace"], 10.0)
-    assert added.history.get().history_user == admin
+    assert added.history.get().history_user == southwark_admin
 
 
-def test_the_admin_says_a_distance_needs_layers(southwark, client):
-    client.force_login(admin_of(southwark, "southwark-admin"))
+def test_the_admin_says_a_distance_needs_layers(southwark, client, southwark_admin):
+    client.force_login(southwark_admin)
 
     response = client.post(
         "/admin/policies/consultationrule/add/",

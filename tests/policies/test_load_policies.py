@@ -1,10 +1,8 @@
 """The policy library: the NPPF paragraph by paragraph, councils' policy files, and reloads that
 keep the text an earlier finding cited."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from policies import services
 from policies.files import (
@@ -15,14 +13,13 @@ from policies.files import (
     parse_policy_file,
 )
 from policies.models import Policy, PolicyFramework
+from tests.policies.commands import output_of
 
 SOUTHWARK_PLAN = DATA / "southwark-plan-2022.toml"
 
 
 def load(*args) -> str:
-    out = StringIO()
-    call_command("load_policies", *args, stdout=out)
-    return out.getvalue()
+    return output_of("load_policies", *args)
 
 
 def test_it_reads_every_numbered_paragraph_of_the_nppf_with_its_chapter_and_heading():

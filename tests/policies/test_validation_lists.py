@@ -2,27 +2,19 @@
 administrator only."""
 
 import datetime
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
-from planning.services import ensure_user
 from policies import services
 from policies.files import DATA, PolicyFileError, parse_requirements_file
 from policies.models import ValidationRequirement
+from tests.policies.commands import output_of
 
 SOUTHWARK_LIST = DATA / "validation-southwark.toml"
 
 
 def load(*args) -> str:
-    out = StringIO()
-    call_command("load_validation_requirements", *args, stdout=out)
-    return out.getvalue()
-
-
-def admin_of(council, username):
-    return ensure_user(username, council=council, role="admin", password="pw-123-abc-xyz")
+    return output_of("load_validation_requirements", *args)
 
 
 def test_it_loads_the_national_list_and_the_local_lists_of_councils_it_knows(southwark):
@@ -56,11 +48,12 @@ def test_a_reload_follows_the_file_and_keeps_what_the_admin_added(southwark, tmp
     assert keys == {"cil-form-new-dwellings", "cil-form-floorspace", "noise-report"}
 
 
-def test_a_council_admin_edits_only_their_own_councils_list(southwark, trafford, client):
+def test_a_council_admin_edits_only_their_own_councils_list(
+    southwark, trafford, client, southwark_admin
+):
     load()
     load(str(DATA / "validation-trafford.toml"))
-    admin = admin_of(southwark, "southwark-admin")
-    client.force_login(admin)
+    client.force_login(southwark_admin)
     own = ValidationRequirement.objects.get(council=southwark, key="basement-impact-assessment")
     national = ValidationRequirement.objects.get(council__isnull=True, key="heritage-statement")
     theirs = ValidationRequirement.objects.get(council=trafford, key="ecological-survey")
@@ -85,8 +78,10 @@ def test_a_council_admin_edits_only_their_own_councils_list(southwark, trafford,
     assert national.title == "Heritage statement"
 
 
-def test_a_council_admin_adds_a_requirement_to_their_own_list(southwark, trafford, client):
-    client.force_login(admin_of(southwark, "southwark-admin"))
+def test_a_council_admin_adds_a_requirement_to_their_own_list(
+    southwark, trafford, client, southwark_admin
+):
+    client.force_login(southwark_admin)
     response = client.post(
         "/admin/policies/validationrequirement/add/",
         {

@@ -5,7 +5,7 @@ loaded says it could not be checked, and weak evidence suggests nobody."""
 import datetime
 import functools
 
-from policies.consultation_files import CONSULTATION_FILES, parse_consultations_file
+from policies.files import CONSULTATION_FILES, parse_consultations_file
 from tests.triage.cases import case, hit, said
 from triage.consultations import Near, SpatialFacts, check_rule, suggest
 from triage.vocabulary import CONSULTEE, CONSULTEE_UNCHECKED, FindingCode, Strength

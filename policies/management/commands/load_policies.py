@@ -9,21 +9,25 @@ cited; applications whose findings cite a changed policy are triaged again in th
 Bundled local files for councils not in the database are skipped.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-
-from policies import services
 from policies.files import (
     LOCAL_POLICY_FILES,
     NPPF_FILE,
-    PolicyFileError,
+    ParsedFramework,
     parse_nppf,
     parse_policy_file,
 )
+from policies.management.file_commands import FileLoadingCommand
+from policies.services import LoadSummary, load_framework, source_label
 
 
-class Command(BaseCommand):
+def _loader(parse: Callable[[Path], ParsedFramework]) -> Callable[[Path], LoadSummary]:
+    return lambda path: load_framework(parse(path), source_file=source_label(path))
+
+
+class Command(FileLoadingCommand):
     help = "Load the NPPF and councils' local policies, keeping earlier versions."
 
     def add_arguments(self, parser):
@@ -32,20 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, nppf: Path | None, local: list[Path] | None, **options):
         bundled = nppf is None and local is None
-        jobs = []
         if nppf is not None or bundled:
-            jobs.append((nppf or NPPF_FILE, parse_nppf, False))
-        for path in local or (LOCAL_POLICY_FILES if bundled else []):
-            jobs.append((path, parse_policy_file, bundled))
-        for path, parse, skip_unknown in jobs:
-            try:
-                parsed = parse(path)
-                summary = services.load_framework(parsed, source_file=services.source_label(path))
-            except PolicyFileError as error:
-                raise CommandError(str(error)) from error
-            except services.UnknownCouncil as error:
-                if skip_unknown:
-                    self.stdout.write(f"{path.name}: skipped ({error})")
-                    continue
-                raise CommandError(f"{path.name}: {error}") from error
-            self.stdout.write(summary.describe())
+            self.load_each([nppf or NPPF_FILE], _loader(parse_nppf), bundled=False)
+        local_files = local or (LOCAL_POLICY_FILES if bundled else [])
+        self.load_each(local_files, _loader(parse_policy_file), bundled=bundled)
