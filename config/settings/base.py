@@ -375,6 +375,12 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Planning application triage API",
     "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "A council's systems send planning applications and their documents, and read back "
+        "each application's triage. Every error is an RFC 9457 problem naming the field or "
+        "parameter at fault. A query parameter an operation does not list is refused (400), "
+        "so a misspelt filter is never silently ignored."
+    ),
     # 3.1 is JSON Schema proper, which the pydantic models that validate payloads emit.
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,

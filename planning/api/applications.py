@@ -168,7 +168,9 @@ class ApplicationListView(mixins.ListModelMixin, CouncilSystemView):
                 "received_from", datetime.date, description="Received on or after this date."
             ),
             OpenApiParameter(
-                "received_to", datetime.date, description="Received on or before this date."
+                "received_to",
+                datetime.date,
+                description="Received on or before this date; not before received_from.",
             ),
         ],
         responses={200: ApplicationSerializer(many=True), **openapi.problems(400)},
