@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from planning.models import Role
+from tests.browser import Visit
 from tests.factories import PlanningApplicationFactory, UserFactory
 from tests.triage.factories import DocumentFactory, load_polygon_layer
 from triage import pipeline, runs
@@ -69,3 +70,19 @@ def triaged(southwark, conservation_layer):
     )
     triage_now(application)
     return application
+
+
+@pytest.fixture
+def visit(browser, live_server):
+    """Opens pages in the session's Chromium as a person would (tests.browser.Visit); each
+    visit's context is closed at the end of the test."""
+    visits = []
+
+    def open_visit(**options) -> Visit:
+        opened = Visit(browser, live_server.url, **options)
+        visits.append(opened)
+        return opened
+
+    yield open_visit
+    for opened in visits:
+        opened.close()

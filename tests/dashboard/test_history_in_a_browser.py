@@ -12,27 +12,13 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.core.management import call_command
 
 from planning.models import PastDecision, PastKind
-from tests.browser import Visit, assert_accessible, screenshot
+from tests.browser import assert_accessible, screenshot
 from tests.dashboard.conftest import PASSWORD, triage_now
 from tests.history.factories import PastApplicationFactory, box
 from triage.models import Finding, FindingReview
 from triage.vocabulary import CONSULTEE, CONSULTEE_UNCHECKED
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def visit(browser, live_server):
-    visits = []
-
-    def open_visit(**options) -> Visit:
-        opened = Visit(browser, live_server.url, **options)
-        visits.append(opened)
-        return opened
-
-    yield open_visit
-    for opened in visits:
-        opened.close()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from planning.models import ApplicationStatus, Role
-from tests.browser import Visit, assert_accessible, screenshot
+from tests.browser import assert_accessible, screenshot
 from tests.dashboard.conftest import PASSWORD
 from tests.dashboard.test_queue import make
 from tests.factories import UserFactory
@@ -19,20 +19,6 @@ from tests.worker import Worker
 from triage.models import Finding, FindingReview, RunStatus
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def visit(browser, live_server):
-    visits = []
-
-    def open_visit(**options) -> Visit:
-        opened = Visit(browser, live_server.url, **options)
-        visits.append(opened)
-        return opened
-
-    yield open_visit
-    for opened in visits:
-        opened.close()
 
 
 @pytest.fixture

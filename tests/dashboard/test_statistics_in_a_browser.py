@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from planning import statistics
-from tests.browser import Visit, assert_accessible, screenshot
+from tests.browser import assert_accessible, screenshot
 from tests.dashboard.conftest import PASSWORD
 from tests.dashboard.statistics_caseload import SOUTHWARK_OPEN, build, last_quarter
 from tests.factories import PlanningApplicationFactory
@@ -20,20 +20,6 @@ from triage.models import Finding
 
 pytestmark = pytest.mark.browser
 DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def visit(browser, live_server):
-    visits = []
-
-    def open_visit(**options) -> Visit:
-        opened = Visit(browser, live_server.url, **options)
-        visits.append(opened)
-        return opened
-
-    yield open_visit
-    for opened in visits:
-        opened.close()
 
 
 @pytest.fixture
