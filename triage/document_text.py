@@ -10,6 +10,7 @@ is given up after TRIAGE_TEXT_MAX_ATTEMPTS tries, with a reason an officer can a
 """
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,6 +20,7 @@ from django.db import connection, transaction
 
 from planning.models import Document, TextStatus
 from planning.services import record_document_text
+from triage import metrics
 from triage.models import DocumentPage, TextReadingAttempts
 from triage.text import OcrBudget, PageText, TextExtractionError, extract_pages
 
@@ -109,6 +111,7 @@ def _extract_document_text(document: Document) -> list[PageText] | None:
         )
         return None
     budget = OcrBudget()
+    started = time.monotonic()
     try:
         with document.file.open("rb") as handle:
             data = handle.read(settings.TRIAGE_MAX_DOCUMENT_BYTES + 1)
@@ -119,9 +122,11 @@ def _extract_document_text(document: Document) -> list[PageText] | None:
             budget=budget,
         )
     except (TextExtractionError, OSError) as error:
+        metrics.observe_reading(time.monotonic() - started, "failed")
         reason = str(error) if isinstance(error, TextExtractionError) else "The file is missing."
         record_document_text(document, status=TextStatus.FAILED, reason=reason)
         return None
+    metrics.observe_reading(time.monotonic() - started, "read")
     with transaction.atomic():
         DocumentPage.objects.filter(document=document).delete()
         DocumentPage.objects.bulk_create(

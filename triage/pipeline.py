@@ -18,10 +18,11 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from config import log_context
 from planning.models import PlanningApplication
 from planning.services import record_event
 from policies import services as policy_services
-from triage import checks, policy_conflicts, reading_limits, spatial, validation
+from triage import checks, metrics, policy_conflicts, reading_limits, spatial, validation
 from triage.case import CaseInput, build_case
 from triage.document_text import read_document_text
 from triage.engines import build_extractor
@@ -73,6 +74,7 @@ def execute_run(run_id: int) -> Outcome:
             return Outcome(True, f"already {current.status}")
         wait = (current.deadline - timezone.now()).total_seconds() if current.deadline else 1
         return Outcome(False, "held by another worker", retry_in=max(wait, 0) + 1)
+    log_context.bind(run=run.pk, application=run.application_id, council=run.application.council_id)
     try:
         return _work_on(run)
     except (OperationalError, InterfaceError):
@@ -95,10 +97,12 @@ def _work_on(run: TriageRun) -> Outcome:
         raise
     except SoftTimeLimitExceeded:
         limit = settings.TRIAGE_RUN_TIME_LIMIT_SECONDS
-        finish_failed(run, f"The run took longer than its time limit ({limit} s).")
+        finish_failed(
+            run, f"The run took longer than its time limit ({limit} s).", kind="time-limit"
+        )
         return Outcome(True, "failed: time limit")
     except EngineError as error:
-        finish_failed(run, str(error))
+        finish_failed(run, str(error), kind="engine")
         return Outcome(True, f"failed: {error}")
     except Exception as error:  # a bug must end the run visibly, not leave it running
         logger.exception("triage run %s failed", run.pk)
@@ -267,6 +271,9 @@ def _finish_succeeded(run: TriageRun, drafts: list[FindingDraft], facts: RunFact
         )
         if updated != 1:
             return False
+        metrics.observe_run_finished(
+            (timezone.now() - run.created_at).total_seconds(), RunStatus.SUCCEEDED, run.engine
+        )
         RunReading.objects.filter(run=run).delete()
         findings = Finding.objects.bulk_create(_finding_row(run, draft) for draft in drafts)
         carried = carry_over_reviews(previous.result_run if previous else None, findings)

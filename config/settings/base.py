@@ -54,12 +54,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it times and counts every answer, whatever answered it (config.metrics).
+    "config.metrics.HttpMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Each request's id (and the officer's council) on every log line (config.log_context).
+    "config.log_context.RequestIdMiddleware",
     # Names the person behind each change in the edit history (planning.history).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -353,10 +357,39 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# One JSON object a line (python-json-logger), with the request, council, application and run
+# ids of what the line is about (config.log_context); LOG_FORMAT=plain for reading by eye.
+LOG_FORMAT = env_choice("LOG_FORMAT", "json", choices=("json", "plain"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"ids": {"()": "config.log_context.ContextFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s "
+            "[request=%(request_id)s council=%(council)s application=%(application)s "
+            "run=%(run)s]"
+        },
+        "json": {
+            "()": "config.log_context.IdsJsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(council)s "
+            "%(application)s %(run)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["ids"]}
+    },
     "root": {"handlers": ["console"], "level": env_log_level("LOG_LEVEL", "INFO")},
 }
+# Celery workers log through the same configuration, not a format of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Metrics (config.metrics, triage.metrics) ----------------------------------
+# The bearer token Prometheus sends to /metrics (and to the workers' exporters). Unset: no
+# metrics endpoint at all. May be given as a file (METRICS_TOKEN_FILE).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "", secret=True)
+# Where each Celery worker serves its host's metrics, "host:port" (empty: not served).
+WORKER_METRICS_BIND = env_matching(
+    "WORKER_METRICS_BIND", "", pattern=r"([^\s:]+:[0-9]{1,5})?", example="0.0.0.0:9101"
+)

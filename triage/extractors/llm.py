@@ -27,6 +27,7 @@ Asking the server (triage.llm_client does the talking):
   application, then the document's text.
 """
 
+import contextvars
 import copy
 import re
 import threading
@@ -268,7 +269,15 @@ class LLMExtractor(Extractor):
                 left[document.key] = len(chunks)
                 parts[document.key] = ChunkReading()
                 for chunk in chunks:
-                    future = pool.submit(self._read_chunk, application, document, chunk, stop)
+                    # In the caller's log context: a retry logged in a pool thread names its run.
+                    future = pool.submit(
+                        contextvars.copy_context().run,
+                        self._read_chunk,
+                        application,
+                        document,
+                        chunk,
+                        stop,
+                    )
                     waiting[future] = document
             for document in documents:
                 if not left[document.key]:

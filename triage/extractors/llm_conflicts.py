@@ -174,7 +174,9 @@ class LLMConflictChecker:
             # The model's judgement is an extra: an answer that cannot be used is reported
             # (counted with the dropped quotes, logged) rather than failing the whole run. A
             # server that is down still fails it, to be retried (ModelServerUnavailable).
-            logger.warning("policy conflict judgement unusable: %s", error)
+            # Its type only: a validation error quotes the model's answer, which may quote the
+            # documents, and logs hold no document text.
+            logger.warning("policy conflict judgement unusable: %s", type(error).__name__)
             if isinstance(error, ModelOutputInvalid):
                 usage = error.usage
             return ExtractionResult(dropped_quotes=len(policies), usage=usage)
