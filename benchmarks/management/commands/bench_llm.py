@@ -4,9 +4,11 @@ Reads the documents of the first --cases applications of the synthetic developme
 (triage/evaluation/devset, shipped with the code) with the llm engine against --base-url:
 first with a plain sequential client (each document, and each of its chunks, after the last
 has been answered: what the engine did before), then with 1, 4, 16 and 64 requests in flight
-(--concurrency). For each pass: pages and requests per second, prompt and output tokens per
-second, the client's retries, parts left unread, p50/p95 seconds per request as the client
-waited for them, and the ratio of pages per second to the sequential client's.
+(--concurrency), the applications read side by side as the runs of one worker process would
+be, the client bounding what is in flight. For each pass: pages and requests per second,
+prompt and output tokens per second, the client's retries, parts left unread, p50/p95 seconds
+per request as the client waited for them, and the ratio of pages per second to the
+sequential client's.
 
 Every pass names its applications differently, so no pass finds another's prompts in vLLM's
 prefix cache (the fixed instructions are cached for all of them, as in production). Nothing is
@@ -20,6 +22,7 @@ import platform
 import statistics
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +30,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from triage.evaluation.runner import case_folders
-from triage.extractors.base import ApplicationFacts, DocumentInput
+from triage.extractors.base import ApplicationFacts, DocumentInput, DocumentReading
 from triage.extractors.llm import LLMExtractor
 from triage.llm_client import Completion, LLMClient, ModelOutputInvalid
 from triage.model_usage import ModelUsage
@@ -178,24 +181,30 @@ class Command(BaseCommand):
 
     def _pass(self, name, in_flight, client, cases, options, *, sequential=False) -> Pass:
         extractor = LLMExtractor(client, char_budget=options["chunk_chars"])
-        usage, unread, pages = ModelUsage(), 0, 0
         tag = f"{name}-{in_flight}-{time.monotonic_ns()}"
-        started = time.monotonic()
-        for case in cases:
+
+        def read(case: Case) -> list[DocumentReading]:
             facts = ApplicationFacts(
                 reference=f"{case.facts.reference} ({tag})",
                 application_type=case.facts.application_type,
                 description=case.facts.description,
             )
             if sequential:
-                readings = [extractor.read(facts, document) for document in case.documents]
-            else:
-                readings = [reading for _, reading in extractor.read_many(facts, case.documents)]
-            for reading in readings:
-                usage += reading.usage
-                unread += len(reading.unread)
-                pages += reading.pages
+                return [extractor.read(facts, document) for document in case.documents]
+            return [reading for _, reading in extractor.read_many(facts, case.documents)]
+
+        started = time.monotonic()
+        if sequential:
+            readings = [reading for case in cases for reading in read(case)]
+        else:
+            # Several applications at once, as the runs of one worker process share its client:
+            # the client alone bounds what is in flight.
+            with ThreadPoolExecutor(max_workers=in_flight) as pool:
+                readings = [reading for found in pool.map(read, cases) for reading in found]
         wall = time.monotonic() - started
+        usage = sum((reading.usage for reading in readings), ModelUsage())
+        unread = sum(len(reading.unread) for reading in readings)
+        pages = sum(reading.pages for reading in readings)
         result = Pass(name, in_flight, wall, pages, usage, unread, client.seconds)
         self.stdout.write(
             f"  {name} x{in_flight}: {wall:.1f} s, {result.pages_per_second():.2f} pages/s"
