@@ -248,7 +248,8 @@ class LLMExtractor(Extractor):
         findings["maxItems"] = min(findings["maxItems"], settings.LLM_MAX_FINDINGS_PER_REQUEST)
 
     def read(self, application: ApplicationFacts, document: DocumentInput) -> DocumentReading:
-        return next(self.read_many(application, [document]))[1]
+        [(_, reading)] = list(self.read_many(application, [document]))
+        return reading
 
     def read_many(
         self, application: ApplicationFacts, documents: list[DocumentInput]
