@@ -208,8 +208,8 @@ def _readings(
             )
     # The rest are read now, side by side where the engine can (the llm engine sends them
     # together), each kept as soon as it is done, by this thread.
-    unread_documents = [document for document in documents if document.key not in readings]
-    for document, reading in extractor.read_many(facts, unread_documents):
+    not_yet_read = [document for document in documents if document.key not in readings]
+    for document, reading in extractor.read_many(facts, not_yet_read):
         _keep(run, extractor, int(document.key), reading)
         readings[document.key] = reading
     return [readings[document.key] for document in documents]
