@@ -7,10 +7,12 @@ import pytest
 from tests.factories import PlanningApplicationFactory
 from tests.triage.factories import DocumentFactory
 from triage import pipeline, runs
-from triage.extractors.llm import PROMPT_VERSION, SYSTEM_PROMPT
-from triage.llm_client import LLMClient
+from triage.extractors.llm import PROMPT_VERSION, SCHEMA, SYSTEM_PROMPT
+from triage.llm_client import LLMClient, ModelOutputCutOff, budget
 from triage.models import RunStatus
 from triage.quotes import quote_on_page
+from triage.reading_limits import MODEL_UNREAD
+from triage.vocabulary import READING_LIMITED
 
 pytestmark = [pytest.mark.vllm, pytest.mark.django_db]
 
@@ -66,6 +68,38 @@ def test_a_long_document_is_read_in_requests_that_fit_the_servers_context(vllm_s
     # No request was refused for its length; a part is read, or unread with its reason.
     for part in run.unread:
         assert "refused" not in part["reason"] and part["reason"]
+
+
+def test_a_real_servers_cut_off_answer_is_recognised(vllm_server, settings):
+    point_at(vllm_server, settings)
+    client = LLMClient.from_settings()
+    with pytest.raises(ModelOutputCutOff) as cut:
+        client.complete_json(
+            system=SYSTEM_PROMPT,
+            user="The site lies within a conservation area.",
+            schema_name="planning_findings",
+            schema=SCHEMA,
+            max_tokens=2,
+        )
+    assert cut.value.usage.tokens_out == 2 and cut.value.usage.requests == 1
+
+
+def test_a_chunk_the_real_server_cuts_off_twice_is_unread_not_a_failed_run(
+    vllm_server, settings, monkeypatch
+):
+    point_at(vllm_server, settings)
+    # Answers far shorter than any valid one: every answer is cut off.
+    monkeypatch.setattr(budget, "max_tokens_for", lambda schema: 2)
+    application = PlanningApplicationFactory()
+    DocumentFactory(application=application, content=b"Three storeys are proposed.")
+
+    run = run_llm(application)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    [part] = run.unread
+    assert "cut off at 2 tokens" in part["reason"]
+    assert run.findings.filter(code=READING_LIMITED, value=MODEL_UNREAD).exists()
+    assert run.model_requests == 2
 
 
 def test_a_real_instruction_tuned_model_through_the_llm_engine(smollm2_server, settings):
