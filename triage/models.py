@@ -108,8 +108,9 @@ class TriageRun(models.Model):
     # What the run asked of the model server (the llm engine; zero for rules), added up as each
     # document's reading is kept, so a run that failed or was taken over still shows what it
     # cost (a reading lost with its worker is not counted). triage.model_usage.
-    model = models.CharField(max_length=200, blank=True)
-    prompt_version = models.CharField(max_length=50, blank=True)
+    # Database defaults too, for rows written in bulk by SQL (bench_queue's seed).
+    model = models.CharField(max_length=200, blank=True, db_default="")
+    prompt_version = models.CharField(max_length=50, blank=True, db_default="")
     model_requests = models.PositiveIntegerField(default=0, db_default=0)
     model_retries = models.PositiveIntegerField(default=0, db_default=0)
     model_tokens_in = models.PositiveBigIntegerField(default=0, db_default=0)
@@ -119,7 +120,7 @@ class TriageRun(models.Model):
     model_max_seconds = models.FloatField(default=0.0, db_default=0.0)
     # Parts of documents the model could not read, each with its pages and the reason
     # (triage.extractors.base.UnreadPart): also findings on the application page.
-    unread = models.JSONField(default=list, blank=True)
+    unread = models.JSONField(default=list, blank=True, db_default=[])
 
     class Meta:
         constraints = [
