@@ -1,4 +1,4 @@
-"""Structured logs (decision record 0020): one JSON object a line, each carrying the ids of what
+"""Structured logs (decision record 0023): one JSON object a line, each carrying the ids of what
 it is about: the request (or task), the council, the application and the triage run.
 
 The ids live in a context variable, so each request, task and thread keeps its own: the

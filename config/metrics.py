@@ -1,4 +1,4 @@
-"""Prometheus metrics for the whole service (decision record 0020): HTTP requests here, triage's
+"""Prometheus metrics for the whole service (decision record 0023): HTTP requests here, triage's
 own in triage.metrics, all exported from `/metrics` on the web hosts and from a small exporter
 inside each Celery worker (WORKER_METRICS_BIND).
 

@@ -1,4 +1,4 @@
-"""Triage's Prometheus metrics (decision record 0020).
+"""Triage's Prometheus metrics (decision record 0023).
 
 What the workers do is observed where it happens: reading a document and OCR of a page, each
 request to the model server (latency, tokens, the client's retries, why answers stopped), runs
