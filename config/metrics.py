@@ -16,10 +16,11 @@ import logging
 import os
 import threading
 import time
-from wsgiref.simple_server import WSGIRequestHandler, make_server
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -110,8 +111,14 @@ def _exporter_app(environ, start_response):
             [("Content-Type", "text/plain"), ("WWW-Authenticate", 'Bearer realm="metrics"')],
         )
         return [b"a bearer token is needed\n"]
+    try:
+        body = exposition()
+    finally:
+        # The exporter's thread lives as long as the worker: it holds no connection between
+        # scrapes.
+        connection.close()
     start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST)])
-    return [exposition()]
+    return [body]
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -119,8 +126,9 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-def start_worker_exporter(bind: str) -> threading.Thread:
-    """Serve this worker host's metrics on `bind` ("host:port") from a daemon thread."""
+def start_worker_exporter(bind: str) -> WSGIServer:
+    """Serve this worker host's metrics on `bind` ("host:port") from a daemon thread; the
+    server is returned so that a test can shut it down."""
     if not settings.METRICS_TOKEN:
         raise ImproperlyConfigured(
             "WORKER_METRICS_BIND needs METRICS_TOKEN: metrics are not public"
@@ -130,4 +138,4 @@ def start_worker_exporter(bind: str) -> threading.Thread:
     thread = threading.Thread(target=server.serve_forever, name="metrics-exporter", daemon=True)
     thread.start()
     logger.info("worker metrics on %s", bind)
-    return thread
+    return server

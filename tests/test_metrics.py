@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from django.db import connection
 from prometheus_client.parser import text_string_to_metric_families
 
 from config.metrics import start_worker_exporter
@@ -15,6 +16,7 @@ from tests.factories import PlanningApplicationFactory
 from tests.triage.factories import DocumentFactory
 from tests.triage.fake_model_server import NO_FINDINGS, FakeModelServer
 from tests.vllm.server_process import free_loopback_port
+from tests.worker import wait_for
 from triage import pipeline, runs
 from triage.document_text import read_document_text
 from triage.models import RunStatus
@@ -45,6 +47,16 @@ def samples(text: str) -> dict[tuple[str, tuple], float]:
 
 def value(found, name, **labels) -> float:
     return found.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+def other_sessions() -> int:
+    """Connections to the test database other than this test's own."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
 
 
 def test_there_is_no_metrics_endpoint_without_a_token(db, client, settings):
@@ -139,15 +151,21 @@ def test_failed_runs_are_counted_by_kind(db, client, scraping):
 
 
 def test_a_worker_serves_its_hosts_metrics_to_a_scrape_with_the_token(db, scraping):
+    before = other_sessions()
     port = free_loopback_port()
-    start_worker_exporter(f"127.0.0.1:{port}")
+    server = start_worker_exporter(f"127.0.0.1:{port}")
     url = f"http://127.0.0.1:{port}/metrics"
-
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(url, timeout=10)
-    assert refused.value.code == 401
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {TOKEN}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        text = response.read().decode()
+    try:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url, timeout=10)
+        assert refused.value.code == 401
+        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {TOKEN}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            text = response.read().decode()
+    finally:
+        server.shutdown()
+        server.server_close()
     assert re.search(r"^triage_model_request_seconds_bucket", text, re.M)
     assert re.search(r'^triage_metrics_source_up\{source="database"\} 1', text, re.M)
+    # Its thread keeps no database connection between scrapes (it lives as long as the worker).
+    wait_for(lambda: other_sessions() == before, 10, "the exporter kept its connection")
