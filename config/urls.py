@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from config.health import healthz
+from config.metrics import metrics_view
 from planning.api.problems import not_found
 from triage.api.consultees import ConsulteesCsvView
 
@@ -12,6 +13,8 @@ handler500 = "config.errors.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Only with METRICS_TOKEN set, and only for a scrape that sends it.
+    path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     # Triage's statistics CSVs sit beside planning's (planning cannot import triage).
     path("api/v1/statistics/", include("triage.api.urls")),

@@ -28,6 +28,7 @@ from planning.stored_files import (
     matches_upload,
     open_document,
 )
+from triage import metrics
 from triage.extractors.base import TransientEngineError
 from triage.models import DocumentPage, TextReadingAttempts
 from triage.text import OcrBudget, PageText, TextExtractionError, extract_pages
@@ -122,6 +123,7 @@ def _extract_document_text(document: Document, lease: leases.Held) -> list[PageT
         )
         return None
     budget = OcrBudget()
+    started = time.monotonic()
     try:
         with open_document(document) as handle:
             data = handle.read(settings.TRIAGE_MAX_DOCUMENT_BYTES + 1)
@@ -151,8 +153,10 @@ def _extract_document_text(document: Document, lease: leases.Held) -> list[PageT
             budget=budget,
         )
     except TextExtractionError as error:
+        metrics.observe_reading(time.monotonic() - started, "failed")
         record_document_text(document, status=TextStatus.FAILED, reason=str(error))
         return None
+    metrics.observe_reading(time.monotonic() - started, "read")
     return pages if _keep_pages(document, pages, budget.note(), lease) else None
 
 

@@ -105,6 +105,23 @@ class TriageRun(models.Model):
     priority_score = models.PositiveIntegerField(null=True, blank=True)
     reasons = models.JSONField(default=list, blank=True)
 
+    # What the run asked of the model server (the llm engine; zero for rules), added up as each
+    # document's reading is kept, so a run that failed or was taken over still shows what it
+    # cost (a reading lost with its worker is not counted). triage.model_usage.
+    # Database defaults too, for rows written in bulk by SQL (bench_queue's seed).
+    model = models.CharField(max_length=200, blank=True, db_default="")
+    prompt_version = models.CharField(max_length=50, blank=True, db_default="")
+    model_requests = models.PositiveIntegerField(default=0, db_default=0)
+    model_retries = models.PositiveIntegerField(default=0, db_default=0)
+    model_tokens_in = models.PositiveBigIntegerField(default=0, db_default=0)
+    model_tokens_out = models.PositiveBigIntegerField(default=0, db_default=0)
+    # Seconds spent waiting on the server (requests side by side add up), and the slowest one.
+    model_seconds = models.FloatField(default=0.0, db_default=0.0)
+    model_max_seconds = models.FloatField(default=0.0, db_default=0.0)
+    # Parts of documents the model could not read, each with its pages and the reason
+    # (triage.extractors.base.UnreadPart): also findings on the application page.
+    unread = models.JSONField(default=list, blank=True, db_default=[])
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["application", "version"], name="one_run_per_version")
@@ -126,6 +143,8 @@ class RunReading(models.Model):
     drafts = models.JSONField(default=list)
     invalid = models.PositiveIntegerField(default=0)
     pages = models.PositiveIntegerField(default=0)
+    # UnreadPart.as_dict() of each part the engine could not read.
+    unread = models.JSONField(default=list)
     attempt = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -14,14 +14,18 @@ from dataclasses import dataclass
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from config import log_context
 from planning.models import PlanningApplication
 from planning.services import record_event
 from policies import services as policy_services
 from triage import (
     checks,
     consultations,
+    metrics,
     policy_conflicts,
     reading_limits,
     site_history,
@@ -38,7 +42,9 @@ from triage.extractors.base import (
     EngineError,
     Extractor,
     TransientEngineError,
+    UnreadPart,
 )
+from triage.model_usage import ModelUsage
 from triage.models import Finding, RunReading, RunStatus, TriageRun, TriageSummary
 from triage.recognition import DocumentSummary
 from triage.reviews import carry_over_reviews
@@ -77,6 +83,7 @@ def execute_run(run_id: int) -> Outcome:
             return Outcome(True, f"already {current.status}")
         wait = (current.deadline - timezone.now()).total_seconds() if current.deadline else 1
         return Outcome(False, "held by another worker", retry_in=max(wait, 0) + 1)
+    log_context.bind(run=run.pk, application=run.application_id, council=run.application.council_id)
     try:
         return _work_on(run)
     except (OperationalError, InterfaceError):
@@ -99,10 +106,12 @@ def _work_on(run: TriageRun) -> Outcome:
         raise
     except SoftTimeLimitExceeded:
         limit = settings.TRIAGE_RUN_TIME_LIMIT_SECONDS
-        finish_failed(run, f"The run took longer than its time limit ({limit} s).")
+        finish_failed(
+            run, f"The run took longer than its time limit ({limit} s).", kind="time-limit"
+        )
         return Outcome(True, "failed: time limit")
     except EngineError as error:
-        finish_failed(run, str(error))
+        finish_failed(run, str(error), kind="engine")
         return Outcome(True, f"failed: {error}")
     except Exception as error:  # a bug must end the run visibly, not leave it running
         # The reason kept on the run is read by officers and councils' systems: the
@@ -125,6 +134,7 @@ class RunFacts:
     dropped_quotes: int
     priority: checks.Priority
     engine_label: str
+    unread: list[UnreadPart]
 
 
 def _triage(run: TriageRun) -> tuple[list[FindingDraft], RunFacts]:
@@ -159,6 +169,7 @@ def _triage(run: TriageRun) -> tuple[list[FindingDraft], RunFacts]:
     findings += site_history.history_findings(application)
     for read in documents:
         findings += reading_limits.limit_findings(read)
+    findings += reading_limits.unread_findings(result.unread, documents)
     findings += checks.conflicts(findings)
     case = build_case(findings, case_input(application))
     requirements = policy_services.requirements_for(application.council_id)
@@ -168,11 +179,12 @@ def _triage(run: TriageRun) -> tuple[list[FindingDraft], RunFacts]:
     # The model judges the proposal against the few policies the rules select for the site.
     selected = policy_conflicts.relevant_policies(case, library)
     judged = extractor.check_conflicts(facts, documents, findings, selected)
+    _count_usage(run, extractor, judged.usage)
     findings += judged.findings
     priority = checks.prioritise(findings, case, unreadable_documents=unreadable)
     label = getattr(extractor, "label", extractor.name)
     dropped = result.dropped_quotes + judged.dropped_quotes
-    return findings, RunFacts(result.pages_read, dropped, priority, label)
+    return findings, RunFacts(result.pages_read, dropped, priority, label, result.unread)
 
 
 def case_input(application: PlanningApplication) -> CaseInput:
@@ -201,25 +213,26 @@ def _readings(
             run=run, document_id__in=[d.key for d in documents]
         )
     }
-    readings = []
+    readings: dict[str, DocumentReading] = {}
     for document in documents:
         row = kept.get(int(document.key))
         if row is not None:
-            readings.append(
-                DocumentReading(
-                    [FindingDraft.model_validate(draft) for draft in row.drafts],
-                    invalid=row.invalid,
-                    pages=row.pages,
-                )
+            readings[document.key] = DocumentReading(
+                [FindingDraft.model_validate(draft) for draft in row.drafts],
+                invalid=row.invalid,
+                pages=row.pages,
+                unread=[UnreadPart.from_dict(part) for part in row.unread],
             )
-            continue
-        reading = extractor.read(facts, document)
-        _keep(run, int(document.key), reading)
-        readings.append(reading)
-    return readings
+    # The rest are read now, side by side where the engine can (the llm engine sends them
+    # together), each kept as soon as it is done, by this thread.
+    not_yet_read = [document for document in documents if document.key not in readings]
+    for document, reading in extractor.read_many(facts, not_yet_read):
+        _keep(run, extractor, int(document.key), reading)
+        readings[document.key] = reading
+    return [readings[document.key] for document in documents]
 
 
-def _keep(run: TriageRun, document_id: int, reading: DocumentReading) -> None:
+def _keep(run: TriageRun, extractor: Extractor, document_id: int, reading: DocumentReading) -> None:
     with transaction.atomic():
         # Renewing the lease locks the run's row until the reading is kept; no row means the
         # run was taken over or finished, and the reading is not this claim's to keep.
@@ -232,8 +245,26 @@ def _keep(run: TriageRun, document_id: int, reading: DocumentReading) -> None:
                 drafts=[draft.model_dump(mode="json") for draft in reading.drafts],
                 invalid=reading.invalid,
                 pages=reading.pages,
+                unread=[part.as_dict() for part in reading.unread],
                 attempt=run.attempts,
             )
+        _count_usage(run, extractor, reading.usage)
+
+
+def _count_usage(run: TriageRun, extractor: Extractor, usage: ModelUsage) -> None:
+    """Add what the model was asked to the run's totals (triage.model_usage)."""
+    if not usage.requests and not usage.retries:
+        return
+    TriageRun.objects.filter(pk=run.pk).update(
+        model=getattr(extractor, "model", "")[:200],
+        prompt_version=getattr(extractor, "prompt_version", "")[:50],
+        model_requests=F("model_requests") + usage.requests,
+        model_retries=F("model_retries") + usage.retries,
+        model_tokens_in=F("model_tokens_in") + usage.tokens_in,
+        model_tokens_out=F("model_tokens_out") + usage.tokens_out,
+        model_seconds=F("model_seconds") + usage.seconds,
+        model_max_seconds=Greatest("model_max_seconds", Value(usage.max_seconds)),
+    )
 
 
 def _finish_succeeded(run: TriageRun, drafts: list[FindingDraft], facts: RunFacts) -> bool:
@@ -253,9 +284,13 @@ def _finish_succeeded(run: TriageRun, drafts: list[FindingDraft], facts: RunFact
             team=facts.priority.team,
             priority_score=facts.priority.score,
             reasons=facts.priority.reasons,
+            unread=[part.as_dict() for part in facts.unread],
         )
         if updated != 1:
             return False
+        metrics.observe_run_finished(
+            (timezone.now() - run.created_at).total_seconds(), RunStatus.SUCCEEDED, run.engine
+        )
         RunReading.objects.filter(run=run).delete()
         findings = Finding.objects.bulk_create(_finding_row(run, draft) for draft in drafts)
         carried = carry_over_reviews(previous.result_run if previous else None, findings)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from triage.extractors.base import DocumentInput
+from triage.extractors.base import DocumentInput, UnreadPart
 from triage.schemas import DocumentEvidence, FindingDraft
 from triage.structure import Block, Role, document_blocks
 from triage.vocabulary import READING_LIMITED, Strength
@@ -20,6 +20,7 @@ ENGINE = "check"
 LOST_TICK_BOXES = "lost-tick-boxes"
 FLATTENED_TABLE = "flattened-table"
 OCR = "ocr"
+MODEL_UNREAD = "model-unread"
 # A designations table run into one line of text: its cells' labels with no sentence between
 # them ("Conservation Area Elm Road Statutory Listed Buildings in None vicinity").
 _DESIGNATION = re.compile(
@@ -148,3 +149,34 @@ def limit_findings(document: DocumentInput) -> list[FindingDraft]:
         )
         for limit in reading_limits(document)
     ]
+
+
+def unread_findings(unread: list[UnreadPart], documents: list[DocumentInput]) -> list[FindingDraft]:
+    """The parts of documents the engine could not read (the model answered them badly twice),
+    one finding per document, quoting where the first such part starts."""
+    names = {document.key: document.name for document in documents}
+    by_document: dict[str, list[UnreadPart]] = {}
+    for part in unread:
+        if part.quote:
+            by_document.setdefault(part.document, []).append(part)
+    drafts = []
+    for key, parts in by_document.items():
+        where = _pages_in_words(sorted({page for part in parts for page in part.pages}))
+        first = parts[0]
+        drafts.append(
+            FindingDraft(
+                code=READING_LIMITED,
+                value=MODEL_UNREAD,
+                title=f"{names.get(key, key)}: {where} not read by the model"[:300],
+                detail=(
+                    f"The model could not give a usable reading of {where}, so nothing was "
+                    f"found there: read {'it' if len(parts) == 1 else 'them'} on the document "
+                    f"itself. Why: {first.reason}"
+                )[:2000],
+                source="check",
+                engine=ENGINE,
+                strength=Strength.CHECK,
+                evidence=DocumentEvidence(document=key, page=first.pages[0], quote=first.quote),
+            )
+        )
+    return drafts

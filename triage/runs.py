@@ -24,6 +24,7 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from planning.models import ApplicationStatus, Document, PlanningApplication
 from planning.services import Actor, record_event
+from triage import metrics
 from triage.engines import check_engine
 from triage.models import RunReading, RunStatus, TriageRun, TriageSummary
 from triage.summaries import refresh_summary
@@ -100,7 +101,7 @@ def claim_run(run_id: int) -> TriageRun | None:
     )
     with transaction.atomic():
         if exhausted.update(status=RunStatus.FAILED, finished_at=now, error=reason):
-            record_failure(TriageRun.objects.get(pk=run_id), reason)
+            record_failure(TriageRun.objects.get(pk=run_id), reason, kind="worker-lost")
             return None
     claimable = Q(status=RunStatus.QUEUED) | lapsed
     claimed = TriageRun.objects.filter(claimable, pk=run_id).update(
@@ -163,16 +164,22 @@ def owned(run: TriageRun):
     return TriageRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, attempts=run.attempts)
 
 
-def finish_failed(run: TriageRun, reason: str) -> None:
+def finish_failed(run: TriageRun, reason: str, *, kind: str = "error") -> None:
+    """Fail the run while this claim holds it. `kind` names the failure for the metrics
+    (time-limit, engine, error ...); `reason` says it for people."""
     with transaction.atomic():
         failed = owned(run).update(
             status=RunStatus.FAILED, finished_at=timezone.now(), error=reason[:2000]
         )
         if failed:
-            record_failure(run, reason)
+            record_failure(run, reason, kind=kind)
 
 
-def record_failure(run: TriageRun, reason: str) -> None:
+def record_failure(run: TriageRun, reason: str, *, kind: str = "error") -> None:
+    metrics.observe_run_failed(kind)
+    if run.created_at:
+        waited = (timezone.now() - run.created_at).total_seconds()
+        metrics.observe_run_finished(waited, RunStatus.FAILED, run.engine)
     RunReading.objects.filter(run_id=run.pk).delete()
     refresh_summary(run.application_id)
     record_event(
@@ -198,7 +205,7 @@ def note_retry(run_id: int, countdown: float) -> None:
     )
 
 
-def fail_run(run_id: int, reason: str) -> None:
+def fail_run(run_id: int, reason: str, *, kind: str = "error") -> None:
     """Give up on a run that is not finished (e.g. retries exhausted)."""
     with transaction.atomic():
         run = TriageRun.objects.filter(pk=run_id).first()
@@ -208,7 +215,7 @@ def fail_run(run_id: int, reason: str) -> None:
             .update(status=RunStatus.FAILED, finished_at=timezone.now(), error=reason[:2000])
         )
         if failed and run is not None:
-            record_failure(run, reason)
+            record_failure(run, reason, kind=kind)
 
 
 def recover_stuck_runs() -> list[int]:

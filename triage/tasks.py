@@ -51,7 +51,11 @@ def run_triage(self, run_id: int) -> str:
     except TransientEngineError as error:
         # Only transient failures (model server down, timeouts) are retried, with backoff.
         if self.request.retries >= settings.TRIAGE_TASK_MAX_RETRIES:
-            runs.fail_run(run_id, f"gave up after {self.request.retries} retries: {error}")
+            runs.fail_run(
+                run_id,
+                f"gave up after {self.request.retries} retries: {error}",
+                kind="retries-exhausted",
+            )
             return "failed"
         raise _retry(self, run_id, _backoff(self.request.retries), error) from error
     except DATABASE_ERRORS as error:

@@ -31,6 +31,8 @@ from django.conf import settings
 from PIL import Image
 from pypdf.errors import PdfReadError
 
+from triage import metrics
+
 logger = logging.getLogger(__name__)
 
 # A page with less than this much text is taken to be a scan (no real text layer) and is OCR'd.
@@ -331,6 +333,7 @@ def _ocr_pages(
 def _ocr_image(image: Image.Image, number: int, budget: OcrBudget) -> str:
     """The page's text, or "" when tesseract fails or runs out of time (a page whose turn comes
     after the budget ran out is not started)."""
+    started = time.monotonic()
     try:
         if budget.left() <= 0:
             return ""
@@ -340,3 +343,4 @@ def _ocr_image(image: Image.Image, number: int, budget: OcrBudget) -> str:
         return ""
     finally:
         image.close()
+        metrics.observe_ocr_page(time.monotonic() - started)

@@ -39,7 +39,7 @@ class FindingCode(StrEnum):
 POLICY_ENGAGED = "engaged.policy"
 POLICY_CONFLICT = "conflict.policy"
 # Where a document's text is not a good reading of its pages (triage.reading_limits).
-# value: "lost-tick-boxes" | "ocr".
+# value: "lost-tick-boxes" | "flattened-table" | "ocr" | "model-unread".
 READING_LIMITED = "reading.limited"
 # The site's planning history that weighs on the case (triage.site_history): an earlier
 # application refused on this site, or enforcement here. value: the earlier reference.

@@ -56,12 +56,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it times and counts every answer, whatever answered it (config.metrics).
+    "config.metrics.HttpMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Each request's id (and the officer's council) on every log line (config.log_context).
+    "config.log_context.RequestIdMiddleware",
     # Names the person behind each change in the edit history (planning.history).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -225,6 +229,14 @@ LLM_BASE_URL = env_url("LLM_BASE_URL", "", schemes=("http", "https"))
 LLM_MODEL = env_str("LLM_MODEL", "")
 LLM_API_KEY = env_str("LLM_API_KEY", "", secret=True)
 LLM_TIMEOUT_SECONDS = env_float("LLM_TIMEOUT_SECONDS", 60.0, minimum=0.1)
+# Requests one worker process keeps in flight to the model server (documents and chunks are
+# sent side by side up to this): size it to the server, e.g. vLLM's --max-num-seqs divided by
+# the worker processes that share it.
+LLM_MAX_CONCURRENCY = env_int("LLM_MAX_CONCURRENCY", 8, minimum=1)
+# The client's own quick retries of a 429, 5xx or timeout (jittered backoff from this many
+# seconds); past them the run's task retries later.
+LLM_RETRIES = env_int("LLM_RETRIES", 2, minimum=0)
+LLM_RETRY_BACKOFF_SECONDS = env_float("LLM_RETRY_BACKOFF_SECONDS", 0.5, minimum=0.0)
 HEALTHCHECK_TIMEOUT_SECONDS = env_float("HEALTHCHECK_TIMEOUT_SECONDS", 2.0, minimum=0.1)
 
 # --- Uploads ----------------------------------------------------------------
@@ -301,10 +313,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = 1
 TRIAGE_TASK_QUEUE = env_matching(
     "TRIAGE_TASK_QUEUE", "celery", pattern=r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}", example="triage"
 )
-# Characters per request to the model (about 4 characters a token); longer documents are split
-# by page and the findings merged.
+# Characters of document text per request to the model at most; longer documents are split
+# between blocks and the findings merged. A chunk whose prompt, counted with the served model's
+# tokenizer, leaves no room in its context for an answer is split further.
 LLM_PROMPT_CHAR_BUDGET = env_int("LLM_PROMPT_CHAR_BUDGET", 24000, minimum=1000)
-LLM_MAX_OUTPUT_TOKENS = env_int("LLM_MAX_OUTPUT_TOKENS", 2000, minimum=64)
+# The most tokens one answer may take. An answer's max_tokens is its schema's worst case
+# (triage.llm_client.budget), about 700 tokens a finding: fewer findings are asked for per
+# request when the worst case would pass this or what the context leaves.
+LLM_MAX_OUTPUT_TOKENS = env_int("LLM_MAX_OUTPUT_TOKENS", 8192, minimum=64)
 LLM_MAX_FINDINGS_PER_REQUEST = env_int("LLM_MAX_FINDINGS_PER_REQUEST", 25, minimum=1)
 # Re-runs after a layer, policy or validation list changed: this many applications are
 # started every interval, so a national reload never floods the workers or the model server.
@@ -389,10 +405,39 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# One JSON object a line (python-json-logger), with the request, council, application and run
+# ids of what the line is about (config.log_context); LOG_FORMAT=plain for reading by eye.
+LOG_FORMAT = env_choice("LOG_FORMAT", "json", choices=("json", "plain"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"ids": {"()": "config.log_context.ContextFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s "
+            "[request=%(request_id)s council=%(council)s application=%(application)s "
+            "run=%(run)s]"
+        },
+        "json": {
+            "()": "config.log_context.IdsJsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(council)s "
+            "%(application)s %(run)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["ids"]}
+    },
     "root": {"handlers": ["console"], "level": env_log_level("LOG_LEVEL", "INFO")},
 }
+# Celery workers log through the same configuration, not a format of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Metrics (config.metrics, triage.metrics) ----------------------------------
+# The bearer token Prometheus sends to /metrics (and to the workers' exporters). Unset: no
+# metrics endpoint at all. May be given as a file (METRICS_TOKEN_FILE).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "", secret=True)
+# Where each Celery worker serves its host's metrics, "host:port" (empty: not served).
+WORKER_METRICS_BIND = env_matching(
+    "WORKER_METRICS_BIND", "", pattern=r"([^\s:]+:[0-9]{1,5})?", example="0.0.0.0:9101"
+)

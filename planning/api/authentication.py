@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from config import log_context
 from planning.keys import active_key_for
 from planning.models import Council, CouncilApiKey
 
@@ -38,6 +39,7 @@ class CouncilApiKeyAuthentication(authentication.BaseAuthentication):
         record = active_key_for(key.strip())
         if record is None:
             raise exceptions.AuthenticationFailed("The API key is not valid or has been revoked.")
+        log_context.bind(council=record.council_id)
         return CouncilSystem(record), record
 
     def authenticate_header(self, request) -> str:

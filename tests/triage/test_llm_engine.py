@@ -8,8 +8,12 @@ from triage import pipeline, runs
 from triage.extractors.base import TransientEngineError
 from triage.extractors.llm import PROMPT_VERSION, SYSTEM_PROMPT
 from triage.finding_specs import FINDING_SPECS
+from triage.llm_client import Completion
+from triage.llm_client.budget import max_tokens_for
+from triage.model_usage import ModelUsage
 from triage.models import RunStatus
-from triage.vocabulary import FindingCode, Strength
+from triage.reading_limits import MODEL_UNREAD
+from triage.vocabulary import READING_LIMITED, FindingCode, Strength
 
 STATEMENT = (
     "The site lies within the Camberwell Grove Conservation Area. Three storeys are proposed."
@@ -23,6 +27,8 @@ def model_server(settings):
         settings.LLM_MODEL = "fake-model"
         settings.LLM_API_KEY = "test-key"
         settings.LLM_TIMEOUT_SECONDS = 1.0
+        # Quick retries stay quick in tests; how they wait is tested in test_llm_client.
+        settings.LLM_RETRY_BACKOFF_SECONDS = 0.01
         yield server
 
 
@@ -42,7 +48,9 @@ def run_llm(application):
     return run
 
 
-def test_it_sends_a_strict_bounded_schema_and_keeps_verified_findings(model_server, application):
+def test_it_sends_a_strict_bounded_schema_and_keeps_verified_findings(
+    model_server, application, settings
+):
     model_server.replies.append(
         (
             "json",
@@ -69,7 +77,10 @@ def test_it_sends_a_strict_bounded_schema_and_keeps_verified_findings(model_serv
     assert response_format["type"] == "json_schema"
     assert response_format["json_schema"]["strict"] is True
     schema = response_format["json_schema"]["schema"]
-    assert schema["properties"]["findings"]["maxItems"] == 25
+    # As many findings as the worst case lets fit under the output ceiling, asked for with
+    # exactly that worst case as max_tokens: a well-formed answer is never cut off.
+    assert 1 <= schema["properties"]["findings"]["maxItems"] <= 25
+    assert request["max_tokens"] == max_tokens_for(schema) <= settings.LLM_MAX_OUTPUT_TOKENS
     item = schema["properties"]["findings"]["items"]
     for name, prop in item["properties"].items():
         if prop["type"] == "string":
@@ -80,6 +91,12 @@ def test_it_sends_a_strict_bounded_schema_and_keeps_verified_findings(model_serv
     }
     assert found[("proposal.storeys", "3")].engine == f"llm:fake-model@{PROMPT_VERSION}"
     assert run.dropped_quotes == 0
+    # What the run asked of the server is on the run.
+    assert (run.model, run.prompt_version) == ("fake-model", PROMPT_VERSION)
+    assert (run.model_requests, run.model_retries) == (1, 0)
+    assert (run.model_tokens_in, run.model_tokens_out) == (100, 10)
+    assert 0 < run.model_max_seconds <= run.model_seconds
+    assert run.unread == []
 
 
 def test_it_drops_and_counts_invented_quotes(model_server, application):
@@ -105,35 +122,111 @@ def test_it_drops_and_counts_invented_quotes(model_server, application):
     ]
 
 
-@pytest.mark.parametrize(
-    ("reply", "reason"),
-    [
-        (("json", "{not json"), "not JSON"),
-        (("json", {"findings": [{"code": "constraint.green_belt"}]}), "does not match the schema"),
-        (("json", {"findings": [], "verdict": "approve"}), "does not match the schema"),
-        (("status", 400), "refused the request"),
-    ],
-)
-def test_bad_model_output_fails_the_run_with_a_reason(model_server, application, reply, reason):
-    model_server.replies.append(reply)
-    run = run_llm(application)
-    assert run.status == RunStatus.FAILED
-    assert reason in run.error
-    assert run.findings.count() == 0
+BAD_ANSWERS = [
+    (("json", "{not json"), "not JSON"),
+    (("json", {"findings": [{"code": "constraint.green_belt"}]}), "does not match the schema"),
+    (("json", {"findings": [], "verdict": "approve"}), "does not match the schema"),
+    (("status", 400), "refused the request"),
+]
 
 
-@pytest.mark.parametrize(
-    ("reply", "reason"), [(("status", 500), "error 500"), (("sleep", 3), "unreachable")]
-)
-def test_a_server_down_or_slow_hands_the_run_back_for_a_retry(
+@pytest.mark.parametrize(("reply", "reason"), BAD_ANSWERS)
+def test_a_chunk_answered_badly_twice_is_unread_with_its_reason_not_a_failed_run(
     model_server, application, reply, reason
 ):
-    model_server.replies.append(reply)
+    model_server.replies += [reply, reply]
+    run = run_llm(application)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert len(model_server.requests) == 2
+    # The second try is sampled (a greedy one would give the same answer again), and seeded.
+    assert model_server.requests[0]["temperature"] == 0
+    assert model_server.requests[1]["temperature"] > 0 and "seed" in model_server.requests[1]
+    document = application.documents.get()
+    [part] = run.unread
+    assert part["document"] == str(document.pk) and part["pages"] == [1]
+    assert reason in part["reason"] and "answered badly twice" in part["reason"]
+    # Shown on the application page with what the text could not show: where, and why.
+    unread = run.findings.get(code=READING_LIMITED)
+    assert unread.value == MODEL_UNREAD
+    assert unread.title == "statement.txt: page 1 not read by the model"
+    assert reason in unread.detail
+    assert (unread.document_id, unread.page_number) == (document.pk, 1)
+    assert unread.quote == STATEMENT
+    assert not run.findings.filter(source="document").exists()
+    assert run.model_requests == (0 if reply[0] == "status" else 2)
+
+
+@pytest.mark.parametrize(("reply", "reason"), BAD_ANSWERS)
+def test_a_chunk_answered_badly_once_is_read_from_its_second_answer(
+    model_server, application, reply, reason
+):
+    model_server.replies += [
+        reply,
+        ("json", {"findings": [finding("proposal.storeys", "3", "Three storeys are proposed.")]}),
+    ]
+    run = run_llm(application)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.unread == []
+    assert run.findings.filter(code="proposal.storeys", value="3").exists()
+
+
+def test_a_cut_off_answer_splits_its_chunk_and_asks_about_each_half(model_server, db):
+    application = PlanningApplicationFactory()
+    body = "\n\n".join([STATEMENT, *[f"Paragraph {n} about the design. " * 8 for n in range(6)]])
+    DocumentFactory(application=application, original_filename="long.txt", content=body.encode())
+    storeys = finding("proposal.storeys", "3", "Three storeys are proposed.")
+    model_server.replies += [
+        ("cut", '{"findings": [{"code": "proposal.sto'),
+        ("json", {"findings": [storeys]}),
+        ("json", {"findings": []}),
+    ]
+    run = run_llm(application)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    first, *halves = (request["messages"][1]["content"] for request in model_server.requests)
+    assert len(halves) == 2
+    assert "Three storeys" in first and "Paragraph 5" in first
+    assert "Three storeys" in halves[0] and "Paragraph 5" not in halves[0]
+    assert "Three storeys" not in halves[1] and "Paragraph 5" in halves[1]
+    assert run.findings.filter(code="proposal.storeys", value="3").exists()
+    assert run.unread == [] and run.model_requests == 3
+
+
+def test_a_short_chunk_cut_off_twice_is_unread(model_server, application):
+    model_server.replies += [("cut", '{"findings": ['), ("cut", '{"findings": [')]
+    run = run_llm(application)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert "cut off" in run.unread[0]["reason"]
+    assert run.findings.filter(code=READING_LIMITED, value=MODEL_UNREAD).exists()
+
+
+def test_a_server_slow_then_failing_then_answering_is_retried_in_the_client(
+    model_server, application, settings
+):
+    settings.LLM_RETRIES = 2
+    model_server.replies += [("sleep", 3), ("status", 503), ("json", {"findings": []})]
+    run = run_llm(application)
+
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert (run.model_requests, run.model_retries) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("reply", "reason"), [(("status", 500), "error 500"), (("sleep", 3), "timed out")]
+)
+def test_a_server_down_or_slow_hands_the_run_back_for_a_retry(
+    model_server, application, settings, reply, reason
+):
+    settings.LLM_RETRIES = 1
+    model_server.replies += [reply, reply]
     with pytest.raises(TransientEngineError, match=reason):
         run_llm(application)
     run = application.triage_runs.get()
     assert run.status == RunStatus.QUEUED  # the task's retry claims it again
-    assert "model server" in run.error
+    assert "model server" in run.error and "after 2 tries" in run.error
     model_server.replies.append(("json", {"findings": []}))
     assert pipeline.execute_run(run.pk).message == "succeeded"
 
@@ -208,14 +301,23 @@ class ScriptedClient:
     request and keeps the messages it was sent."""
 
     model = "scripted"
+    max_concurrency = 1
+    max_output_tokens = 8192
 
     def __init__(self, *replies: dict):
         self.replies = list(replies)
         self.messages: list[str] = []
 
-    def complete_json(self, *, system: str, user: str, schema_name: str, schema: dict) -> dict:
+    def count_tokens(self, *, system: str, user: str) -> int:
+        return (len(system) + len(user)) // 4
+
+    def context_tokens(self) -> int:
+        return 16384
+
+    def complete_json(self, *, system: str, user: str, schema_name: str, schema: dict, **_):
         self.messages.append(user)
-        return self.replies.pop(0) if self.replies else {"findings": []}
+        data = self.replies.pop(0) if self.replies else {"findings": []}
+        return Completion(data, "stop", ModelUsage(requests=1))
 
 
 FORM_PAGE = (

@@ -30,15 +30,20 @@ def test_a_killed_workers_run_resumes_without_reading_its_finished_documents_aga
     application = PlanningApplicationFactory()
     DocumentFactory(application=application, content=STOREYS.encode(), original_filename="a.txt")
     DocumentFactory(application=application, content=BASEMENT.encode(), original_filename="b.txt")
+    storeys = {"findings": [finding("proposal.storeys", "3", "Three storeys are proposed")]}
+    basement = {"findings": [finding("proposal.basement", "yes", "A basement is proposed")]}
+    asked_about_b = []
+
+    def answer(request):
+        # By document, not by order: both documents are asked about at once.
+        if _asked_about(request) == "storeys":
+            return ("json", storeys)
+        asked_about_b.append(request)
+        # The first time, b.txt's answer never comes: the worker is killed while it waits.
+        return ("sleep", 30) if len(asked_about_b) == 1 else ("json", basement)
+
     with FakeModelServer() as model_server:
-        model_server.replies = [
-            (
-                "json",
-                {"findings": [finding("proposal.storeys", "3", "Three storeys are proposed")]},
-            ),
-            ("sleep", 30),  # the second document: the worker is killed while it waits
-            ("json", {"findings": [finding("proposal.basement", "yes", "A basement is proposed")]}),
-        ]
+        model_server.responder = answer
         env = model_env(
             model_server,
             TRIAGE_RUN_LEASE_SECONDS=3,
@@ -48,9 +53,12 @@ def test_a_killed_workers_run_resumes_without_reading_its_finished_documents_aga
         first = Worker(queue, **env).start()
         try:
             run = runs.start_triage(application, engine="llm")
-            wait_for(lambda: len(model_server.requests) == 2, 60, "the run never reached b.txt")
-            # The first document's reading was kept before the second was asked about.
-            assert RunReading.objects.filter(run=run).count() == 1
+            # a.txt's reading is kept while b.txt is still being asked about.
+            wait_for(
+                lambda: asked_about_b and RunReading.objects.filter(run=run).count() == 1,
+                60,
+                "the run never kept a.txt's reading while asking about b.txt",
+            )
         finally:
             first.kill()
         killed_at = time.monotonic()
@@ -68,7 +76,11 @@ def test_a_killed_workers_run_resumes_without_reading_its_finished_documents_aga
     run.refresh_from_db()
     assert run.attempts == 2
     # a.txt was asked about once, by the first attempt; only b.txt was asked about again.
-    assert [_asked_about(r) for r in model_server.requests] == ["storeys", "basement", "basement"]
+    assert sorted(_asked_about(r) for r in model_server.requests) == [
+        "basement",
+        "basement",
+        "storeys",
+    ]
     assert sorted(run.findings.filter(source="document").values_list("code", flat=True)) == [
         "proposal.basement",
         "proposal.storeys",

@@ -7,6 +7,10 @@ the process lives) and stops it at the end of the session. Tests that use it are
 
 The model is random: its text is noise, but vLLM's constrained decoding still forces its output
 into the requested JSON schema, which is what these tests rely on.
+
+`smollm2_server` does the same with SmolLM2-135M-Instruct, a real (weak) instruction-tuned
+model: for the few tests of what a real model's answers do to the client (cut off, invented
+quotes, repetition). It starts only when such a test runs.
 """
 
 import secrets
@@ -27,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CPU_TEST_DIR = ROOT / "deploy" / "model-server" / "cpu-test"
 SETUP_TIMEOUT_SECONDS = 1200
 MODEL = "tiny"
+SMOLLM2 = "smollm2"
 
 
 @dataclass(frozen=True)
@@ -57,14 +62,23 @@ def _run_setup() -> None:
 
 @pytest.fixture(scope="session")
 def vllm_server(tmp_path_factory):
+    yield from _serve(MODEL, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def smollm2_server(tmp_path_factory):
+    yield from _serve(SMOLLM2, tmp_path_factory)
+
+
+def _serve(model: str, tmp_path_factory):
     _run_setup()
     port = free_loopback_port()
     api_key = secrets.token_urlsafe(24)
     root_url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("vllm") / "server.log"
+    log_path = tmp_path_factory.mktemp(f"vllm-{model}") / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [str(CPU_TEST_DIR / "serve.sh"), str(port), api_key],
+            [str(CPU_TEST_DIR / "serve.sh"), str(port), api_key, model],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -73,13 +87,13 @@ def vllm_server(tmp_path_factory):
     try:
         try:
             start_seconds = wait_until_ready(
-                process, root_url, model=MODEL, api_key=api_key, log_path=log_path
+                process, root_url, model=model, api_key=api_key, log_path=log_path
             )
         except ServerNotReady as error:
             pytest.fail(f"the vLLM test server did not start: {error}", pytrace=False)
         yield VllmServer(
             base_url=f"{root_url}/v1",
-            model=MODEL,
+            model=model,
             api_key=api_key,
             root_url=root_url,
             log_path=log_path,

@@ -22,6 +22,7 @@ from triage.extractors.llm_conflicts import (
     build_user_message,
 )
 from triage.llm_client import LLMClient
+from triage.llm_client.budget import fit_answer
 from triage.models import RunStatus
 from triage.quotes import quote_on_page
 from triage.schemas import ModelConflicts
@@ -38,9 +39,9 @@ def llm_settings(vllm_server, settings):
     settings.LLM_MODEL = vllm_server.model
     settings.LLM_API_KEY = vllm_server.api_key
     settings.LLM_TIMEOUT_SECONDS = 120
-    # The test server's context is 2,048 tokens: keep the prompt and the answer small.
+    # The test server's context is 4,096 tokens: keep the prompt small (the client fits the
+    # answer into what is left).
     settings.LLM_MAX_FINDINGS_PER_REQUEST = 2
-    settings.LLM_MAX_OUTPUT_TOKENS = 700
     settings.LLM_PROMPT_CHAR_BUDGET = 800
     return settings
 
@@ -74,14 +75,26 @@ def test_the_strict_conflict_schema_holds_under_constrained_decoding(vllm_server
     document = DocumentInput("7", "statement.txt", [PageText(1, STATEMENT)])
     facts = ApplicationFacts("26/AP/1", "pp.full.householder", "Felling of an oak.", ["TPO 70"])
 
-    data = client.complete_json(
+    user = build_user_message(facts, [], [document], [paragraph])
+    schema, max_tokens, prompt = fit_answer(
+        client,
         system=SYSTEM_PROMPT,
-        user=build_user_message(facts, [], [document], [paragraph]),
-        schema_name="policy_conflicts",
+        user=user,
         schema=checker.schema_for([paragraph], [document]),
+        path=("conflicts",),
+    )
+    assert schema["properties"]["conflicts"]["maxItems"] == 1
+    completion = client.complete_json(
+        system=SYSTEM_PROMPT,
+        user=user,
+        schema_name="policy_conflicts",
+        schema=schema,
+        max_tokens=max_tokens,
     )
 
-    answer = ModelConflicts.model_validate(data)  # the server kept to the schema
+    # The server counted the prompt as its tokenizer did for us, and kept to the schema.
+    assert completion.usage.tokens_in == prompt
+    answer = ModelConflicts.model_validate(completion.data)
     for conflict in answer.conflicts:
         assert conflict.policy == "nppf-2024:136"  # the enum held
         assert conflict.document in ("description", "7")

@@ -2,9 +2,11 @@
 each quote against its page, and merging duplicate findings."""
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from policies.library import PolicyEntry
+from triage.model_usage import ModelUsage
 from triage.quotes import normalise, quote_on_page
 from triage.schemas import FindingDraft
 from triage.structure import Block
@@ -40,6 +42,30 @@ class ApplicationFacts:
     local_policies: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True)
+class UnreadPart:
+    """A part of a document the engine could not read (the model answered it badly twice, or
+    it would not fit the model's context even alone): said on the run and on the application
+    page, never guessed at. `quote` is where the part starts, verbatim from `page`."""
+
+    document: str
+    pages: tuple[int, ...]
+    quote: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {
+            "document": self.document,
+            "pages": list(self.pages),
+            "quote": self.quote,
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "UnreadPart":
+        return cls(data["document"], tuple(data["pages"]), data["quote"], data["reason"])
+
+
 @dataclass
 class ExtractionResult:
     findings: list[FindingDraft] = field(default_factory=list)
@@ -47,17 +73,23 @@ class ExtractionResult:
     pages_read: int = 0
     # Verified findings quoted from a block that cannot state them (keep_in_scope).
     out_of_scope: int = 0
+    unread: list[UnreadPart] = field(default_factory=list)
+    # What asking the model cost (nothing, for the rules engine).
+    usage: ModelUsage = field(default_factory=ModelUsage)
 
 
 @dataclass
 class DocumentReading:
     """What an engine read in one document, before the checks that look at every document:
-    its candidate findings, the answers it threw away as invalid, and the pages it read. A run
-    keeps each document's reading as it goes, so an attempt that takes over resumes there."""
+    its candidate findings, the answers it threw away as invalid, the pages it read, the parts
+    it could not read and what the reading cost. A run keeps each document's reading as it
+    goes, so an attempt that takes over resumes there."""
 
     drafts: list[FindingDraft] = field(default_factory=list)
     invalid: int = 0
     pages: int = 0
+    unread: list[UnreadPart] = field(default_factory=list)
+    usage: ModelUsage = field(default_factory=ModelUsage)
 
 
 class TransientEngineError(Exception):
@@ -75,11 +107,20 @@ class Extractor(ABC):
         self, application: ApplicationFacts, documents: list[DocumentInput]
     ) -> ExtractionResult:
         """Read every document, then keep what holds up across them."""
-        return self.combine(documents, [self.read(application, d) for d in documents])
+        readings = {doc.key: reading for doc, reading in self.read_many(application, documents)}
+        return self.combine(documents, [readings[document.key] for document in documents])
 
     @abstractmethod
     def read(self, application: ApplicationFacts, document: DocumentInput) -> DocumentReading:
         """One document's candidate findings; nothing here may depend on another document."""
+
+    def read_many(
+        self, application: ApplicationFacts, documents: list[DocumentInput]
+    ) -> Iterator[tuple[DocumentInput, DocumentReading]]:
+        """Each document with its reading, as soon as it is read (in any order). One after
+        another here; an engine that waits on a server reads several at once."""
+        for document in documents:
+            yield document, self.read(application, document)
 
     def combine(
         self, documents: list[DocumentInput], readings: list[DocumentReading]
@@ -94,6 +135,8 @@ class Extractor(ABC):
             dropped_quotes=dropped + sum(reading.invalid for reading in readings),
             out_of_scope=out_of_scope,
             pages_read=sum(reading.pages for reading in readings),
+            unread=[part for reading in readings for part in reading.unread],
+            usage=sum((reading.usage for reading in readings), ModelUsage()),
         )
 
     def in_scope(

@@ -9,11 +9,32 @@ quotation of policy, the planning history, the methodology, an appendix) is drop
 engine would never make it (base.keep_in_scope). The model never sees or changes spatial facts
 beyond reading them, nor any officer's decision. Long documents are split between blocks within a
 character budget; the findings of all parts are merged and de-duplicated.
+
+Asking the server (triage.llm_client does the talking):
+- Every chunk of every document is sent side by side, as many at once as the client allows;
+  a document's reading is handed back as soon as its last chunk is answered.
+- Each chunk's prompt is counted with the served model's tokenizer. The answer may have as
+  many findings as the schema's worst case lets fit in what the context leaves (at most
+  LLM_MAX_FINDINGS_PER_REQUEST), and max_tokens is that worst case, so a well-formed answer
+  is never cut off. A chunk that leaves no room is split.
+- An answer cut off anyway (a model that loops on whitespace or escapes) splits its chunk in
+  two and asks again about each half. An answer that is not usable (not JSON, not the
+  schema, refused) is asked once more, sampled rather than greedy so it is not the same
+  answer again; a second bad answer leaves the chunk unread, with the reason, rather than
+  failing the run (the run and the application page say which pages went unread).
+- The prompt is ordered for vLLM's prefix cache: the fixed instructions first (the system
+  message, the same for every request), then what is the same for every chunk of an
+  application, then the document's text.
 """
 
+import contextvars
 import copy
 import re
-from dataclasses import replace
+import threading
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.conf import settings
 from pydantic import ValidationError
@@ -25,11 +46,14 @@ from triage.extractors.base import (
     DocumentReading,
     ExtractionResult,
     Extractor,
+    UnreadPart,
     keep_in_scope,
 )
 from triage.extractors.llm_conflicts import LLMConflictChecker
 from triage.finding_specs import FINDING_SPECS, label, model_instructions, proposed_codes
-from triage.llm_client import LLMClient, ModelOutputInvalid
+from triage.llm_client import LLMClient, ModelOutputCutOff, ModelOutputInvalid
+from triage.llm_client.budget import fit_answer
+from triage.model_usage import ModelUsage
 from triage.schemas import (
     DocumentEvidence,
     FindingDraft,
@@ -42,6 +66,13 @@ from triage.vocabulary import FindingCode, Strength
 
 PROMPT_VERSION = "2026-12-b"
 SCHEMA = strict_json_schema(ModelExtraction)
+FINDINGS = ("findings",)
+# A chunk shorter than this is not split further when its answer is cut off: it is unread.
+MIN_SPLIT_CHARS = 200
+# The second try at a chunk whose answer was unusable: sampled, so it is not the greedy answer
+# again, and seeded, so a run asked again gets the same answer.
+SECOND_TRY: dict[str, Any] = {"temperature": 0.3, "seed": 20261206}
+UNREAD_QUOTE_CHARS = 300
 
 SYSTEM_PROMPT = f"""You extract facts from English planning application documents for a \
 planning officer. Prompt version {PROMPT_VERSION}.
@@ -164,6 +195,44 @@ def build_user_message(
     )
 
 
+@dataclass
+class ChunkReading:
+    drafts: list[FindingDraft] = field(default_factory=list)
+    invalid: int = 0
+    unread: list[UnreadPart] = field(default_factory=list)
+    usage: ModelUsage = field(default_factory=ModelUsage)
+
+    def add(self, other: "ChunkReading") -> None:
+        self.drafts += other.drafts
+        self.invalid += other.invalid
+        self.unread += other.unread
+        self.usage += other.usage
+
+
+def _halves(blocks: list[Block]) -> tuple[list[Block], list[Block]] | None:
+    """The chunk in two: between blocks where it has several, else its one block cut at a
+    space near its middle. None when it is too short to be worth splitting."""
+    if len(blocks) > 1:
+        total = sum(len(block.text) for block in blocks)
+        running, cut = 0, 1
+        for index, block in enumerate(blocks[:-1], start=1):
+            running += len(block.text)
+            cut = index
+            if running >= total / 2:
+                break
+        return blocks[:cut], blocks[cut:]
+    block = blocks[0]
+    if len(block.text) < MIN_SPLIT_CHARS:
+        return None
+    middle = len(block.text) // 2
+    space = block.text.rfind(" ", 0, middle)
+    cut = space + 1 if space > 0 else middle
+    return (
+        [replace(block, text=block.text[:cut])],
+        [replace(block, start=block.start + cut, text=block.text[cut:])],
+    )
+
+
 class LLMExtractor(Extractor):
     name = "llm"
 
@@ -171,38 +240,173 @@ class LLMExtractor(Extractor):
         self.client = client
         self.char_budget = char_budget or settings.LLM_PROMPT_CHAR_BUDGET
         self.label = f"llm:{client.model}@{PROMPT_VERSION}"
+        self.model = client.model
+        self.prompt_version = PROMPT_VERSION
         # Fewer findings per request keep a small model's answer inside its output budget.
         self.schema = copy.deepcopy(SCHEMA)
         findings = self.schema["properties"]["findings"]
         findings["maxItems"] = min(findings["maxItems"], settings.LLM_MAX_FINDINGS_PER_REQUEST)
 
     def read(self, application: ApplicationFacts, document: DocumentInput) -> DocumentReading:
-        reading = DocumentReading(pages=len(document.pages))
-        proposed = proposed_codes(application.application_type)
-        for chunk in _block_chunks(document_blocks(document.pages), self.char_budget):
-            data = self.client.complete_json(
-                system=SYSTEM_PROMPT,
-                user=build_user_message(application, document, chunk),
-                schema_name="planning_findings",
-                schema=self.schema,
+        [(_, reading)] = list(self.read_many(application, [document]))
+        return reading
+
+    def read_many(
+        self, application: ApplicationFacts, documents: list[DocumentInput]
+    ) -> Iterator[tuple[DocumentInput, DocumentReading]]:
+        """Every chunk of every document sent at once (the client bounds how many are in
+        flight); each document yielded when its last chunk is answered. A server that stays
+        unavailable raises at the first chunk that finds it so, and nothing more is sent."""
+        pool = ThreadPoolExecutor(
+            max_workers=max(1, self.client.max_concurrency), thread_name_prefix="llm-chunk"
+        )
+        stop = threading.Event()
+        try:
+            waiting: dict[Future, DocumentInput] = {}
+            left: dict[str, int] = {}
+            parts: dict[str, ChunkReading] = {}
+            for document in documents:
+                chunks = _block_chunks(document_blocks(document.pages), self.char_budget)
+                left[document.key] = len(chunks)
+                parts[document.key] = ChunkReading()
+                for chunk in chunks:
+                    # In the caller's log context: a retry logged in a pool thread names its run.
+                    future = pool.submit(
+                        contextvars.copy_context().run,
+                        self._read_chunk,
+                        application,
+                        document,
+                        chunk,
+                        stop,
+                    )
+                    waiting[future] = document
+            for document in documents:
+                if not left[document.key]:
+                    yield document, DocumentReading(pages=len(document.pages))
+            while waiting:
+                done, _ = wait(waiting, return_when=FIRST_COMPLETED)
+                for future in done:
+                    document = waiting.pop(future)
+                    parts[document.key].add(future.result())
+                    left[document.key] -= 1
+                    if not left[document.key]:
+                        read = parts.pop(document.key)
+                        yield (
+                            document,
+                            DocumentReading(
+                                drafts=read.drafts,
+                                invalid=read.invalid,
+                                pages=len(document.pages),
+                                unread=read.unread,
+                                usage=read.usage,
+                            ),
+                        )
+        finally:
+            # On an error (or a run stopped by its time limit) nothing more is asked; requests
+            # already in flight end on their own.
+            stop.set()
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _read_chunk(
+        self,
+        application: ApplicationFacts,
+        document: DocumentInput,
+        blocks: list[Block],
+        stop: threading.Event,
+    ) -> ChunkReading:
+        if stop.is_set():
+            return ChunkReading()
+        user = build_user_message(application, document, blocks)
+        schema, max_tokens, prompt = fit_answer(
+            self.client, system=SYSTEM_PROMPT, user=user, schema=self.schema, path=FINDINGS
+        )
+        if schema["properties"]["findings"]["maxItems"] < 1:
+            return self._split(application, document, blocks, stop, ModelUsage()) or (
+                self._unread(
+                    document,
+                    blocks,
+                    f"it does not fit the model's context ({prompt} tokens of "
+                    f"{self.client.context_tokens()}) even on its own",
+                )
             )
+        usage = ModelUsage()
+        problems: list[str] = []
+        first_try: dict[str, Any] = {}
+        for sampling in (first_try, SECOND_TRY):
             try:
-                extraction = ModelExtraction.model_validate(data)
+                completion = self.client.complete_json(
+                    system=SYSTEM_PROMPT,
+                    user=user,
+                    schema_name="planning_findings",
+                    schema=schema,
+                    max_tokens=max_tokens,
+                    **sampling,
+                )
+            except ModelOutputCutOff as error:
+                usage += error.usage
+                split = self._split(application, document, blocks, stop, usage)
+                if split is not None:
+                    return split
+                problems.append(str(error))
+                continue
+            except ModelOutputInvalid as error:
+                usage += error.usage
+                problems.append(str(error))
+                continue
+            usage += completion.usage
+            try:
+                extraction = ModelExtraction.model_validate(completion.data)
             except ValidationError as error:
-                raise ModelOutputInvalid(
+                problems.append(
                     f"model output does not match the schema: {error.error_count()} errors, "
                     f"first: {error.errors()[0]['msg']}"
-                ) from error
-            chunk_pages = {block.page for block in chunk}
-            for finding in extraction.findings:
-                if finding.page not in chunk_pages or not _value_ok(finding):
-                    reading.invalid += 1
-                    continue
-                if finding.code not in proposed or not _cited_policy(
-                    finding, application.local_policies
-                ):
-                    continue  # out of scope for this application, like a quote out of scope
-                reading.drafts.append(self._draft(document, finding))
+                )
+                continue
+            reading = self._findings(application, document, blocks, extraction)
+            reading.usage = usage
+            return reading
+        unread = self._unread(document, blocks, f"the model answered badly twice: {problems[-1]}")
+        unread.usage = usage
+        return unread
+
+    def _split(self, application, document, blocks, stop, usage) -> ChunkReading | None:
+        halves = _halves(blocks)
+        if halves is None:
+            return None
+        reading = ChunkReading(usage=usage)
+        for half in halves:
+            reading.add(self._read_chunk(application, document, half, stop))
+        return reading
+
+    def _unread(self, document: DocumentInput, blocks: list[Block], reason: str) -> ChunkReading:
+        first = next((block for block in blocks if block.text.strip()), blocks[0])
+        part = UnreadPart(
+            document=document.key,
+            pages=tuple(sorted({block.page for block in blocks})),
+            quote=first.text.strip()[:UNREAD_QUOTE_CHARS].strip(),
+            reason=reason[:500],
+        )
+        return ChunkReading(unread=[part])
+
+    def _findings(
+        self,
+        application: ApplicationFacts,
+        document: DocumentInput,
+        blocks: list[Block],
+        extraction: ModelExtraction,
+    ) -> ChunkReading:
+        reading = ChunkReading()
+        proposed = proposed_codes(application.application_type)
+        chunk_pages = {block.page for block in blocks}
+        for finding in extraction.findings:
+            if finding.page not in chunk_pages or not _value_ok(finding):
+                reading.invalid += 1
+                continue
+            if finding.code not in proposed or not _cited_policy(
+                finding, application.local_policies
+            ):
+                continue  # out of scope for this application, like a quote out of scope
+            reading.drafts.append(self._draft(document, finding))
         return reading
 
     def in_scope(

@@ -19,6 +19,8 @@ from pydantic import ValidationError
 from policies.library import PolicyEntry
 from triage.extractors.base import ApplicationFacts, DocumentInput, ExtractionResult
 from triage.llm_client import LLMClient, ModelOutputInvalid
+from triage.llm_client.budget import fit_answer
+from triage.model_usage import ModelUsage
 from triage.quotes import normalise, quote_on_page
 from triage.schemas import (
     DocumentEvidence,
@@ -147,20 +149,37 @@ class LLMConflictChecker:
     ) -> ExtractionResult:
         if not policies:
             return ExtractionResult()
+        user = build_user_message(application, findings, documents, policies)
+        schema, max_tokens, _ = fit_answer(
+            self.client,
+            system=SYSTEM_PROMPT,
+            user=user,
+            schema=self.schema_for(policies, documents),
+            path=("conflicts",),
+        )
+        usage = ModelUsage()
         try:
-            data = self.client.complete_json(
+            if schema["properties"]["conflicts"]["maxItems"] < 1:
+                raise ModelOutputInvalid("the prompt leaves no room in the context for an answer")
+            completion = self.client.complete_json(
                 system=SYSTEM_PROMPT,
-                user=build_user_message(application, findings, documents, policies),
+                user=user,
                 schema_name="policy_conflicts",
-                schema=self.schema_for(policies, documents),
+                schema=schema,
+                max_tokens=max_tokens,
             )
-            answer = ModelConflicts.model_validate(data)
+            usage = completion.usage
+            answer = ModelConflicts.model_validate(completion.data)
         except (ModelOutputInvalid, ValidationError) as error:
             # The model's judgement is an extra: an answer that cannot be used is reported
             # (counted with the dropped quotes, logged) rather than failing the whole run. A
             # server that is down still fails it, to be retried (ModelServerUnavailable).
-            logger.warning("policy conflict judgement unusable: %s", error)
-            return ExtractionResult(dropped_quotes=len(policies))
+            # Its type only: a validation error quotes the model's answer, which may quote the
+            # documents, and logs hold no document text.
+            logger.warning("policy conflict judgement unusable: %s", type(error).__name__)
+            if isinstance(error, ModelOutputInvalid):
+                usage = error.usage
+            return ExtractionResult(dropped_quotes=len(policies), usage=usage)
         by_key = {policy.key: policy for policy in policies}
         by_document = {document.key: document for document in documents}
         kept: list[FindingDraft] = []
@@ -194,7 +213,7 @@ class LLMConflictChecker:
                 )
             judged.add(conflict.policy)
             kept.append(self._draft(policy, conflict.policy_quote, conflict, evidence))
-        return ExtractionResult(findings=kept, dropped_quotes=dropped)
+        return ExtractionResult(findings=kept, dropped_quotes=dropped, usage=usage)
 
     def _draft(self, policy, policy_quote, conflict, evidence) -> FindingDraft:
         attributes = {

@@ -19,6 +19,9 @@ from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
 
 VOCAB_SIZE = 4096
+# Room for the extraction prompt (about 1,500 tokens of fixed instructions) and the worst-case
+# answer of a few findings (triage.llm_client.budget: about 700 tokens each).
+CONTEXT_TOKENS = 4096
 SPECIAL_TOKENS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 # The ChatML template Qwen2 models use; vLLM applies it to /v1/chat/completions requests.
 CHAT_TEMPLATE = (
@@ -59,7 +62,7 @@ def train_tokenizer(lines: list[str]) -> PreTrainedTokenizerFast:
         pad_token="<|endoftext|>",
         unk_token=None,
         chat_template=CHAT_TEMPLATE,
-        model_max_length=2048,
+        model_max_length=CONTEXT_TOKENS,
     )
 
 
@@ -73,7 +76,7 @@ def build_model(tokenizer: PreTrainedTokenizerFast) -> Qwen2ForCausalLM:
         num_attention_heads=2,
         num_key_value_heads=2,
         head_dim=64,
-        max_position_embeddings=2048,
+        max_position_embeddings=CONTEXT_TOKENS,
         tie_word_embeddings=True,
         eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,
