@@ -19,6 +19,7 @@ from triage.vocabulary import (
     POLICY_CONFLICT,
     POLICY_ENGAGED,
     READING_LIMITED,
+    Origin,
     Strength,
 )
 
@@ -219,7 +220,7 @@ class Group:
             return []
         subgroups = [Subgroup(*row) for row in CONFLICT_SUBGROUPS]
         for view in self.findings:
-            model = view.finding.engine.startswith("llm")
+            model = view.finding.origin == Origin.MODEL
             subgroups[1 if model else 0].findings.append(view)
         return [subgroup for subgroup in subgroups if subgroup.findings]
 

@@ -24,7 +24,7 @@ from planning.models import (
     User,
 )
 from planning.statistics import CATEGORY_LABELS
-from triage.models import Finding, Lane
+from triage.models import NOT_TRIAGED, TEAM_WORDS, Finding, Lane
 from triage.vocabulary import HISTORY_ENFORCEMENT, HISTORY_REFUSED
 
 # Named statuses, not "anything but closed": an index on (council, status) can then find them.
@@ -79,12 +79,13 @@ def chosen_period(value: str | None) -> Period | None:
     return PERIOD_BY_SLUG.get(value)
 
 
+# The lanes in triage's words; the specialist one says which teams it holds.
 LANE_LABELS = {
-    Lane.NEEDS_ATTENTION.value: "Needs attention",
-    Lane.SPECIALIST.value: "Specialist (heritage, flood, ecology, trees)",
-    Lane.STANDARD.value: "Standard",
-    Lane.FAST_TRACK.value: "Fast track",
-    "none": "Not triaged yet",
+    Lane.NEEDS_ATTENTION.value: Lane.NEEDS_ATTENTION.label,
+    Lane.SPECIALIST.value: f"{Lane.SPECIALIST.label} ({', '.join(TEAM_WORDS.values())})",
+    Lane.STANDARD.value: Lane.STANDARD.label,
+    Lane.FAST_TRACK.value: Lane.FAST_TRACK.label,
+    "none": NOT_TRIAGED,
 }
 STATUS_LABELS = dict(ApplicationStatus.choices)
 # What the site's history holds, as triage found it (triage.site_history decides what counts).

@@ -22,6 +22,7 @@ from tests.factories import CouncilApiKeyFactory, PlanningApplicationFactory, Us
 from tests.triage.factories import DocumentFactory
 from triage import pipeline, runs
 from triage.models import Finding, FindingReview, TriageRun
+from triage.vocabulary import Origin
 
 SECRET = "TRAFFORD-SECRET"
 PASSWORD = "demo-password-123"
@@ -42,7 +43,12 @@ def theirs(trafford):
     run = runs.start_triage(application)
     pipeline.execute_run(run.pk)
     finding = Finding.objects.filter(run=run).first() or Finding.objects.create(
-        application=application, run=run, code="proposal.storeys", value="3", title="t"
+        application=application,
+        run=run,
+        code="proposal.storeys",
+        value="3",
+        title="t",
+        origin=Origin.RULES,
     )
     review = FindingReview.objects.create(
         finding=finding, decision="accepted", reason=SECRET, reviewer=user

@@ -19,6 +19,7 @@ from tests.vllm.server_process import free_loopback_port
 from tests.worker import wait_for
 from triage import pipeline, runs
 from triage.document_text import read_document_text
+from triage.metrics import observe_model_request
 from triage.models import RunStatus
 
 TOKEN = "scrape-token-for-tests"
@@ -151,6 +152,9 @@ def test_failed_runs_are_counted_by_kind(db, client, scraping):
 
 
 def test_a_worker_serves_its_hosts_metrics_to_a_scrape_with_the_token(db, scraping):
+    # A labelled series appears once something is observed in this process; in a shared test
+    # process that may or may not have happened yet, so the test observes one request itself.
+    observe_model_request("models", 0.01)
     before = other_sessions()
     port = free_loopback_port()
     server = start_worker_exporter(f"127.0.0.1:{port}")
@@ -165,7 +169,9 @@ def test_a_worker_serves_its_hosts_metrics_to_a_scrape_with_the_token(db, scrapi
     finally:
         server.shutdown()
         server.server_close()
-    assert re.search(r"^triage_model_request_seconds_bucket", text, re.M)
+    assert re.search(
+        r'^triage_model_request_seconds_bucket\{kind="models",le="0.05"\} [1-9]', text, re.M
+    )
     assert re.search(r'^triage_metrics_source_up\{source="database"\} 1', text, re.M)
     # Its thread keeps no database connection between scrapes (it lives as long as the worker).
     wait_for(lambda: other_sessions() == before, 10, "the exporter kept its connection")

@@ -24,6 +24,7 @@ from triage.vocabulary import (
     POLICY_CONFLICT,
     POLICY_ENGAGED,
     FindingCode,
+    Origin,
     Strength,
 )
 
@@ -76,6 +77,7 @@ def conflicts(findings: list[FindingDraft]) -> list[FindingDraft]:
                     if claim.evidence
                     else hit.title,
                     source="check",
+                    origin=Origin.CHECK,
                     engine=ENGINE,
                     strength=Strength.CHECK,
                     evidence=claim.evidence,
@@ -161,7 +163,7 @@ def prioritise(
                 reasons.append(finding.title)
                 continue
             team = finding.attributes.get("team", "")
-            if team and finding.engine == "rules" and team not in teams:
+            if team and finding.origin == Origin.RULES and team not in teams:
                 teams.append(team)
             # A policy to weigh is part of what the constraints already count; a conflict is
             # more work for the officer.

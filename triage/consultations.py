@@ -23,7 +23,7 @@ from policies.vocabulary import CONSTRAINT_KINDS
 from triage.case import Case, affects, strong
 from triage.schemas import FindingDraft
 from triage.validation import proposal_conditions, received_on
-from triage.vocabulary import CONSULTEE, CONSULTEE_UNCHECKED, STRONG, FindingCode, Strength
+from triage.vocabulary import CONSULTEE, CONSULTEE_UNCHECKED, STRONG, FindingCode, Origin, Strength
 
 ENGINE = "consultations"
 
@@ -189,6 +189,7 @@ def _suggested(item: Suggestion) -> FindingDraft:
         title=f"Consult {item.name}"[:300],
         detail=f"{detail} Because of rule {why}."[:2000],
         source="check",
+        origin=Origin.CHECK,
         engine=ENGINE,
         strength=Strength.CHECK,
     )
@@ -215,6 +216,7 @@ def _unchecked(gap: Unchecked) -> FindingDraft:
             f"could not be checked. Check it by hand, or load the layer."
         )[:2000],
         source="check",
+        origin=Origin.CHECK,
         engine=ENGINE,
         strength=Strength.CHECK,
     )

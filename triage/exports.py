@@ -20,12 +20,12 @@ from planning.exports import CHUNK_ROWS, Cell, Column, Table, applications_table
 from planning.models import PlanningApplication
 from planning.statistics import Quarter
 from planning.statistics.quarters import QUARTER_HELP
-from triage.models import Finding, FindingReview, FindingSource
+from triage.models import NOT_TRIAGED, Finding, FindingReview, FindingSource
 from triage.review_statistics import FILTER_LOOKUPS, LANE_LABELS, review_statistics
 from triage.vocabulary import Strength
 
 LANE_COLUMN = Column(
-    "Triage lane", "triage__lane", lambda lane: LANE_LABELS.get(lane, "") or "Not triaged yet"
+    "Triage lane", "triage__lane", lambda lane: LANE_LABELS.get(lane, "") or NOT_TRIAGED
 )
 LAST_12_MONTHS = "last-12-months"
 

@@ -9,7 +9,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from planning.models import Document, PlanningApplication
-from triage.vocabulary import Strength
+from triage.vocabulary import Origin, Strength
 
 
 class DocumentPage(models.Model):
@@ -51,6 +51,8 @@ class RunStatus(models.TextChoices):
 
 
 class Lane(models.TextChoices):
+    """The lane triage puts a case in, in the words every page, export and filter use."""
+
     FAST_TRACK = "fast-track", "Fast track"
     STANDARD = "standard", "Standard"
     SPECIALIST = "specialist", "Specialist"
@@ -64,6 +66,12 @@ class Team(models.TextChoices):
     FLOOD = "flood", "Flood risk"
     ECOLOGY = "ecology", "Ecology"
     TREES = "trees", "Trees"
+
+
+# An application with no lane yet: never triaged, or its first run not finished.
+NOT_TRIAGED = "Not triaged yet"
+# The specialist teams in a word each, as "Specialist: heritage" names them.
+TEAM_WORDS = {"heritage": "heritage", "flood": "flood risk", "ecology": "ecology", "trees": "trees"}
 
 
 class TriageRun(models.Model):
@@ -188,6 +196,9 @@ class Finding(models.Model):
     title = models.CharField(max_length=300)
     detail = models.TextField(blank=True)
     source = models.CharField(max_length=16, choices=FindingSource.choices)
+    # Which part of the service (or which officer, `created_by`) made it; `engine` is the
+    # version that ran ("rules", "llm:<model>@<prompt version>").
+    origin = models.CharField(max_length=16, choices=Origin.choices)
     engine = models.CharField(max_length=200)
     strength = models.CharField(max_length=16, choices=Strength.choices)
 

@@ -321,6 +321,7 @@ def _finding_row(run: TriageRun, draft: FindingDraft) -> Finding:
         title=draft.title,
         detail=draft.detail,
         source=draft.source,
+        origin=draft.origin,
         engine=draft.engine,
         strength=draft.strength,
     )

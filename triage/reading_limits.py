@@ -14,7 +14,7 @@ from itertools import pairwise
 from triage.extractors.base import DocumentInput, UnreadPart
 from triage.schemas import DocumentEvidence, FindingDraft
 from triage.structure import Block, Role, document_blocks
-from triage.vocabulary import READING_LIMITED, Strength
+from triage.vocabulary import READING_LIMITED, Origin, Strength
 
 ENGINE = "check"
 LOST_TICK_BOXES = "lost-tick-boxes"
@@ -143,6 +143,7 @@ def limit_findings(document: DocumentInput) -> list[FindingDraft]:
             title=limit.title[:300],
             detail=limit.detail[:2000],
             source="check",
+            origin=Origin.CHECK,
             engine=ENGINE,
             strength=Strength.CHECK,
             evidence=DocumentEvidence(document=document.key, page=limit.page, quote=limit.quote),
@@ -174,6 +175,7 @@ def unread_findings(unread: list[UnreadPart], documents: list[DocumentInput]) ->
                     f"itself. Why: {first.reason}"
                 )[:2000],
                 source="check",
+                origin=Origin.CHECK,
                 engine=ENGINE,
                 strength=Strength.CHECK,
                 evidence=DocumentEvidence(document=key, page=first.pages[0], quote=first.quote),

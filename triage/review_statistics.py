@@ -26,6 +26,7 @@ from planning import statistics as planning_statistics
 from planning.models import PlanningApplication
 from planning.statistics import BacklogGroup, Figure
 from triage.models import (
+    NOT_TRIAGED,
     Finding,
     FindingReview,
     Lane,
@@ -216,7 +217,7 @@ def backlog_by_lane(
         lanes.append(
             BacklogGroup(
                 key=None,
-                label="Not triaged yet",
+                label=NOT_TRIAGED,
                 open=merged("open"),
                 overdue=merged("overdue"),
                 at_risk=merged("at_risk"),

@@ -20,7 +20,7 @@ from planning.models import PlanningApplication, User
 from planning.services import Actor, record_event
 from triage.models import Finding, FindingReview, FindingSource, ReviewDecision, TriageRun
 from triage.summaries import result_run_id
-from triage.vocabulary import Strength
+from triage.vocabulary import Origin, Strength
 
 # The default of `expected_review`: the caller (an API client, a script) does not say which
 # review it saw, so no check is made. Pages always say.
@@ -209,7 +209,8 @@ def add_officer_finding(
         title=title.strip(),
         detail=detail.strip(),
         source=FindingSource.OFFICER,
-        engine=f"officer:{officer.username}",
+        origin=Origin.OFFICER,
+        engine="officer",
         strength=Strength.OFFICER,
     )
     record_event(

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from triage.vocabulary import FindingCode, Strength
+from triage.vocabulary import FindingCode, Origin, Strength
 
 ShortText = Annotated[str, StringConstraints(max_length=200)]
 
@@ -56,6 +56,7 @@ class FindingDraft(Strict):
     title: str = Field(max_length=300)
     detail: str = Field(default="", max_length=2000)
     source: Literal["spatial", "document", "check"]
+    origin: Origin
     engine: str = Field(max_length=200)
     strength: Strength
     spatial: SpatialEvidence | None = None

@@ -12,7 +12,7 @@ import datetime
 from planning.models import PlanningApplication
 from planning.site_history.lookup import PastOnSite, site_history
 from triage.schemas import FindingDraft
-from triage.vocabulary import HISTORY_ENFORCEMENT, HISTORY_REFUSED, Strength
+from triage.vocabulary import HISTORY_ENFORCEMENT, HISTORY_REFUSED, Origin, Strength
 
 ENGINE = "history"
 # An officer reads a refusal of the last ten years for its reasons; older ones were judged
@@ -74,6 +74,7 @@ def findings_from_history(
                 detail=f"{description} {item.why}; {record.decision_text or what.lower()} "
                 f"on {day:%-d %B %Y}.".strip()[:2000],
                 source="check",
+                origin=Origin.SPATIAL,
                 engine=ENGINE,
                 strength=Strength.MAP,
             )

@@ -5,7 +5,7 @@ from geo import services as geo_services
 from geo.services import ConstraintHit
 from planning.models import PlanningApplication
 from triage.schemas import FindingDraft, SpatialEvidence
-from triage.vocabulary import Strength
+from triage.vocabulary import Origin, Strength
 
 ENGINE = "spatial"
 RELATION_WORDS = {
@@ -45,6 +45,7 @@ def hit_finding(hit: ConstraintHit) -> FindingDraft:
         title=f"{RELATION_WORDS.get(hit.relation, hit.relation)} {what}"[:300],
         detail=detail,
         source="spatial",
+        origin=Origin.SPATIAL,
         engine=ENGINE,
         strength=Strength.MAP_EDGE if hit.grazes or hit.relation == "nearby" else Strength.MAP,
         spatial=SpatialEvidence(

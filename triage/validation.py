@@ -24,7 +24,7 @@ from policies.vocabulary import CONSTRAINT_KINDS, PROPOSAL_FACTS
 from triage.case import Case, Evidence, strong
 from triage.recognition import SUBMISSION, DocumentSummary, Recognition, recognise
 from triage.schemas import DocumentEvidence, FindingDraft
-from triage.vocabulary import Strength
+from triage.vocabulary import Origin, Strength
 
 ENGINE = "check"
 MISSING_PREFIX = "missing_document."
@@ -280,6 +280,7 @@ def finding_for(outcome: Outcome) -> FindingDraft:
             title=f"{requirement.title} not found among the documents"[:300],
             detail=detail[:2000],
             source="check",
+            origin=Origin.CHECK,
             engine=ENGINE,
             strength=Strength.CHECK,
         )
@@ -307,6 +308,7 @@ def finding_for(outcome: Outcome) -> FindingDraft:
         title=f"{requirement.title}: {name}"[:300],
         detail=detail[:2000],
         source="check",
+        origin=Origin.CHECK,
         engine=ENGINE,
         strength=Strength.CHECK,
         evidence=evidence,

@@ -64,6 +64,17 @@ NUMBER_CODES = frozenset({FindingCode.DWELLINGS, FindingCode.STOREYS, FindingCod
 PRESENT, ABSENT = "present", "absent"
 
 
+class Origin(TextChoices):
+    """Where a finding came from: which part of the service (or which person) made it. Its
+    `engine` names the version (a model and prompt, say); its `strength` what supports it."""
+
+    RULES = "rules", "Rules (documents and policies)"
+    MODEL = "model", "Language model"
+    SPATIAL = "spatial", "Constraint map"
+    CHECK = "check", "Cross-check of the other findings"
+    OFFICER = "officer", "Officer"
+
+
 class Strength(TextChoices):
     """What supports a finding, in words an officer can weigh (docs/evidence-strength.md). Not a
     probability: each engine says which kind of evidence it read, and `triage_eval` measures

@@ -9,17 +9,17 @@ from django.utils import timezone
 from planning import deadlines
 from planning.document_types import document_type_label
 from planning.models import ApplicationStatus
+from triage.models import NOT_TRIAGED, TEAM_WORDS, Lane
 
 register = template.Library()
 
-LANE_TAGS = {
-    "needs-attention": ("Needs attention", "govuk-tag--red"),
-    "specialist": ("Specialist", "govuk-tag--turquoise"),
-    "standard": ("Standard", "govuk-tag--blue"),
-    "fast-track": ("Fast track", "govuk-tag--green"),
+# A lane's colour; its words are triage's (Lane, TEAM_WORDS).
+LANE_COLOURS = {
+    "needs-attention": "govuk-tag--red",
+    "specialist": "govuk-tag--turquoise",
+    "standard": "govuk-tag--blue",
+    "fast-track": "govuk-tag--green",
 }
-# The specialist team a case goes to, as a lane's tag names it.
-TEAM_WORDS = {"heritage": "heritage", "flood": "flood risk", "ecology": "ecology", "trees": "trees"}
 RUN_STATUS_TAGS = {
     "queued": ("Queued", "govuk-tag--grey"),
     "running": ("In progress", "govuk-tag--light-blue"),
@@ -85,7 +85,8 @@ def date_time(value: datetime.datetime | None) -> str:
 @register.inclusion_tag("govuk/tag.html")
 def lane_tag(lane: str, team: str = ""):
     """The lane, and for a specialist case the team it goes to: "Specialist: heritage"."""
-    text, css = LANE_TAGS.get(lane, ("Not triaged", "govuk-tag--grey"))
+    labels = dict(Lane.choices)
+    text, css = labels.get(lane, NOT_TRIAGED), LANE_COLOURS.get(lane, "govuk-tag--grey")
     if lane == "specialist" and team:
         text = f"{text}: {TEAM_WORDS.get(team, team)}"
     return {"text": text, "css": css}

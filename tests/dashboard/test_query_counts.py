@@ -15,7 +15,7 @@ from tests.dashboard.test_queue import make
 from tests.factories import PlanningApplicationFactory
 from tests.history.factories import PastApplicationFactory
 from triage.models import Finding, FindingReview, FindingSource
-from triage.vocabulary import Strength
+from triage.vocabulary import Origin, Strength
 
 QUEUE_QUERIES = 8
 APPLICATION_QUERIES = 13
@@ -80,6 +80,7 @@ def add_findings(application, run, officer, count: int) -> None:
             value=str(number + 1),
             title=f"statement: storeys = {number + 1}",
             source=FindingSource.DOCUMENT,
+            origin=Origin.RULES,
             engine="rules",
             strength=Strength.DIRECT if number % 2 else Strength.INDIRECT,
             quote=f"{number + 1} storeys",

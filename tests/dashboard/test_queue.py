@@ -283,7 +283,7 @@ def test_specialist_cases_come_after_those_needing_attention_and_name_their_team
     assert references(response) == ["SWK/1", "SWK/7", "SWK/3", "SWK/2", "SWK/4", "SWK/5"]
     page = response.content.decode()
     assert '<strong class="govuk-tag govuk-tag--turquoise">Specialist: heritage</strong>' in page
-    assert count_beside(response, "Specialist (heritage, flood, ecology, trees)") == 1
+    assert count_beside(response, "Specialist (heritage, flood risk, ecology, trees)") == 1
     filtered = signed_in.get("/?tab=open&lane=specialist")
     assert references(filtered) == ["SWK/7"]
     by_lane = signed_in.get("/?tab=open&sort=lane")

@@ -10,7 +10,7 @@ from triage.case import CaseInput, build_case
 from triage.recognition import DocumentSummary
 from triage.schemas import DocumentEvidence, FindingDraft, SpatialEvidence
 from triage.text import PageText
-from triage.vocabulary import Strength
+from triage.vocabulary import Origin, Strength
 
 SOUTHWARK_FILES = ("southwark-plan-2022.toml", "southwark-article-4-directions.toml")
 TRAFFORD_FILES = ("trafford-core-strategy-2012.toml",)
@@ -46,6 +46,7 @@ def hit(dataset, name, relation="site-inside", *, grazes=False, distance=0.0, **
         else f"Near the site: {dataset.replace('-', ' ')} {name}",
         detail="Overlap 600.0 m², 100.0% of the site." if inside else f"{distance:.0f} m away.",
         source="spatial",
+        origin=Origin.SPATIAL,
         engine="spatial",
         strength=Strength.MAP_EDGE if grazes or not inside else Strength.MAP,
         spatial=SpatialEvidence(
@@ -72,6 +73,7 @@ def said(
         attributes=attributes,
         title=f"{document}: {code} = {value}",
         source="document",
+        origin=Origin.RULES,
         engine="rules",
         strength=strength,
         evidence=DocumentEvidence(document=document, page=page, quote=quote),

@@ -5,7 +5,7 @@ from triage.evaluation.evidence import NOT_ON_PAGE, UNSUPPORTED, evidence_proble
 from triage.extractors.base import DocumentInput
 from triage.schemas import DocumentEvidence, FindingDraft
 from triage.text import PageText
-from triage.vocabulary import Strength
+from triage.vocabulary import Origin, Strength
 
 PAGE = "The site lies within the Camberwell Grove Conservation Area. It is not listed."
 
@@ -16,6 +16,7 @@ def draft(code: str, value: str, quote: str, page: int = 1) -> FindingDraft:
         value=value,
         title="t",
         source="document",
+        origin=Origin.RULES,
         engine="rules",
         strength=Strength.DIRECT,
         evidence=DocumentEvidence(document="d.txt", page=page, quote=quote),

@@ -13,7 +13,7 @@ from triage.llm_client.budget import max_tokens_for
 from triage.model_usage import ModelUsage
 from triage.models import RunStatus
 from triage.reading_limits import MODEL_UNREAD
-from triage.vocabulary import READING_LIMITED, FindingCode, Strength
+from triage.vocabulary import READING_LIMITED, FindingCode, Origin, Strength
 
 STATEMENT = (
     "The site lies within the Camberwell Grove Conservation Area. Three storeys are proposed."
@@ -90,6 +90,7 @@ def test_it_sends_a_strict_bounded_schema_and_keeps_verified_findings(
         "name": "Camberwell Grove"
     }
     assert found[("proposal.storeys", "3")].engine == f"llm:fake-model@{PROMPT_VERSION}"
+    assert {f.origin for f in found.values()} == {Origin.MODEL}
     assert run.dropped_quotes == 0
     # What the run asked of the server is on the run.
     assert (run.model, run.prompt_version) == ("fake-model", PROMPT_VERSION)

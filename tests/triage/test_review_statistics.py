@@ -11,6 +11,7 @@ from tests.factories import PlanningApplicationFactory, UserFactory
 from triage import review_statistics, reviews
 from triage.models import Finding, FindingReview, FindingSource, RunStatus, TriageRun
 from triage.summaries import refresh_summary
+from triage.vocabulary import Origin
 
 UTC = datetime.UTC
 VALID = datetime.date(2026, 6, 1)
@@ -40,6 +41,7 @@ def finish_run(application, findings, lane="standard", at=None):
             value="present",
             title=code,
             source=FindingSource.DOCUMENT,
+            origin=Origin.MODEL if engine.startswith("llm") else Origin.RULES,
             engine=engine,
         )
         for code, engine in findings

@@ -60,6 +60,7 @@ def _finding(finding: Finding) -> dict:
         "attributes": finding.attributes,
         "title": finding.title,
         "detail": finding.detail,
+        "origin": finding.origin,
         "engine": finding.engine,
         # What supports it, not a probability (triage.vocabulary.Strength).
         "strength": finding.strength,
@@ -115,10 +116,12 @@ def triage_section(application: PlanningApplication) -> dict | None:
             "value": finding.value,
             "title": finding.title,
             "detail": finding.detail,
-            "by": finding.engine.removeprefix("officer:"),
+            "by": finding.created_by.get_username() if finding.created_by else "",
             "at": finding.created_at.isoformat(),
         }
-        for finding in application.findings.filter(run__isnull=True).order_by("id")
+        for finding in application.findings.filter(run__isnull=True)
+        .select_related("created_by")
+        .order_by("id")
     ]
     return section
 

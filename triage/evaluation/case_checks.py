@@ -22,7 +22,7 @@ from triage.case import CaseInput, build_case
 from triage.extractors.base import ApplicationFacts, DocumentInput, Extractor
 from triage.recognition import DocumentSummary
 from triage.schemas import FindingDraft, SpatialEvidence
-from triage.vocabulary import Strength
+from triage.vocabulary import Origin, Strength
 
 CHECKS_FILE = "checks.json"
 CHECKED_PREFIXES = ("missing_document.", "conflict.", "engaged.")
@@ -90,6 +90,7 @@ def layer_finding(layer: dict) -> FindingDraft:
         attributes=attributes,
         title=f"Our {layer['dataset'].replace('-', ' ')} layer: {name} ({relation})",
         source="spatial",
+        origin=Origin.SPATIAL,
         engine="spatial",
         strength=Strength.MAP_EDGE if relation == "nearby" or layer.get("grazes") else Strength.MAP,
         spatial=SpatialEvidence(

@@ -20,7 +20,7 @@ from triage.evaluation.runner import Score
 from triage.extractors.base import ApplicationFacts, DocumentInput, Extractor
 from triage.schemas import FindingDraft
 from triage.text import extract_pages
-from triage.vocabulary import POLICY_CONFLICT, POLICY_ENGAGED
+from triage.vocabulary import POLICY_CONFLICT, POLICY_ENGAGED, Origin
 
 LABELS_FILE = Path(__file__).parent / "policy-labels.json"
 ENGAGED, CONFLICTS = "engaged", "conflicts"
@@ -118,7 +118,7 @@ def said_by(findings: list[FindingDraft]) -> Said:
     rules: dict[str, set[str]] = {kind: set() for kind in KINDS}
     policies: dict[str, set[str]] = {kind: set() for kind in KINDS}
     for finding in findings:
-        if finding.engine != policy_conflicts.ENGINE:
+        if finding.origin != Origin.RULES:
             continue
         if finding.code == POLICY_CONFLICT:
             kind = CONFLICTS

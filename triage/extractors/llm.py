@@ -62,7 +62,7 @@ from triage.schemas import (
     strict_json_schema,
 )
 from triage.structure import Block, document_blocks
-from triage.vocabulary import FindingCode, Strength
+from triage.vocabulary import FindingCode, Origin, Strength
 
 PROMPT_VERSION = "2026-12-b"
 SCHEMA = strict_json_schema(ModelExtraction)
@@ -445,6 +445,7 @@ class LLMExtractor(Extractor):
             attributes=attributes,
             title=f"{document.name}: {label(finding.code).lower()} = {value}",
             source="document",
+            origin=Origin.MODEL,
             engine=self.label,
             strength=Strength.MODEL,
             evidence=DocumentEvidence(

@@ -29,7 +29,7 @@ from triage.schemas import (
     PolicyEvidence,
     strict_json_schema,
 )
-from triage.vocabulary import POLICY_CONFLICT, Strength
+from triage.vocabulary import POLICY_CONFLICT, Origin, Strength
 
 logger = logging.getLogger(__name__)
 
@@ -233,6 +233,7 @@ class LLMConflictChecker:
             title=f"The model finds a conflict with {policy.citation}"[:300],
             detail=f"The model's reason: {normalise(conflict.reason)}"[:2000],
             source="check",
+            origin=Origin.MODEL,
             engine=self.label,
             strength=Strength.MODEL,
             evidence=evidence,

@@ -33,7 +33,7 @@ from triage.extractors.specs.registry import SPECS, settle
 from triage.finding_specs import label, proposed_codes
 from triage.schemas import DocumentEvidence, FindingDraft
 from triage.structure import Block, Role, document_blocks
-from triage.vocabulary import FindingCode
+from triage.vocabulary import FindingCode, Origin
 
 ENGINE = "rules"
 
@@ -156,6 +156,7 @@ class RulesExtractor(Extractor):
             attributes=attributes,
             title=f"{document.name}: {label(candidate.code).lower()} = {candidate.value}",
             source="document",
+            origin=Origin.RULES,
             engine=ENGINE,
             strength=candidate.strength,
             evidence=DocumentEvidence(

@@ -14,7 +14,7 @@ from triage.policy_conflicts.article_4 import DirectionBite, direction_bites
 from triage.policy_conflicts.rules import RULES, PolicyRule, RuleBite, rule_bites
 from triage.quotes import normalise
 from triage.schemas import FindingDraft, PolicyEvidence
-from triage.vocabulary import POLICY_CONFLICT, POLICY_ENGAGED, Strength
+from triage.vocabulary import POLICY_CONFLICT, POLICY_ENGAGED, Origin, Strength
 
 ENGINE = "rules"
 ARTICLE_4 = "article-4"
@@ -161,6 +161,7 @@ def policy_finding(bite: PolicyBite) -> FindingDraft:
         title=f"{bite.title}: {policy.citation}"[:300],
         detail=bite.explanation[:2000],
         source="check",
+        origin=Origin.RULES,
         engine=ENGINE,
         strength=Strength.CHECK,
         spatial=constraint_finding.spatial if constraint_finding is not None else None,

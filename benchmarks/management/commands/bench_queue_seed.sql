@@ -76,10 +76,11 @@ SELECT id, 1, 'succeeded', 'rules', 'rules', 'submitted', now(), now(), now(), N
 FROM bench_apps;
 
 INSERT INTO triage_finding (application_id, run_id, code, value, attributes, title, detail,
-  source, engine, strength, dataset, layer_source, entity, feature_name, relation,
+  source, origin, engine, strength, dataset, layer_source, entity, feature_name, relation,
   overlap_area_m2, site_share_pct, distance_m, grazes, page_number, quote, policy_quote,
   created_at, document_id)
-SELECT run.application_id, run.id, f.code, f.value, '{}'::jsonb, f.title, '', f.source, f.engine,
+SELECT run.application_id, run.id, f.code, f.value, '{}'::jsonb, f.title, '', f.source,
+       CASE f.source WHEN 'document' THEN 'rules' ELSE f.source END, f.engine,
        CASE f.source WHEN 'spatial' THEN 'map' WHEN 'check' THEN 'check' ELSE 'direct' END,
        f.dataset, f.layer, f.entity, f.feature, f.relation, f.overlap, f.share, f.distance,
        f.grazes, f.page, f.quote, '', now(),
