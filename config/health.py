@@ -6,7 +6,15 @@ import time
 import urllib.error
 import urllib.request
 
+import boto3
 import redis
+from botocore.config import Config
+from botocore.exceptions import (
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
@@ -48,6 +56,31 @@ def _check_model_server() -> None:
         raise UnhealthyAnswer(f"answered HTTP {status}")
 
 
+def _check_document_storage() -> None:
+    """The bucket answers to this host's credentials (one quick request, no retries)."""
+    options = settings.STORAGES["default"].get("OPTIONS", {})
+    timeout = settings.HEALTHCHECK_TIMEOUT_SECONDS
+    client = boto3.session.Session().client(
+        "s3",
+        endpoint_url=options.get("endpoint_url"),
+        region_name=options.get("region_name"),
+        aws_access_key_id=options.get("access_key"),
+        aws_secret_access_key=options.get("secret_key"),
+        config=Config(connect_timeout=timeout, read_timeout=timeout, retries={"max_attempts": 1}),
+    )
+    try:
+        client.head_bucket(Bucket=options["bucket_name"])
+    except ClientError as error:
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "?")
+        raise UnhealthyAnswer(f"answered HTTP {status}") from error
+    finally:
+        client.close()
+
+
+def _uses_object_storage() -> bool:
+    return settings.STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
+
+
 def _run(check) -> dict:
     """The check's outcome, in words fit for anyone who can reach /healthz.
 
@@ -64,9 +97,13 @@ def _run(check) -> dict:
 
 
 def _kind(error: Exception) -> str:
-    if isinstance(error, TimeoutError | socket.timeout | redis.TimeoutError):
+    timeouts = (TimeoutError, socket.timeout, redis.TimeoutError, ReadTimeoutError)
+    if isinstance(error, (*timeouts, ConnectTimeoutError)):
         return "timed out"
-    if isinstance(error, ConnectionError | redis.ConnectionError | urllib.error.URLError):
+    if isinstance(
+        error,
+        ConnectionError | redis.ConnectionError | urllib.error.URLError | EndpointConnectionError,
+    ):
         return "unreachable"
     if isinstance(error, DatabaseError):
         return "database error"
@@ -87,6 +124,11 @@ def healthz(request):
         checks["model_server"] = _run(_check_model_server)
     else:
         checks["model_server"] = {"status": "not configured", "engine": "rules"}
+    if _uses_object_storage():
+        checks["document_storage"] = _run(_check_document_storage)
+    else:
+        # Files on this host's disk (or a mounted shared folder): nothing to reach.
+        checks["document_storage"] = {"status": "ok", "kind": "filesystem"}
     failing = [name for name, result in checks.items() if result["status"] == "error"]
     body = {"status": "error" if failing else "ok", "failing": failing, "checks": checks}
     return JsonResponse(body, status=503 if failing else 200)

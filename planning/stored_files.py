@@ -10,6 +10,7 @@ import hashlib
 from typing import IO
 
 from botocore.exceptions import BotoCoreError, ClientError
+from django.db.models.fields.files import FieldFile
 
 from planning.models import Document
 
@@ -25,22 +26,26 @@ class StorageUnavailable(Exception):
     """The storage did not answer (a network fault, the object store restarting)."""
 
 
-def open_document(document: Document) -> IO[bytes]:
-    """The document's stored bytes, opened for reading; the caller closes the handle."""
-    if not document.file:
-        raise StoredFileMissing(f"Document {document.pk} has no stored file.")
+def open_stored(file: FieldFile, what: str) -> IO[bytes]:
+    """A stored file's bytes, opened for reading (`what` names it in errors); the caller
+    closes the handle."""
+    if not file:
+        raise StoredFileMissing(f"{what} has no stored file.")
     try:
-        return document.file.open("rb")
+        return file.open("rb")
     except FileNotFoundError:
-        raise StoredFileMissing(f"The file of document {document.pk} is not in storage.") from None
+        raise StoredFileMissing(f"The file of {what} is not in storage.") from None
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-            raise StoredFileMissing(
-                f"The file of document {document.pk} is not in storage."
-            ) from None
+            raise StoredFileMissing(f"The file of {what} is not in storage.") from None
         raise StorageUnavailable(str(error)) from error
     except (BotoCoreError, OSError) as error:
         raise StorageUnavailable(str(error)) from error
+
+
+def open_document(document: Document) -> IO[bytes]:
+    """The document's stored bytes, opened for reading; the caller closes the handle."""
+    return open_stored(document.file, f"document {document.pk}")
 
 
 def representation_digest(document: Document) -> str:

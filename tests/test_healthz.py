@@ -50,3 +50,44 @@ def test_it_never_shows_the_raw_error_or_the_address(db, client, settings):
     assert response.json()["checks"]["model_server"]["error"] == "unreachable"
     for leak in ("hunter2", "127.0.0.1", str(port), "Error", "errno"):
         assert leak not in text
+
+
+def test_it_checks_the_document_bucket_when_documents_are_in_object_storage(db, client, s3_bucket):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["document_storage"]["status"] == "ok"
+
+
+def test_it_names_the_document_storage_when_its_bucket_is_missing(db, client, settings, s3_bucket):
+    storage = settings.STORAGES["default"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**storage, "OPTIONS": {**storage["OPTIONS"], "bucket_name": "no-such-bucket"}},
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["document_storage"]
+    assert body["checks"]["document_storage"]["error"] == "answered HTTP 404"
+
+
+def test_it_names_the_document_storage_when_the_store_is_unreachable(
+    db, client, settings, s3_bucket
+):
+    storage = settings.STORAGES["default"]
+    endpoint = f"http://127.0.0.1:{_closed_port()}"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**storage, "OPTIONS": {**storage["OPTIONS"], "endpoint_url": endpoint}},
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["document_storage"]
+    assert body["checks"]["document_storage"]["error"] == "unreachable"
+    assert endpoint not in response.content.decode()
+
+
+def test_files_on_this_hosts_disk_need_no_check(db, client):
+    response = client.get("/healthz")
+    assert response.json()["checks"]["document_storage"] == {"status": "ok", "kind": "filesystem"}

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database or document storage that did not answer: a 503 page, not a 500 (config.errors).
+    "config.errors.TransientFaultMiddleware",
     # Last, as django-axes asks: it answers a locked-out sign-in attempt.
     "axes.middleware.AxesMiddleware",
 ]

@@ -22,6 +22,7 @@ from dashboard.queue import type_label
 from dashboard.views.common import council_officers, summary_errors
 from planning import deadlines, downloads, exports, statistics
 from planning.access import is_manager
+from planning.stored_files import StoredFileMissing, open_stored
 from triage.review_statistics import FILTER_LOOKUPS, backlog_by_lane, review_statistics
 
 LIST_PAGE_SIZE = 50
@@ -250,8 +251,8 @@ def export_file(request, export_id):
     if large_exports.is_expired(export) or export.status != ExportStatus.READY:
         return redirect("dashboard:statistics-export", export_id=export.pk)
     try:
-        handle = export.file.open("rb")
-    except FileNotFoundError:
+        handle = open_stored(export.file, f"download {export.pk}")
+    except StoredFileMissing:
         raise Http404("The file is no longer kept.") from None
     content_type = (
         exports.CSV_CONTENT_TYPE if export.file_format == "csv" else exports.XLSX_CONTENT_TYPE
