@@ -7,6 +7,8 @@ request thread and, at 100, refused every request until restarted).
 
 import os
 
+from prometheus_client import multiprocess
+
 host = os.environ.get("TRIAGE_WEB_HOST", "127.0.0.1")
 bind = f"{host}:{os.environ.get('TRIAGE_WEB_PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
@@ -22,3 +24,10 @@ accesslog = "-"
 errorlog = "-"
 # The X-Forwarded-* headers of the reverse proxy in front (production) are trusted from:
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def child_exit(server, worker):
+    """With PROMETHEUS_MULTIPROC_DIR set, every worker counts into that folder and /metrics
+    adds them up (config.metrics); a worker that has gone stops counting in the live gauges."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)

@@ -15,6 +15,7 @@ import pytest
 import requests
 from django.conf import settings
 from django.db import connection
+from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKERS = 2
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 APP_NAME = "demo-web-server-test"
+METRICS_TOKEN = "web-server-test-token"
 
 
 def free_port() -> int:
@@ -35,6 +37,8 @@ def free_port() -> int:
 def demo_server(tmp_path):
     database = connection.settings_dict
     port = free_port()
+    metrics_folder = tmp_path / "metrics"
+    metrics_folder.mkdir()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.demo",
@@ -47,6 +51,9 @@ def demo_server(tmp_path):
         # libpq names the server's connections, so only they are counted (the test process's
         # other threads may hold connections of their own to the same database).
         "PGAPPNAME": APP_NAME,
+        # As the production units run it: the workers count into one folder /metrics adds up.
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_folder),
+        "METRICS_TOKEN": METRICS_TOKEN,
     }
     env.pop("DJANGO_DEBUG", None)
     subprocess.run(
@@ -128,3 +135,32 @@ def test_the_demo_holds_at_most_one_database_connection_per_worker(demo_server):
         )
         held = cursor.fetchone()[0]
     assert 1 <= held <= WORKERS
+
+
+def test_metrics_count_every_workers_requests_whichever_answers_the_scrape(demo_server):
+    sent = 40
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(
+            pool.map(lambda _: requests.get(f"{demo_server}/sign-in/", timeout=30), range(sent))
+        )
+    assert [response.status_code for response in statuses] == [200] * sent
+
+    counted = []
+    for _ in range(6):  # scrapes land on either worker
+        scrape = requests.get(
+            f"{demo_server}/metrics",
+            headers={"Authorization": f"Bearer {METRICS_TOKEN}"},
+            timeout=30,
+        )
+        assert scrape.status_code == 200
+        counted.append(
+            sum(
+                sample.value
+                for family in text_string_to_metric_families(scrape.text)
+                for sample in family.samples
+                if sample.name == "http_requests_total"
+                and sample.labels == {"method": "GET", "route": "sign-in/", "status": "200"}
+            )
+        )
+    # Every scrape adds up both workers' counts: none sees only its own share.
+    assert counted == [sent] * 6

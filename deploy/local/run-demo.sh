@@ -20,17 +20,24 @@ export STATIC_ROOT="${STATIC_ROOT:-$ROOT/.local/static}"
 "$PY" manage.py load_validation_requirements  # the national and the councils' local lists
 "$PY" manage.py seed_demo  # prints how many applications it seeded (none once seeded)
 
-"$ROOT/.venv/bin/celery" -A config worker --loglevel=INFO --concurrency=2 \
+# Each process is kept running by deploy/local/supervise.py, as systemd keeps them in
+# production: a worker that dies (killed, out of memory) is started again, and it says so.
+SUPERVISE=("$PY" deploy/local/supervise.py)
+mkdir -p .local/run
+"${SUPERVISE[@]}" worker --pid-file .local/run/worker.pid -- \
+  "$ROOT/.venv/bin/celery" -A config worker --loglevel=INFO --concurrency=2 \
   --hostname="triage-demo@%h" &
 WORKER_PID=$!
 # The recovery lane (docs/decisions/0019): the sweep, and the runs it takes over from a dead
 # worker, never wait behind the busy triage queue. --beat schedules the sweep; in production
 # run one `celery beat` beside the workers instead.
-"$ROOT/.venv/bin/celery" -A config worker --beat --loglevel=INFO --concurrency=1 \
+"${SUPERVISE[@]}" recovery --pid-file .local/run/recovery.pid -- \
+  "$ROOT/.venv/bin/celery" -A config worker --beat --loglevel=INFO --concurrency=1 \
   --queues=triage-recovery --hostname="triage-recovery@%h" \
   --schedule="$ROOT/.local/celerybeat-schedule" &
 RECOVERY_PID=$!
-"$ROOT/.venv/bin/gunicorn" -c deploy/gunicorn.conf.py config.wsgi &
+"${SUPERVISE[@]}" web --pid-file .local/run/web.pid -- \
+  "$ROOT/.venv/bin/gunicorn" -c deploy/gunicorn.conf.py config.wsgi &
 WEB_PID=$!
 
 stop() {
@@ -48,8 +55,9 @@ cat <<BANNER
     Health:   http://127.0.0.1:$PORT/healthz
     Admin:    http://127.0.0.1:$PORT/admin/
     API:      http://127.0.0.1:$PORT/api/v1/docs/  (a key: .venv/bin/python manage.py create_api_key E09000028 --name "demo portal")
-  Logins are listed above (demo data only). Ctrl-C stops the web app and worker;
-  'make stop' stops PostgreSQL and Redis.
+  Logins are listed above (demo data only). A worker or the web app that dies is started
+  again (and the log says so). Ctrl-C stops the web app and workers; 'make stop' stops
+  PostgreSQL and Redis.
 
 BANNER
 wait -n "$WEB_PID" "$WORKER_PID" "$RECOVERY_PID"

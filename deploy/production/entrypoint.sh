@@ -4,6 +4,14 @@ set -eu
 cd "$(dirname "$0")/../.."  # the checkout (/app in the image)
 role="${1:-web}"
 case "$role" in
+  web|worker|recovery)
+    # Several processes (gunicorn workers, Celery's children) count into one folder that
+    # /metrics adds up (config.metrics); emptied at each start, as systemd's RuntimeDirectory.
+    export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-/tmp/triage-metrics}"
+    rm -rf "$PROMETHEUS_MULTIPROC_DIR"
+    mkdir -p "$PROMETHEUS_MULTIPROC_DIR" ;;
+esac
+case "$role" in
   web)
     exec gunicorn -c deploy/gunicorn.conf.py config.wsgi ;;
   worker)
