@@ -32,6 +32,16 @@ def _forget_the_tasks_log_ids(**_):
 
 
 @signals.worker_init.connect
+@signals.worker_process_init.connect
+def _work_in_a_scratch_folder_of_its_own(**_):
+    """The worker (a solo pool reads in it) and each prefork child keep their temporary files
+    in a folder of their own, and clean up after processes that ended (triage.scratch)."""
+    from triage.scratch import use_own_scratch_folder
+
+    use_own_scratch_folder()
+
+
+@signals.worker_init.connect
 def _serve_the_workers_metrics(**_):
     from django.conf import settings
 

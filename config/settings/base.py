@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values that differ per deployment come
 from the environment through config.env, which fails loudly on a bad value."""
 
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -274,6 +275,11 @@ TRIAGE_OCR_BUDGET_SECONDS = env_float("TRIAGE_OCR_BUDGET_SECONDS", 180.0, minimu
 TRIAGE_OCR_MAX_PIXELS = env_int("TRIAGE_OCR_MAX_PIXELS", 25_000_000, minimum=100_000)
 # Scanned pages read at once (each by its own tesseract process).
 TRIAGE_OCR_WORKERS = env_int("TRIAGE_OCR_WORKERS", 2, minimum=1)
+# Each worker process's temporary files (OCR's page images) go to a folder of its own here;
+# a process starting deletes those of processes no longer running (triage.scratch).
+TRIAGE_SCRATCH_DIR = env_str(
+    "TRIAGE_SCRATCH_DIR", str(Path(tempfile.gettempdir()) / "planning-triage-scratch")
+)
 # The longest the text layer of one PDF page may take to read; past it the page is OCR'd.
 TRIAGE_TEXT_LAYER_PAGE_SECONDS = env_float("TRIAGE_TEXT_LAYER_PAGE_SECONDS", 10.0, minimum=0.1)
 # Reading one document (its own task): the hard time limit, the soft limit a tenth earlier
