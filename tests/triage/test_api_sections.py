@@ -22,6 +22,7 @@ def test_the_triage_section_shows_the_latest_result_with_evidence_and_reviews(of
         "status": "queued",
         "engine": "rules",
         "error": "",
+        "model_usage": None,  # the rules engine asks no model
     }
     assert section["result"]["version"] == 1
     assert section["result"]["lane"] == run.lane

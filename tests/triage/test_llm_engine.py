@@ -5,6 +5,7 @@ from tests.triage.factories import DocumentFactory, load_polygon_layer
 from tests.triage.fake_model_server import FakeModelServer, finding
 from tests.triage.test_runs import AROUND_SITE
 from triage import pipeline, runs
+from triage.api.sections import triage_section
 from triage.extractors.base import TransientEngineError
 from triage.extractors.llm import PROMPT_VERSION, SYSTEM_PROMPT
 from triage.finding_specs import FINDING_SPECS
@@ -98,6 +99,18 @@ def test_it_sends_a_strict_bounded_schema_and_keeps_verified_findings(
     assert (run.model_tokens_in, run.model_tokens_out) == (100, 10)
     assert 0 < run.model_max_seconds <= run.model_seconds
     assert run.unread == []
+    # And in the API's triage section, for a council's system to count its model use.
+    usage = triage_section(application)["latest_run"]["model_usage"]
+    assert usage == {
+        "model": "fake-model",
+        "prompt_version": PROMPT_VERSION,
+        "requests": 1,
+        "retries": 0,
+        "tokens_in": 100,
+        "tokens_out": 10,
+        "seconds": round(run.model_seconds, 3),
+        "max_seconds": round(run.model_max_seconds, 3),
+    }
 
 
 def test_it_drops_and_counts_invented_quotes(model_server, application):

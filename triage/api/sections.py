@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 
 from planning.models import PlanningApplication
 from triage import runs
+from triage.model_usage import ModelUsage
 from triage.models import Finding, Lane
 from triage.reviews import latest_review
 from triage.validation import MET_PREFIX
@@ -80,6 +81,25 @@ def _finding(finding: Finding) -> dict:
     }
 
 
+def _model_usage(run) -> dict | None:
+    """What the run asked of the model server (None for the rules engine): the model, the
+    prompt's version, answers, the client's retries, tokens in and out, and seconds waited."""
+    if not run.model:
+        return None
+    return {
+        "model": run.model,
+        "prompt_version": run.prompt_version,
+        **ModelUsage(
+            requests=run.model_requests,
+            retries=run.model_retries,
+            tokens_in=run.model_tokens_in,
+            tokens_out=run.model_tokens_out,
+            seconds=run.model_seconds,
+            max_seconds=run.model_max_seconds,
+        ).as_dict(),
+    }
+
+
 def triage_section(application: PlanningApplication) -> dict | None:
     latest = runs.latest_run(application)
     if latest is None:
@@ -91,6 +111,7 @@ def triage_section(application: PlanningApplication) -> dict | None:
             "status": latest.status,
             "engine": latest.engine,
             "error": latest.error,
+            "model_usage": _model_usage(latest),
         },
         "result": None,
     }
