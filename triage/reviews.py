@@ -18,22 +18,31 @@ from django.db import transaction
 
 from planning.models import PlanningApplication, User
 from planning.services import Actor, record_event
+from triage import finding_specs
 from triage.models import Finding, FindingReview, FindingSource, ReviewDecision, TriageRun
 from triage.summaries import result_run_id
-from triage.vocabulary import Origin, Strength
+from triage.vocabulary import FindingCode, Origin, Strength
 
 # The default of `expected_review`: the caller (an API client, a script) does not say which
 # review it saw, so no check is made. Pages always say.
 UNCHECKED: Any = object()
 
-# Codes an officer may add. Values follow triage.vocabulary's canonical forms.
+# Codes an officer may add, named as the finding specs name them (the flood zone with the
+# zones that make it a constraint). Values follow triage.vocabulary's canonical forms.
+_OFFICER_CONSTRAINTS = (
+    FindingCode.CONSERVATION_AREA,
+    FindingCode.LISTED_BUILDING,
+    FindingCode.TREE_PRESERVATION_ORDER,
+    FindingCode.FLOOD_ZONE,
+    FindingCode.GREEN_BELT,
+    FindingCode.ARTICLE_4,
+)
 OFFICER_FINDING_CODES = {
-    "constraint.conservation_area": "Conservation area",
-    "constraint.listed_building": "Listed building",
-    "constraint.tree_preservation_order": "Tree preservation order",
-    "constraint.flood_zone": "Flood zone 2 or 3",
-    "constraint.green_belt": "Green Belt",
-    "constraint.article_4": "Article 4 direction",
+    **{
+        code.value: finding_specs.label(code)
+        + (" 2 or 3" if code == FindingCode.FLOOD_ZONE else "")
+        for code in _OFFICER_CONSTRAINTS
+    },
     "officer.other_constraint": "Another constraint",
     "officer.note": "Something else the engines missed",
 }
