@@ -16,6 +16,7 @@ SYSTEM_PACKAGES=(
   tesseract-ocr tesseract-ocr-eng
   chromium fonts-liberation
   systemd  # systemd-analyze verifies deploy/production's units in the tests
+  nginx    # the tests run deploy/production's model-server load balancer
 )
 # Node.js and npm build the pages' front end; machines often have them from elsewhere
 # (NodeSource), so Debian's are installed only when the commands are missing.
@@ -30,7 +31,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # RUNLEVEL=1: a package's service (nginx's on port 80) is installed, not started.
+  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
