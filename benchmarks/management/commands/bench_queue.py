@@ -228,6 +228,7 @@ class Command(BaseCommand):
             "queue: assigned to me": "/?tab=mine",
             "queue: filtered (lane, category)": "/?tab=open&lane=standard&category=minor",
             "queue: search (street name)": "/?tab=open&q=bellenden",
+            "queue: refused on this site before": "/?tab=open&history=refused-here",
             f"queue: deep page ({open_deep} of all open)": f"/?tab=open&page={open_deep}",
             "decided tab: last 3 months (default)": "/?tab=decided",
             "decided tab: deep page, last 3 months": "/?tab=decided&page=100",

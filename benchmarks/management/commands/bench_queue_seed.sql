@@ -101,6 +101,19 @@ CROSS JOIN LATERAL (VALUES
 ) AS f(code, value, title, source, engine, dataset, layer, entity, feature, relation, overlap,
        share, distance, grazes, page, quote);
 
+-- One application in twenty was refused on its site before (triage.site_history's finding).
+INSERT INTO triage_finding (application_id, run_id, code, value, attributes, title, detail,
+  source, origin, engine, strength, dataset, layer_source, entity, feature_name, relation,
+  overlap_area_m2, site_share_pct, distance_m, grazes, page_number, quote, policy_quote,
+  created_at)
+SELECT run.application_id, run.id, 'history.refused', '19/AP/' || (app.g %% 10000),
+       '{}'::jsonb, 'Refused 2019 on this site (19/AP/' || (app.g %% 10000) || ')', '',
+       'check', 'spatial', 'history', 'map', '', '', '', '', '', NULL, NULL, NULL, NULL, NULL,
+       '', '', now()
+FROM triage_triagerun run
+JOIN bench_apps app ON app.id = run.application_id
+WHERE app.g %% 20 = 0;
+
 INSERT INTO triage_triagesummary (application_id, latest_run_id, latest_status, result_run_id,
   lane, team, lane_rank, priority_score, deadline_band, constraint_datasets, updated_at)
 SELECT run.application_id, run.id, 'succeeded', run.id, run.lane, run.team,
