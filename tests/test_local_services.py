@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.worker import PrivateRedis
+
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ROOT / "deploy" / "local" / "services.sh"
 INITDB = Path("/usr/lib/postgresql/15/bin/initdb")
@@ -130,3 +132,24 @@ def test_set_up_as_root_in_a_private_home_runs_postgres_where_the_account_can_re
             shutil.rmtree(location_file.read_text().strip(), ignore_errors=True)
     assert stopped.returncode == 0, stopped.stderr
     assert "PostgreSQL stopped" in stopped.stdout
+    assert "Redis stopped" in stopped.stdout
+
+
+def test_stop_leaves_another_checkouts_redis_running(tmp_path):
+    """Two checkouts on one machine (a teammate's, a CI clone): `make stop` in one, with the
+    other's port, stops nothing of the other's."""
+    other = PrivateRedis(tmp_path).start()
+    project = tmp_path / "project"
+    (project / "deploy" / "local").mkdir(parents=True)
+    script = project / "deploy" / "local" / "services.sh"
+    shutil.copy2(SERVICES, script)
+    env = {**os.environ, "TRIAGE_PG_PORT": str(_free_port()), "TRIAGE_REDIS_PORT": str(other.port)}
+    try:
+        stopped = subprocess.run(
+            [str(script), "stop"], capture_output=True, text=True, env=env, timeout=60
+        )
+        assert stopped.returncode == 0, stopped.stderr
+        assert f"Redis on {other.port} is not this checkout's" in stopped.stdout
+        assert other.answers()
+    finally:
+        other.stop()

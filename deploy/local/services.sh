@@ -123,8 +123,15 @@ stop_all() {
     as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null && echo "PostgreSQL stopped"
   fi
   if redis_running; then
-    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
-    echo "Redis stopped"
+    # Only this checkout's own Redis: another checkout's may answer on the same port.
+    local dir
+    dir="$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" config get dir 2>/dev/null | sed -n 2p)"
+    if [ "$dir" = "$(cd "$REDIS_DIR" 2>/dev/null && pwd -P)" ]; then
+      redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+      echo "Redis stopped"
+    else
+      echo "Redis on $REDIS_PORT is not this checkout's (its folder: ${dir:-unknown}); left running"
+    fi
   fi
 }
 
