@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from planning.models import ApplicationEvent, PlanningApplication
+from policies.services import local_plan_names
 from triage.models import Finding, FindingReview, FindingSource, TriageRun, TriageSummary
 from triage.reviews import latest_review
 from triage.validation import MET_PREFIX, MISSING_PREFIX
@@ -247,7 +248,23 @@ def finding_groups(application: PlanningApplication, summary: TriageSummary | No
     groups = {key: Group(key, heading, description) for key, heading, description in GROUPS}
     for finding in [*findings, *officers]:
         groups[group_of(finding)].findings.append(FindingView(finding, latest_review(finding)))
+    if groups["policies"].findings:
+        groups["policies"].description += " " + library_coverage(application)
     return [group for group in groups.values() if group.findings]
+
+
+def library_coverage(application: PlanningApplication) -> str:
+    """Which local plans a cited policy is recognised from, or what happens with none."""
+    plans = local_plan_names(application.council_id)
+    if not plans:
+        return (
+            "No local plan of this council is loaded, so a local policy is shown only where a "
+            "document cites it as a policy (\u201cPolicy H3 of the Core Strategy\u201d)."
+        )
+    return (
+        f"Local policies are recognised from {', '.join(plans)}; a policy of another plan is "
+        "shown where a document cites it as a policy."
+    )
 
 
 @dataclass

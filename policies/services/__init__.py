@@ -16,7 +16,12 @@ from policies.services.council_lists import (
     consultation_rules_for,
     requirements_for,
 )
-from policies.services.frameworks import LoadSummary, library_for, load_framework
+from policies.services.frameworks import (
+    LoadSummary,
+    library_for,
+    load_framework,
+    local_plan_names,
+)
 from policies.services.loading import UnknownCouncil, council_named, source_label
 
 __all__ = [
@@ -31,6 +36,7 @@ __all__ = [
     "council_named",
     "library_for",
     "load_framework",
+    "local_plan_names",
     "requirements_for",
     "source_label",
 ]

@@ -151,3 +151,16 @@ def library_for(council: Council | int | None) -> PolicyLibrary:
     national = [_entry(p) for p in rows.filter(framework__council__isnull=True)]
     local = [_entry(p) for p in rows.filter(framework__council_id=council_id)] if council_id else []
     return PolicyLibrary(national=tuple(national), local=tuple(local))
+
+
+def local_plan_names(council: Council | int) -> list[str]:
+    """The council's plans whose policies documents are read for (its library, Article 4
+    directions apart), by name."""
+    council_id = council.pk if isinstance(council, Council) else council
+    names = (
+        Policy.objects.filter(current=True, framework__council_id=council_id)
+        .exclude(conditions__has_key="article_4")
+        .values_list("framework__name", flat=True)
+        .distinct()
+    )
+    return sorted(names)

@@ -7,8 +7,10 @@ import pytest
 from django.utils import timezone
 
 from planning.models import ApplicationEvent, ApplicationStatus
+from policies.models import Policy, PolicyFramework
 from tests.dashboard.conftest import triage_now
 from triage.models import Finding, FindingReview, FindingSource
+from triage.vocabulary import Origin
 
 
 def url(application, action=""):
@@ -354,3 +356,50 @@ def test_documents_are_served_only_through_the_page(officer_client, triaged):
 def test_it_needs_a_sign_in(client, triaged):
     response = client.get(url(triaged))
     assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+
+
+def cite_a_local_policy(application):
+    run = application.triage_runs.get()
+    Finding.objects.create(
+        application=application,
+        run=run,
+        code="policy.local",
+        value="H3",
+        title="Policy H3 (cited)",
+        source=FindingSource.DOCUMENT,
+        origin=Origin.RULES,
+    )
+
+
+def test_the_cited_policies_say_which_local_plans_they_are_recognised_from(officer_client, triaged):
+    cite_a_local_policy(triaged)
+    plan = PolicyFramework.objects.create(
+        council=triaged.council,
+        slug="southwark-plan-2022",
+        name="Southwark Plan 2022",
+        citation="Policy",
+    )
+    Policy.objects.create(framework=plan, reference="P13", text="Design of places", version=1)
+    direction = PolicyFramework.objects.create(
+        council=triaged.council, slug="article-4", name="Article 4 directions", citation="Direction"
+    )
+    Policy.objects.create(
+        framework=direction,
+        reference="A4-1",
+        text="HMO",
+        version=1,
+        conditions={"article_4": {"removes": ["L"]}},
+    )
+
+    page = officer_client.get(url(triaged)).content.decode()
+
+    assert "Local policies are recognised from Southwark Plan 2022;" in page
+    assert "Article 4 directions;" not in page
+
+
+def test_with_no_local_plan_the_page_says_only_cited_policies_are_shown(officer_client, triaged):
+    cite_a_local_policy(triaged)
+
+    page = officer_client.get(url(triaged)).content.decode()
+
+    assert "No local plan of this council is loaded" in page
