@@ -23,6 +23,7 @@ from planning.api.problems import (
     PROBLEM_CONTENT_TYPE,
     UNEXPECTED_DETAIL,
     problem_body,
+    unavailable_body,
 )
 from planning.stored_files import STORAGE_RETRY_AFTER_SECONDS, StorageUnavailable
 
@@ -87,12 +88,7 @@ def transient_fault_response(request: HttpRequest, exception: Exception) -> Http
     logger.warning("answered 503, the %s did not answer: %s", what, exception)
     if _is_api(request):
         response: HttpResponse = JsonResponse(
-            problem_body(
-                503,
-                f"The {what} did not answer. Retry in {retry_after} seconds; sending the same "
-                "request again is safe.",
-                slug="temporarily-unavailable",
-            ),
+            unavailable_body(f"The {what} did not answer.", retry_after),
             status=503,
             content_type=PROBLEM_CONTENT_TYPE,
         )

@@ -251,14 +251,19 @@ def problem_response(exc: Exception) -> Response | None:
     )
 
 
+def unavailable_body(what: str, retry_after: int) -> dict:
+    """The problem for a fault that passes (a restart), which a retry gets past."""
+    return problem_body(
+        503,
+        f"{what} Retry in {retry_after} seconds; sending the same request again is safe.",
+        slug="temporarily-unavailable",
+    )
+
+
 def unavailable(what: str, retry_after: int) -> Response:
     """503 with Retry-After: a fault that passes (a restart), which a retry gets past."""
     return Response(
-        problem_body(
-            503,
-            f"{what} Retry in {retry_after} seconds; sending the same request again is safe.",
-            slug="temporarily-unavailable",
-        ),
+        unavailable_body(what, retry_after),
         status=status.HTTP_503_SERVICE_UNAVAILABLE,
         headers={"Retry-After": str(retry_after)},
         content_type=PROBLEM_CONTENT_TYPE,
