@@ -9,6 +9,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from planning.models import Document, PlanningApplication
+from triage.model_usage import ModelUsage
 from triage.vocabulary import Origin, Strength
 
 
@@ -139,6 +140,18 @@ class TriageRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} triage v{self.version} ({self.status})"
+
+    @property
+    def model_usage(self) -> ModelUsage:
+        """What the run asked of the model server, as the pipeline added it up."""
+        return ModelUsage(
+            requests=self.model_requests,
+            retries=self.model_retries,
+            tokens_in=self.model_tokens_in,
+            tokens_out=self.model_tokens_out,
+            seconds=self.model_seconds,
+            max_seconds=self.model_max_seconds,
+        )
 
 
 class RunReading(models.Model):

@@ -7,7 +7,6 @@ from rest_framework.exceptions import ValidationError
 
 from planning.models import PlanningApplication
 from triage import runs
-from triage.model_usage import ModelUsage
 from triage.models import Finding, Lane
 from triage.reviews import latest_review
 from triage.validation import MET_PREFIX
@@ -89,14 +88,7 @@ def _model_usage(run) -> dict | None:
     return {
         "model": run.model,
         "prompt_version": run.prompt_version,
-        **ModelUsage(
-            requests=run.model_requests,
-            retries=run.model_retries,
-            tokens_in=run.model_tokens_in,
-            tokens_out=run.model_tokens_out,
-            seconds=run.model_seconds,
-            max_seconds=run.model_max_seconds,
-        ).as_dict(),
+        **run.model_usage.as_dict(),
     }
 
 
