@@ -20,6 +20,7 @@ LANE_COLOURS = {
     "standard": "govuk-tag--blue",
     "fast-track": "govuk-tag--green",
 }
+LANE_WORDS = dict(Lane.choices)
 RUN_STATUS_TAGS = {
     "queued": ("Queued", "govuk-tag--grey"),
     "running": ("In progress", "govuk-tag--light-blue"),
@@ -85,8 +86,7 @@ def date_time(value: datetime.datetime | None) -> str:
 @register.inclusion_tag("govuk/tag.html")
 def lane_tag(lane: str, team: str = ""):
     """The lane, and for a specialist case the team it goes to: "Specialist: heritage"."""
-    labels = dict(Lane.choices)
-    text, css = labels.get(lane, NOT_TRIAGED), LANE_COLOURS.get(lane, "govuk-tag--grey")
+    text, css = LANE_WORDS.get(lane, NOT_TRIAGED), LANE_COLOURS.get(lane, "govuk-tag--grey")
     if lane == "specialist" and team:
         text = f"{text}: {TEAM_WORDS.get(team, team)}"
     return {"text": text, "css": css}
