@@ -7,12 +7,13 @@ import datetime
 
 import pytest
 
+from policies.models import Policy, PolicyFramework
 from tests.browser import Visit, assert_accessible, screenshot
 from tests.dashboard.conftest import PASSWORD, triage_now
 from tests.factories import PlanningApplicationFactory
 from tests.triage.factories import DocumentFactory
-from triage.models import Finding
-from triage.vocabulary import MEASURED_PRECISION, READING_LIMITED, Strength
+from triage.models import Finding, FindingSource
+from triage.vocabulary import MEASURED_PRECISION, READING_LIMITED, Origin, Strength
 
 pytestmark = pytest.mark.browser
 
@@ -86,3 +87,32 @@ def test_each_finding_says_what_supports_it_and_indirect_ones_are_folded(
         screenshot(page, "evidence-strength")
     finally:
         visit.close()
+
+
+def test_cited_policies_say_which_local_plans_they_are_recognised_from(visit, people, application):
+    plan = PolicyFramework.objects.create(
+        council=application.council,
+        slug="southwark-plan-2022",
+        name="Southwark Plan 2022",
+        citation="Policy",
+    )
+    Policy.objects.create(framework=plan, reference="P13", text="Design of places", version=1)
+    Finding.objects.create(
+        application=application,
+        run=application.triage_runs.get(),
+        code="policy.local",
+        value="P13",
+        title="Southwark Plan policy P13 (cited)",
+        source=FindingSource.DOCUMENT,
+        origin=Origin.RULES,
+        strength=Strength.DIRECT,
+    )
+    officer = visit()
+    officer.sign_in("olivia", PASSWORD)
+    page = officer.go(f"/applications/{application.pk}/")
+
+    group = page.locator("#group-policies + p")
+    assert "Local policies are recognised from Southwark Plan 2022" in group.inner_text()
+    assert_accessible(page, "application with cited policies")
+    group.scroll_into_view_if_needed()
+    screenshot(page, "cited-policies")
