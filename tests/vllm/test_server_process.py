@@ -139,3 +139,44 @@ def test_it_fails_at_once_when_the_server_lists_another_model(tmp_path):
 
     assert "does not serve 'tiny'" in str(raised.value)
     assert "['other']" in str(raised.value)
+
+
+# serve.sh's arguments as vLLM's parser reads them: --api-key takes one or more values, so a
+# key written as a separate word that begins with "-" would be taken for the next flag.
+RECORDING_PYTHON = textwrap.dedent(
+    """\
+    #!{python}
+    import argparse, json, sys
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-m")
+    parser.add_argument("--api-key", nargs="+")
+    parser.add_argument("--port")
+    known, _ = parser.parse_known_args()
+    print(json.dumps({{"api_key": known.api_key, "port": known.port}}))
+    """
+)
+
+
+@pytest.mark.parametrize("key", ["plainKey123", "-startsWithDash", "--double_dash"])
+def test_serve_sh_passes_any_generated_key_to_the_server_intact(tmp_path, key):
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    python = venv / "bin" / "python"
+    python.write_text(RECORDING_PYTHON.format(python=sys.executable))
+    python.chmod(0o755)
+    serve = (
+        Path(__file__).resolve().parents[2] / "deploy" / "model-server" / "cpu-test" / "serve.sh"
+    )
+
+    result = subprocess.run(
+        [str(serve), "8123", key, "tiny"],
+        env={"PATH": "/usr/bin:/bin", "VLLM_VENV": str(venv), "VLLM_CACHE_ROOT": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert '"api_key": ["' + key + '"]' in result.stdout
+    assert '"port": "8123"' in result.stdout

@@ -7,6 +7,7 @@
 # 1 GiB KV cache, and the guidance backend for JSON-schema output (xgrammar 0.2.8 lets raw
 # control characters into strings that have maxLength). SmolLM2 runs in float32, which these
 # CPUs (no native bfloat16) compute several times faster; the tiny model does not care.
+# The key is passed as --api-key=KEY: a key that begins with "-" would otherwise be read as a flag.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -33,7 +34,7 @@ export DO_NOT_TRACK=1
 exec "$VENV/bin/python" -m vllm.entrypoints.openai.api_server \
   --model "$MODEL_DIR" \
   --served-model-name "$NAME" \
-  --api-key "$API_KEY" \
+  --api-key="$API_KEY" \
   --host 127.0.0.1 --port "$PORT" \
   --dtype "$DTYPE" \
   --max-model-len "$MAX_LEN" \
