@@ -352,7 +352,11 @@ def _continues(
         return False
     # A line was wrapped when the next line's first word would not have fitted on it.
     first_word = line.text.split(maxsplit=1)[0] if line.text.split() else ""
-    long_line = len(previous.text) + 1 + len(first_word) > width and len(previous.text) >= 40
+    # (A short line is not taken for a wrapped one on a long word alone: it must fill most of a
+    # narrow column, or 40 characters of a wide one.)
+    long_line = len(previous.text) + 1 + len(first_word) > width and len(previous.text) >= min(
+        40, 0.6 * width
+    )
     ends = bool(_TERMINAL.search(previous.text)) and not _ABBREVIATION_END.search(previous.text)
     if ends:
         return False
@@ -379,7 +383,7 @@ _TICK_OPTION = re.compile(
     re.I,
 )
 # A form's declaration names the consent types the applicant applies for.
-_DECLARATION = re.compile(r"^I\s*/\s*We hereby apply for\b", re.I)
+_DECLARATION = re.compile(r"^I\s*/\s*We\s+hereby\s+apply\s+for\b", re.I)
 _FORM_MARKERS = re.compile(
     r"publication of applications on planning authority websites|planning portal|"
     r"ownership certificates?|certificate of ownership|i / we hereby apply|i/we hereby apply|"

@@ -139,7 +139,9 @@ class RulesExtractor(Extractor):
             )
             for sentence in spans:
                 order += 1
-                text = blank(sentence.text).replace("\n", " ")
+                # A line break inside a sentence is a space (same length: offsets hold), before
+                # any name is blanked: "the Planning (Listed\nBuildings ...) Act" is still the Act.
+                text = blank(sentence.text.replace("\n", " "))
                 lowered = text.lower()
                 reading = Reading(block, sentence, text, order, facts, previous, lead_in)
                 for spec, read in readers:

@@ -387,7 +387,9 @@ TREE_PRESERVATION_ORDER = _constraint(
     r"|\btrees?\b[^.;]{0,40}?\bprotected\b",
     r"(?:tree preservation orders?|TPOs?)\b",
     keywords=("tree", "tpo", "protected", "preservation"),
-    form_field=re.compile(r"tree preservation orders?\b[^\n]*\n[\s\S]*?(\S*\d\S*)[^\n]*$", re.I),
+    form_field=re.compile(
+        r"tree\s+preservation\s+orders?\b[^\n]*\n[\s\S]*?(\S*\d\S*)[^\n]*$", re.I
+    ),
     field_value=PRESENT,
 )
 GREEN_BELT = _constraint(

@@ -9,7 +9,7 @@ def read_title(spec: Spec, reading: Reading) -> list[Candidate]:
     if spec.title_claim is None:
         return []
     pattern, value = spec.title_claim
-    match = pattern.search(reading.sentence.text)
+    match = pattern.search(reading.plain)
     if not match:
         return []
     requires = spec.options.get("title_requires")

@@ -386,7 +386,8 @@ DWELLINGS = Spec(
     # The value is the number on the field's line or the next; an export may lead that line
     # with its section's name ("Text: Totals 1").
     form_field=re.compile(
-        r"total net gain or loss of residential units\s*(?:\n[^\n]*?\s)?(-?\d+)\s*$", re.I
+        r"total\s+net\s+gain\s+or\s+loss\s+of\s+residential\s+units\s*(?:\n[^\n]*?\s)?(-?\d+)\s*$",
+        re.I,
     ),
     prefilter=re.compile(
         r"dwelling|house|home|flat|apartment|maisonette|bungalow|unit|one[- ]for[- ]one", re.I

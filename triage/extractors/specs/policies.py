@@ -7,7 +7,7 @@ from triage.extractors.specs.settlers import settle_all
 from triage.structure import Section
 from triage.vocabulary import FindingCode, Strength
 
-NPPF_NAME = re.compile(r"\bNPPF\b|National Planning Policy Framework|\bthe Framework\b")
+NPPF_NAME = re.compile(r"\bNPPF\b|National\s+Planning\s+Policy\s+Framework|\bthe\s+Framework\b")
 _PARAGRAPHS = re.compile(
     r"\b(?:paragraphs?|paras?\.?|\u00b6)\s*(\d{1,3}(?:\s*\([a-z]\))?(?:\s*(?:,|and|&|or)\s*\d{1,3}"
     r"(?:\s*\([a-z]\))?)*)(?!\d|\.\d)",
