@@ -139,6 +139,7 @@ _PAGE_NUMBER_LINE = re.compile(
 _DIGITS = re.compile(r"\d+")
 MAX_FURNITURE_CHARS = 120
 MIN_WRAPPED_LINES = 3
+MAX_OVERLONG_LINES = 2
 _PAGE_KEY = re.compile(r"\bpage #(?: of #)?\b")
 
 
@@ -283,11 +284,15 @@ def _element_lines(lines_by_page: list[list[_Line]]) -> list[list[_Line]] | None
 
 def _wrap_width(lines: list[_Line]) -> int:
     """The column at which the document's lines wrap: its longest line, when several lines come
-    close to it (a wrapped text); otherwise the text is not wrapped and no line is "long"."""
-    lengths = [len(line.text) for line in lines]
-    longest = max(lengths, default=0)
-    near = sum(1 for length in lengths if length >= 0.9 * longest)
-    return longest if near >= MIN_WRAPPED_LINES else 10**6
+    close to it (a wrapped text); otherwise the text is not wrapped and no line is "long". A few
+    lines longer than the column (a web address, a row of a table, one in fifty lines at most)
+    do not hide it."""
+    lengths = sorted((len(line.text) for line in lines), reverse=True)
+    for longest in lengths[: max(MAX_OVERLONG_LINES, len(lengths) // 50) + 1]:
+        near = sum(1 for length in lengths if 0.9 * longest <= length <= longest)
+        if near >= MIN_WRAPPED_LINES:
+            return longest
+    return 10**6
 
 
 def _is_heading_text(text: str) -> bool:
@@ -353,9 +358,11 @@ def _continues(
     # A line was wrapped when the next line's first word would not have fitted on it.
     first_word = line.text.split(maxsplit=1)[0] if line.text.split() else ""
     # (A short line is not taken for a wrapped one on a long word alone: it must fill most of a
-    # narrow column, or 40 characters of a wide one.)
-    long_line = len(previous.text) + 1 + len(first_word) > width and len(previous.text) >= min(
-        40, 0.6 * width
+    # narrow column, or 40 characters of a wide one. A line past the column, a web address or a
+    # table's row, was not wrapped there.)
+    long_line = (
+        len(previous.text) + 1 + len(first_word) > width
+        and min(40, 0.6 * width) <= len(previous.text) <= width
     )
     ends = bool(_TERMINAL.search(previous.text)) and not _ABBREVIATION_END.search(previous.text)
     if ends:

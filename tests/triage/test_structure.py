@@ -128,6 +128,25 @@ def test_wrapped_lines_join_and_table_rows_stay_apart():
     assert "Listed building No" in [text for _, text in found]
 
 
+def test_a_web_address_longer_than_the_column_does_not_hide_the_wrapping():
+    lines = [
+        "More at https://www.example-council.gov.uk/planning/guidance/design/shopfronts-signs-and-"
+        "advertisements-supplementary-guidance-2021",
+        "The applicant proposes a replacement shopfront with a recessed entrance and new",
+        "signage above the fascia, in materials that match the adjoining units along the",
+        "parade, with lettering of the same height as that of the neighbouring Cafe Royal",
+        "Bakery, whose sign was approved in 2019.",
+    ]
+    assert all(len(line) <= 80 for line in lines[1:]) and len(lines[0]) > 80
+
+    found = roles(blocks_of("\n".join(lines)))
+
+    assert found == [
+        ("PARAGRAPH", "More at https://www.example-council.gov."),
+        ("PARAGRAPH", "The applicant proposes a replacement sho"),
+    ]
+
+
 def test_quoted_law_and_policy_are_quotations_until_the_closing_quote():
     text = (
         "3.4 Paragraph 213 continues:\n"
