@@ -538,6 +538,10 @@ _SECTION_PATTERNS: list[tuple[Section, re.Pattern]] = [
         ),
     ),
 ]
+# A heading numbered as the document's own sections are: the end of an appendix. An appendix
+# heading in the document's first half is taken for a contents entry.
+APPENDICES_FROM = 0.5
+_NUMBERED_HEADING = re.compile(r"^(?:#|\d{1,2}(?:\.0)?\.?\s+[A-Za-z])")
 _STRONG_HEADING = re.compile(r"^(?:#|\d{1,2}(?:\.0)?\.?\s+[A-Za-z]|appendix|annex)", re.I)
 
 
@@ -678,7 +682,9 @@ def _prose_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Bloc
     quoting = False
     quoted_blocks = 0
     title = ""
-    for group in groups:
+    # Appendices run to the end of a document; "Appendix 1" near its start is a contents list.
+    in_appendices = False
+    for index, group in enumerate(groups):
         page = group[0].page
         start, end = group[0].start, group[-1].end
         text = texts[page][start:end]
@@ -706,10 +712,18 @@ def _prose_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Bloc
             found = section_of(first_line)
             if caption or (header_row and not _is_strong_heading(first_line)):
                 pass
+            elif (
+                in_appendices
+                and found != Section.APPENDIX
+                and not _NUMBERED_HEADING.match(first_line)
+            ):
+                pass  # an appendix's own headings and table heads ("History", "DECISION")
             elif found is not None:
                 section = found
+                in_appendices = found == Section.APPENDIX and index >= APPENDICES_FROM * len(groups)
             elif _is_strong_heading(first_line):
                 section = Section.GENERAL
+                in_appendices = False
             if not caption and not header_row:
                 heading = first_line
             # In an element-per-line export a caption names a figure, not the rows after it.

@@ -99,6 +99,35 @@ def test_sections_come_from_headings_and_history_rows_are_history_anywhere():
     assert section("Terrace of four houses") == Section.APPENDIX
 
 
+def test_an_appendix_runs_to_the_end_past_its_own_headings_but_a_contents_list_is_no_appendix():
+    text = (
+        "Contents\n"
+        "Appendices:\n"
+        "Appendix 1: Site photographs\n"
+        "Introduction\n"
+        "This statement supports the erection of a two storey side extension.\n"
+        "The Proposal\n"
+        "The extension is of two storeys with a pitched roof.\n"
+        "Conclusion\n"
+        "The proposal accords with the development plan.\n"
+        "Appendix 1\n"
+        "Relevant Planning History\n"
+        "REFERENCE\n"
+        "DESCRIPTION\n"
+        "Erection of a dwelling with basement parking following demolition of the bungalow.\n"
+        "Site photographs\n"
+        "View of the front elevation from the street.\n"
+    )
+    blocks = blocks_of(text)
+
+    def section(start: str) -> Section:
+        return next(block.section for block in blocks if block.text.startswith(start))
+
+    assert section("The extension is of two storeys") == Section.PROPOSAL
+    assert section("Erection of a dwelling with basement") == Section.APPENDIX
+    assert section("View of the front elevation") == Section.APPENDIX
+
+
 def test_running_headers_and_footers_are_dropped():
     pages = [
         f"14 Grove Lane - Heritage Statement\n{n}.1 The first paragraph of section {n}.\n"
