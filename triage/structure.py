@@ -136,6 +136,7 @@ class _Line:
 _PAGE_NUMBER_LINE = re.compile(
     r"^\s*(?:\[?\s*page\s+\d+(?:\s+of\s+\d+)?\s*\]?|-\s*\d+\s*-|\d{1,3})\s*$", re.I
 )
+_WORDED_PAGE_NUMBER = re.compile(r"^\s*\[?\s*page\s+\d", re.I)
 _DIGITS = re.compile(r"\d+")
 MAX_FURNITURE_CHARS = 120
 MIN_WRAPPED_LINES = 3
@@ -573,8 +574,12 @@ def _group_lines(
         for line in lines:
             if _furniture_key(line.text) in furniture:
                 continue
-            if id(line) in edges and not form and _PAGE_NUMBER_LINE.match(line.text):
-                continue  # a page number (a form's bare number is a field's value)
+            if (
+                id(line) in edges
+                and _PAGE_NUMBER_LINE.match(line.text)
+                and (not form or _WORDED_PAGE_NUMBER.match(line.text))
+            ):
+                continue  # a page number (a form's bare number is a field's value; "Page 2" not)
             gap = previous is not None and "\n\n" in texts[line.page][previous.end : line.start]
             if previous is not None and groups and _continues(previous, line, width, gap, form):
                 groups[-1].append(line)

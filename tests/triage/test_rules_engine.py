@@ -488,3 +488,20 @@ def test_denials_of_works_and_harm_are_not_denials_of_the_designation():
     assert codes(extract("The trees on the site are not protected.")) == {
         ("tree_preservation_order", "absent")
     }
+
+
+def test_a_forms_page_footer_is_not_the_value_of_the_field_above_it():
+    form = (
+        "Application for consent to carry out works to trees. Town and Country Planning Act 1990\n"
+        "Publication of applications on planning authority websites\n"
+        "Are you seeking consent for works to tree(s) subject to a Tree Preservation Order?\n"
+        "Yes\nNo\n"
+        "Sketch plan requirements\n"
+        "mark the position of each tree and give it the number it has in the Tree Preservation "
+        "Order\n"
+        "Page 2\n"
+    )
+    assert codes(extract(form)) == set()
+    # A bare number under the order's reference field is the applicant's answer.
+    field = form.replace("Page 2\n", "Reference number of the Tree Preservation Order\nTPO 123\n")
+    assert codes(extract(field)) == {("tree_preservation_order", "present")}
