@@ -296,8 +296,16 @@ def _wrap_width(lines: list[_Line]) -> int:
     return 10**6
 
 
+# A numbered heading in capitals, which some authors end with a full stop.
+_NUMBERED_CAPITALS = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+(?=[^a-z]*[A-Z]{3})[^a-z?]+\.$")
+
+
 def _is_heading_text(text: str) -> bool:
-    if len(text) > 90 or text.endswith((".", "?", ",", ";")) or _TABLE_PIPE.match(text):
+    if len(text) > 90 or _TABLE_PIPE.match(text):
+        return False
+    if _NUMBERED_CAPITALS.match(text):
+        return True  # "3.1 PLANNING HISTORY - (LAST 10 YEARS)." with its full stop
+    if text.endswith((".", "?", ",", ";")):
         return False
     if text.endswith(":") and re.match(r"\d+\.\d+\s", text):
         return False  # "3.4 Paragraph 213 continues:" introduces a quotation

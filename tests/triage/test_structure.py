@@ -128,6 +128,21 @@ def test_an_appendix_runs_to_the_end_past_its_own_headings_but_a_contents_list_i
     assert section("View of the front elevation") == Section.APPENDIX
 
 
+def test_a_numbered_heading_in_capitals_is_a_heading_with_its_full_stop():
+    text = (
+        "4.2 RELEVANT PLANNING HISTORY (LAST TEN YEARS) OF THE SITE AND ITS NEIGHBOURS.\n"
+        "-Erection of a two storey house with a detached double garage. -Approved with "
+        "conditions.\n"
+        "5. THE PROPOSAL\n"
+        "A single storey rear extension is proposed.\n"
+    )
+    blocks = blocks_of(text)
+
+    assert blocks[0].role == Role.HEADING
+    assert blocks[1].section == Section.HISTORY
+    assert blocks[-1].section == Section.PROPOSAL
+
+
 def test_running_headers_and_footers_are_dropped():
     pages = [
         f"14 Grove Lane - Heritage Statement\n{n}.1 The first paragraph of section {n}.\n"
