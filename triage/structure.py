@@ -523,7 +523,9 @@ _SECTION_PATTERNS: list[tuple[Section, re.Pattern]] = [
     (
         Section.METHODOLOGY,
         re.compile(
-            r"method|approach|criteria|definitions|terminology|instructions|screening|"
+            # ... of an assessment: a method statement's methods of works are the works.
+            r"method(?!s? statement)(?!olog(?:y|ies) (?:of|for) (?:the )?works?)|approach|"
+            r"criteria|definitions|terminology|instructions|screening|"
             r"limitations|^sources|glossary|survey effort|scope of"
         ),
     ),

@@ -2,7 +2,7 @@
 it. Built from text shaped like real council documents: PDF text with hard line breaks and no
 blank lines, running headers and footers, Planning Portal form text with lost tick boxes."""
 
-from triage.structure import Role, Section, document_blocks
+from triage.structure import Role, Section, document_blocks, section_of
 from triage.text import PageText
 
 FORM = """Householder Application for Planning Permission for works or extension to a dwelling
@@ -225,3 +225,10 @@ def test_a_forms_title_is_found_below_a_councils_stamp():
     blocks = blocks_of(form)
 
     assert [block.role for block in blocks[:2]] == [Role.LABEL, Role.TITLE]
+
+
+def test_a_method_statement_describes_the_works_not_an_assessments_method():
+    assert section_of("3. Methodology") == Section.METHODOLOGY
+    assert section_of("Assessment approach and criteria") == Section.METHODOLOGY
+    assert section_of("Demolition Method Statement") != Section.METHODOLOGY
+    assert section_of("Methodologies of Works - Station Road") != Section.METHODOLOGY
