@@ -505,3 +505,14 @@ def test_a_forms_page_footer_is_not_the_value_of_the_field_above_it():
     # A bare number under the order's reference field is the applicant's answer.
     field = form.replace("Page 2\n", "Reference number of the Tree Preservation Order\nTPO 123\n")
     assert codes(extract(field)) == {("tree_preservation_order", "present")}
+
+
+def test_a_forms_description_field_with_its_label_on_the_same_line_is_the_works():
+    form = (
+        "Application for Planning Permission. Town and Country Planning Act 1990\n"
+        "Publication of applications on planning authority websites\n"
+        "Is the site within an area at risk of flooding?\nYes\nNo\n"
+        "Description of development: A single storey side\n"
+        "extension.\n"
+    )
+    assert codes(extract(form)) == {("storeys", "1")}

@@ -20,6 +20,10 @@ _EXISTING_BEFORE = re.compile(
 )
 # A form's field for the works applied for: "Description of Proposed Works".
 _WORKS_FIELD = re.compile(r"\bdescription\b|\bproposed works\b|\bproposal\b", re.I)
+# The same field's label run into its answer: "Description of development: A single storey ...".
+_WORKS_LABEL = re.compile(
+    r"\bdescription of (?:the )?(?:proposed )?(?:development|proposal|works)\s*:", re.I
+)
 # Works to what already stands: "Both previous extensions (single rear and side double storey)".
 _EARLIER_WORKS = re.compile(
     r"\b(?:previous|earlier|former|later|original|existing)\s+(?:\w+\s+){0,2}extensions?\b", re.I
@@ -216,7 +220,7 @@ def about_proposal(reading: Reading) -> bool:
     if (
         block.section == Section.FORM
         and block.role == Role.ANSWER
-        and _WORKS_FIELD.search(block.heading)
+        and (_WORKS_FIELD.search(block.heading) or _WORKS_LABEL.search(reading.text))
     ):
         return not _EARLIER_WORKS.search(reading.text)  # the works the applicant describes
     return bool(_PROPOSAL_CUE.search(reading.text))
