@@ -689,6 +689,29 @@ def _form_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Block
     return blocks
 
 
+def _names_appendix(group: list[_Line]) -> bool:
+    return (
+        len(group) == 1
+        and _is_heading_text(group[0].text)
+        and section_of(group[0].text) == Section.APPENDIX
+    )
+
+
+def _lists_appendices(groups: list[list[_Line]], index: int) -> bool:
+    """Whether the group is an appendix title in a contents list: beside another appendix title
+    or a contents entry ("Appendix 1: Methodology ........ 15")."""
+    if not _names_appendix(groups[index]):
+        return False
+    return any(
+        0 <= other < len(groups)
+        and (
+            _names_appendix(groups[other])
+            or any(_CONTENTS_ENTRY.search(line.text) for line in groups[other])
+        )
+        for other in (index - 1, index + 1)
+    )
+
+
 def _prose_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Block]:
     blocks: list[Block] = []
     section = Section.GENERAL
@@ -716,7 +739,9 @@ def _prose_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Bloc
             role = Role.HEADING
         elif group[0].kind == "Checkbox":
             role = Role.QUESTION  # a tick box with its question: the answer is not a claim
-        elif _CONTENTS_ENTRY.search(text):
+        elif _CONTENTS_ENTRY.search(text) or (
+            index < APPENDICES_FROM * len(groups) and _lists_appendices(groups, index)
+        ):
             role = Role.LABEL  # a table of contents names sections; it states nothing
         elif len(group) == 1 and _is_heading_text(first_line) and not _TICK_OPTION.match(text):
             role = Role.HEADING

@@ -143,6 +143,25 @@ def test_a_numbered_heading_in_capitals_is_a_heading_with_its_full_stop():
     assert blocks[-1].section == Section.PROPOSAL
 
 
+def test_appendices_named_in_a_contents_list_do_not_start_an_appendix():
+    text = (
+        "Contents\n"
+        "1. Introduction .......... 2\n"
+        "Appendices\n"
+        "Appendix 1: Assessment Methodology .......... 15\n"
+        "Appendix 2: Legislation .......... 21\n"
+        "Introduction\n"
+        "This assessment considers the replacement of the shopfront and the new signage at\n"
+        "the house, which is not a listed building but lies within the conservation area,\n"
+        "and the effect of the works on the character and appearance of that area as a\n"
+        "whole.\n"
+    )
+    blocks = blocks_of(text)
+
+    assert blocks[-1].section == Section.GENERAL
+    assert next(block for block in blocks if block.text == "Appendices").role == Role.LABEL
+
+
 def test_running_headers_and_footers_are_dropped():
     pages = [
         f"14 Grove Lane - Heritage Statement\n{n}.1 The first paragraph of section {n}.\n"
