@@ -283,6 +283,15 @@ def _element_lines(lines_by_page: list[list[_Line]]) -> list[list[_Line]] | None
     return out
 
 
+def export_elements(text: str) -> list[tuple[str, str, bool]] | None:
+    """An element-per-line export's elements in reading order, as (kind, content, whether it is
+    a section's title), furniture left out; None when the text is not such an export."""
+    lines = _element_lines([_page_lines(PageText(1, text))])
+    if lines is None:
+        return None
+    return [(line.kind, line.text, line.is_title) for line in lines[0]]
+
+
 def _wrap_width(lines: list[_Line]) -> int:
     """The column at which the document's lines wrap: its longest line, when several lines come
     close to it (a wrapped text); otherwise the text is not wrapped and no line is "long". A few
@@ -375,7 +384,14 @@ def _continues(
     )
     ends = bool(_TERMINAL.search(previous.text)) and not _ABBREVIATION_END.search(previous.text)
     if ends:
-        return False
+        # A sentence that ends on a full line of a wrapped text: the paragraph goes on, unless
+        # what follows is a heading.
+        return (
+            long_line
+            and previous.text.endswith(".")
+            and not form
+            and not _is_heading_text(line.text)
+        )
     if form and line.text[:1].isupper() and not _JOINING_WORD.search(previous.text):
         # A form's prompt ("Please describe ... any change of use") is followed by the
         # applicant's answer on the next line, which starts a new block.

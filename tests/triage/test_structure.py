@@ -162,6 +162,26 @@ def test_appendices_named_in_a_contents_list_do_not_start_an_appendix():
     assert next(block for block in blocks if block.text == "Appendices").role == Role.LABEL
 
 
+def test_a_sentence_ending_on_a_full_line_does_not_end_the_paragraph_but_a_heading_does():
+    lines = [
+        "The mature copper beech in the next garden is protected by a Tree Preservation Order.",
+        "Its root protection area does not reach the new basement, and no works to the tree are",
+        "proposed. The excavation is kept two metres clear of the boundary with that garden, as",
+        "the arboricultural report recommends for trees of this size and age in clay soils.",
+        "The Proposal",
+        "A basement is proposed beneath the rear extension.",
+    ]
+    assert len(lines[0]) + 1 + len("Its") > max(len(line) for line in lines)
+
+    found = roles(blocks_of("\n".join(lines)))
+
+    assert found == [
+        ("PARAGRAPH", "The mature copper beech in the next gard"),
+        ("HEADING", "The Proposal"),
+        ("PARAGRAPH", "A basement is proposed beneath the rear "),
+    ]
+
+
 def test_running_headers_and_footers_are_dropped():
     pages = [
         f"14 Grove Lane - Heritage Statement\n{n}.1 The first paragraph of section {n}.\n"

@@ -1,4 +1,5 @@
 import re
+import tempfile
 from io import StringIO
 from pathlib import Path
 
@@ -51,3 +52,20 @@ def test_the_llm_engine_needs_a_model_server(db, settings):
     settings.LLM_BASE_URL = ""
     with pytest.raises(CommandError, match="LLM_BASE_URL"):
         call_command("triage_eval", str(EVALSET), "--engine", "llm")
+
+
+def test_it_scores_a_set_re_flowed_as_pdfs_in_a_temporary_folder(db, tmp_path):
+    before = set(Path(tempfile.gettempdir()).glob("triage-eval-pdf-*"))
+
+    lines = run_eval(str(EVALSET), "--engine", "rules", "--as-pdf", "--verbose-cases")
+
+    assert lines[0] == "re-flowed as PDFs: 2 text documents"
+    # The same findings from the PDFs' text layer, with the documents' new names.
+    assert lines[-1] == "RESULT precision=1.000 recall=0.857 f1=0.923 n=2"
+    assert "app-one: MISSED ('proposal.basement', 'no', 'statement.pdf')" in lines
+    assert "CHECKS precision=1.000 recall=0.857 f1=0.923 n=1" in lines
+    # Nothing is left behind, and the set itself is untouched.
+    assert set(Path(tempfile.gettempdir()).glob("triage-eval-pdf-*")) == before
+    assert sorted(p.name for p in (EVALSET / "app-one" / "documents").iterdir()) == [
+        "statement.txt"
+    ]

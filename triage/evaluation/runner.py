@@ -23,6 +23,8 @@ from triage.text import TextExtractionError, extract_pages
 
 Key = tuple[str, str, str]  # (code, value, document file name)
 
+EXPECTED_FILE = "expected.json"
+
 
 @dataclass
 class CaseResult:
@@ -157,7 +159,7 @@ def evaluate(root: Path, extractor: Extractor, council: str = "") -> Evaluation:
         case_council = (
             application.get("council") or (case_checks.council if case_checks else "") or council
         )
-        expected_rows = json.loads((folder / "expected.json").read_text())["findings"]
+        expected_rows = json.loads((folder / EXPECTED_FILE).read_text())["findings"]
         expected = {(row["code"], str(row["value"]), row["document"]) for row in expected_rows}
         documents, unreadable = [], []
         started = time.perf_counter()

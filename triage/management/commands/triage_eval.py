@@ -17,14 +17,21 @@ scores only the missing-document check on a set labelled with what was really mi
 (validation.json: real, validated applications; triage.evaluation.validation_set): precision
 and recall per required document, false alarms per application, debatable ones apart, ending
 VALIDATION precision=<x> recall=<x> false_alarms_per_application=<x> n=<applications>.
+
+    python manage.py triage_eval ../shared/data/real-documents/trafford-2022 --as-pdf
+
+scores the same set re-flowed as PDFs in a temporary folder (triage.evaluation.reflow): what the
+scores owe to the shape of the set's text rather than to what it says.
 """
 
+import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from triage.engines import build_extractor
 from triage.evaluation.evidence import NOT_ON_PAGE
+from triage.evaluation.reflow import reflow_set
 from triage.evaluation.runner import case_folders, evaluate
 from triage.evaluation.validation_set import (
     DEFAULT_COUNCIL,
@@ -50,15 +57,30 @@ class Command(BaseCommand):
             help=f"score the missing-document check against the set's {VALIDATION_FILE}",
         )
         parser.add_argument(
+            "--as-pdf",
+            action="store_true",
+            help="score the set re-flowed as PDFs (hard-wrapped lines, page footers) and read "
+            "back by the service's PDF text extraction, in a temporary folder",
+        )
+        parser.add_argument(
             "--council",
             default="",
             help="ONS code of the council whose policy library (and, with --validation, local "
             f"list) applies to cases naming none; with --validation {DEFAULT_COUNCIL} by default",
         )
 
-    def handle(
-        self, *args, directory: Path, engine: str, verbose_cases: bool, council: str, **options
-    ):
+    def handle(self, *args, directory: Path, **options):
+        if not options["as_pdf"]:
+            self._score(directory, **options)
+            return
+        if not directory.is_dir() or not case_folders(directory):
+            raise CommandError(f"{directory} holds no application folders (application.json).")
+        with tempfile.TemporaryDirectory(prefix="triage-eval-pdf-") as folder:
+            renamed = reflow_set(directory, Path(folder))
+            self.stdout.write(f"re-flowed as PDFs: {len(renamed)} text documents")
+            self._score(Path(folder), **options)
+
+    def _score(self, directory: Path, *, engine: str, verbose_cases: bool, council: str, **options):
         validation = options["validation"]
         if validation and not has_validation_set(directory):
             raise CommandError(f"{directory} has no {VALIDATION_FILE}.")
