@@ -107,11 +107,37 @@ def extract_pages(
             f"Unsupported document type ({content_type or suffix or 'unknown'}): "
             "we read PDF, scans (PNG, JPEG, TIFF), plain text and Markdown."
         )
+    pages = [PageText(page.number, plain_characters(page.text), page.ocr) for page in pages]
     if not any(page.text.strip() for page in pages):
         if budget.skipped:
             raise TextExtractionError(f"No text was found before OCR stopped. {budget.note()}")
         raise TextExtractionError("No text was found in the document, even by OCR.")
     return pages
+
+
+# Characters a typesetter or word processor puts in a text layer for its own reasons: the
+# letters of a ligature ("\ufb02ood" is "flood"), a non-breaking space, a soft hyphen (a place
+# a word may break, not a character) and NULs.
+_TYPESETTING = str.maketrans(
+    {
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u00ad": None,
+        "\x00": None,
+    }
+)
+
+
+def plain_characters(text: str) -> str:
+    """The text as its words are spelt: what the rules read and what quotes are cut from."""
+    return text.translate(_TYPESETTING)
 
 
 def _image_pages(data: bytes, budget: OcrBudget) -> list[PageText]:

@@ -62,6 +62,14 @@ def test_it_splits_long_plain_text_and_markdown_into_pages():
     assert "".join(p.text for p in pages).count("Flood Zone 1") == 240
 
 
+def test_typesetting_characters_are_read_as_the_letters_and_spaces_they_stand_for():
+    typeset = "The site lies in \ufb02ood Zone\u00a03 and is of signi\ufb01cant inter\u00adest.\x00"
+
+    pages = extract_pages(typeset.encode(), filename="statement.txt")
+
+    assert pages[0].text == "The site lies in flood Zone 3 and is of significant interest."
+
+
 @pytest.mark.parametrize(("format", "content_type"), [("PNG", "image/png"), ("JPEG", "image/jpeg")])
 def test_it_reads_a_scan_sent_as_an_image(format, content_type):
     pages = extract_pages(
