@@ -1,5 +1,6 @@
 """`/healthz`: is each part this service depends on reachable right now?"""
 
+import functools
 import logging
 import socket
 import time
@@ -56,25 +57,40 @@ def _check_model_server() -> None:
         raise UnhealthyAnswer(f"answered HTTP {status}")
 
 
+@functools.lru_cache(maxsize=4)
+def storage_client(
+    endpoint_url: str | None,
+    region_name: str | None,
+    access_key: str | None,
+    secret_key: str | None,
+    timeout: float,
+):
+    """One S3 client per process and settings: making one costs far more than the check."""
+    return boto3.session.Session().client(
+        "s3",
+        endpoint_url=endpoint_url,
+        region_name=region_name,
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key,
+        config=Config(connect_timeout=timeout, read_timeout=timeout, retries={"max_attempts": 1}),
+    )
+
+
 def _check_document_storage() -> None:
     """The bucket answers to this host's credentials (one quick request, no retries)."""
     options = settings.STORAGES["default"].get("OPTIONS", {})
-    timeout = settings.HEALTHCHECK_TIMEOUT_SECONDS
-    client = boto3.session.Session().client(
-        "s3",
-        endpoint_url=options.get("endpoint_url"),
-        region_name=options.get("region_name"),
-        aws_access_key_id=options.get("access_key"),
-        aws_secret_access_key=options.get("secret_key"),
-        config=Config(connect_timeout=timeout, read_timeout=timeout, retries={"max_attempts": 1}),
+    client = storage_client(
+        options.get("endpoint_url"),
+        options.get("region_name"),
+        options.get("access_key"),
+        options.get("secret_key"),
+        settings.HEALTHCHECK_TIMEOUT_SECONDS,
     )
     try:
         client.head_bucket(Bucket=options["bucket_name"])
     except ClientError as error:
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "?")
         raise UnhealthyAnswer(f"answered HTTP {status}") from error
-    finally:
-        client.close()
 
 
 def _uses_object_storage() -> bool:

@@ -2,6 +2,8 @@ import socket
 
 import pytest
 
+from config import health
+
 
 def test_it_reports_database_and_redis_ok(db, client):
     response = client.get("/healthz")
@@ -56,6 +58,14 @@ def test_it_checks_the_document_bucket_when_documents_are_in_object_storage(db, 
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["checks"]["document_storage"]["status"] == "ok"
+
+
+def test_one_storage_client_serves_every_check_of_a_process(db, client, s3_bucket):
+    health.storage_client.cache_clear()
+    for _ in range(3):
+        assert client.get("/healthz").json()["checks"]["document_storage"]["status"] == "ok"
+    assert health.storage_client.cache_info().currsize == 1
+    assert health.storage_client.cache_info().hits == 2
 
 
 def test_it_names_the_document_storage_when_its_bucket_is_missing(db, client, settings, s3_bucket):
