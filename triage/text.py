@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 
 # A page with less than this much text is taken to be a scan (no real text layer) and is OCR'd.
 MIN_TEXT_LAYER_CHARS = 20
+# ... or whose text is less than this share of letters (a page of figures alone is OCR'd in
+# vain: its own layer is kept, having as many words).
+MIN_LETTER_SHARE = 0.3
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 # Plain text has no pages: split it so evidence can still cite a small, findable part.
@@ -236,17 +239,36 @@ def _pdf_pages(data: bytes, budget: OcrBudget) -> list[PageText]:
     scanned = [
         index
         for index, text in enumerate(layers)
-        if len(text.strip()) < MIN_TEXT_LAYER_CHARS and settings.TRIAGE_OCR_ENABLED
+        if not _reads_as_text(text) and settings.TRIAGE_OCR_ENABLED
     ]
     read = _ocr_pdf_pages(data, scanned, budget) if scanned else {}
     pages = []
     for index, text in enumerate(layers):
         ocr_text = read.get(index + 1, "")
-        if len(ocr_text.strip()) > len(text.strip()):
+        if _words(ocr_text) > _words(text):
             pages.append(PageText(number=index + 1, text=ocr_text, ocr=True))
         else:
             pages.append(PageText(number=index + 1, text=text))
     return pages
+
+
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _reads_as_text(layer: str) -> bool:
+    """Whether a page's text layer is text: enough of it, and mostly letters. A scanner's own
+    recognition or a font without a character map leaves a layer of symbols and stray glyphs
+    ("\u00d0\u00d1\u00a4 \u00a6\x03"), which is no better than none: such a page is OCR'd, and the
+    reading with more words is kept."""
+    visible = [character for character in layer if not character.isspace()]
+    if len(visible) < MIN_TEXT_LAYER_CHARS:
+        return False
+    letters = sum(1 for character in visible if character.isascii() and character.isalpha())
+    return letters >= MIN_LETTER_SHARE * len(visible)
 
 
 class _PageTooSlow(Exception):

@@ -3,7 +3,7 @@ import threading
 import time
 
 import pytest
-from pypdf import PageObject, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 
 from tests.triage.documents import encrypted_pdf, scanned_image, scanned_pdf, text_pdf
 from triage import text
@@ -25,6 +25,39 @@ def test_it_reads_a_scanned_page_by_ocr():
     pages = extract_pages(scanned_pdf(["HERITAGE STATEMENT", "Grade II listed"]), filename="x.pdf")
     assert pages[0].ocr
     assert "HERITAGE STATEMENT" in pages[0].text.upper()
+
+
+def _with_text_layer(scan: bytes, layer: str) -> bytes:
+    """The scanned page with a text layer of `layer` drawn over it, as a scanner's own
+    recognition or a font without a character map leaves one."""
+    writer = PdfWriter(clone_from=io.BytesIO(scan))
+    writer.pages[0].merge_page(PdfReader(io.BytesIO(text_pdf([layer]))).pages[0])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_text_layer_of_symbols_is_read_by_ocr_instead():
+    scan = scanned_pdf(["HERITAGE STATEMENT", "Grade II listed"])
+    garbage = (
+        "\u00d0\u00d1\u00d2 \u00a4\u00a6\u00a7 \u00a8\u00a9\u00aa\u00ab \u00ac\u00ae\u00b0 12 "
+    )
+    garbage += "\u00b1\u00b5 \u00bc\u00bd\u00be"
+
+    pages = extract_pages(_with_text_layer(scan, garbage), filename="scan.pdf")
+
+    assert pages[0].ocr
+    assert "HERITAGE STATEMENT" in pages[0].text.upper()
+
+
+def test_a_text_layer_of_words_is_kept_over_ocr():
+    scan = scanned_pdf(["HERITAGE STATEMENT", "Grade II listed"])
+    layer = "Heritage statement for the house, which is a grade II listed building."
+
+    pages = extract_pages(_with_text_layer(scan, layer), filename="scan.pdf")
+
+    assert not pages[0].ocr
+    assert pages[0].text.strip() == layer
 
 
 @pytest.mark.parametrize(
