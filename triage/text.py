@@ -16,6 +16,7 @@ import logging
 import math
 import re
 import signal
+import string
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -37,9 +38,8 @@ logger = logging.getLogger(__name__)
 
 # A page with less than this much text is taken to be a scan (no real text layer) and is OCR'd.
 MIN_TEXT_LAYER_CHARS = 20
-# ... or whose text is less than this share of letters (a page of figures alone is OCR'd in
-# vain: its own layer is kept, having as many words).
-MIN_LETTER_SHARE = 0.3
+# ... or whose text is more than this share of symbols: neither letters, digits nor punctuation.
+MAX_SYMBOL_SHARE = 0.5
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 # Plain text has no pages: split it so evidence can still cite a small, findable part.
@@ -253,6 +253,7 @@ def _pdf_pages(data: bytes, budget: OcrBudget) -> list[PageText]:
 
 
 _WORD = re.compile(r"[A-Za-z]{2,}")
+_PUNCTUATION = frozenset(string.punctuation)
 
 
 def _words(text: str) -> int:
@@ -260,15 +261,19 @@ def _words(text: str) -> int:
 
 
 def _reads_as_text(layer: str) -> bool:
-    """Whether a page's text layer is text: enough of it, and mostly letters. A scanner's own
-    recognition or a font without a character map leaves a layer of symbols and stray glyphs
-    ("\u00d0\u00d1\u00a4 \u00a6\x03"), which is no better than none: such a page is OCR'd, and the
-    reading with more words is kept."""
+    """Whether a page's text layer is text: enough of it, and mostly letters, digits and
+    punctuation (a page of figures is text too). A scanner's own recognition or a font without a
+    character map leaves a layer of symbols and stray glyphs ("\u00d0\u00d1\u00a4 \u00a6\x03"),
+    no better than none: such a page is OCR'd, and the reading with more words is kept."""
     visible = [character for character in layer if not character.isspace()]
     if len(visible) < MIN_TEXT_LAYER_CHARS:
         return False
-    letters = sum(1 for character in visible if character.isascii() and character.isalpha())
-    return letters >= MIN_LETTER_SHARE * len(visible)
+    symbols = sum(
+        1
+        for character in visible
+        if not (character.isascii() and (character.isalnum() or character in _PUNCTUATION))
+    )
+    return symbols <= MAX_SYMBOL_SHARE * len(visible)
 
 
 class _PageTooSlow(Exception):
