@@ -6,6 +6,12 @@ Each test measures how long recovery took, prints it (`pytest -s` shows the figu
 records it as a property of the test (in the JUnit XML report). The leases and sweeps here are
 a few seconds so the suite stays fast; production's are TRIAGE_RUN_LEASE_SECONDS=15,
 TRIAGE_RECOVER_EVERY_SECONDS=5 and TRIAGE_REENQUEUE_AFTER_SECONDS=15 (test_recovery_lane.py).
+
+Every wait for something to happen waits for it (`wait_for`). Two kinds of fixed pause remain,
+and neither waits for a state: an outage's length (the fault being tested), and, after a run
+has finished, a window of a few sweeps in which a second copy would have shown itself. That
+absence has no event to wait for; on a slow machine the window only makes the check weaker,
+never the test fail.
 """
 
 import time
