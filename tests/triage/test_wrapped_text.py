@@ -93,3 +93,10 @@ def test_a_forms_declaration_and_fields_read_the_same_whatever_its_line_breaks(w
     assert ("constraint.conservation_area", "present") in expected
 
     assert set(extract(wrapped(FORM, width, blank_lines=False), facts=facts)) == set(expected)
+
+
+def test_a_word_hyphenated_across_a_line_break_is_read_whole():
+    found = extract(
+        "The proposal is a single-\nstorey rear extension with a flat roof and a lantern light."
+    )
+    assert ("proposal.storeys", "1") in found

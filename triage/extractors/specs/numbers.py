@@ -181,7 +181,8 @@ def read_dwellings(spec: Spec, reading: Reading) -> list[Candidate]:
     return found
 
 
-_STOREYS = re.compile(r"\b(" + NUMBER + r")(?:\s*|-)(?:storeys?|stories|story)\b", re.IGNORECASE)
+# "two storey", "two-storey", and "two- storey" where a PDF's line broke after the hyphen.
+_STOREYS = re.compile(r"\b(" + NUMBER + r")(?:\s*|-\s*)(?:storeys?|stories|story)\b", re.IGNORECASE)
 _PROPOSAL_CUE = re.compile(
     r"\b(?:propos\w*|new|erect\w*|will|would|construct(?!ion\b)\w*|build|brings|rising|rises|"
     r"comprise\w*|provid\w*|replacement|add\w*|creat\w*|stepping|application for|becomes|"
