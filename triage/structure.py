@@ -565,11 +565,12 @@ _SECTION_PATTERNS: list[tuple[Section, re.Pattern]] = [
         ),
     ),
 ]
-# A heading numbered as the document's own sections are: the end of an appendix. An appendix
-# heading in the document's first half is taken for a contents entry.
+# An appendix heading in the document's first half is taken for a contents entry.
 APPENDICES_FROM = 0.5
-_NUMBERED_HEADING = re.compile(r"^(?:#|\d{1,2}(?:\.0)?\.?\s+[A-Za-z])")
-_STRONG_HEADING = re.compile(r"^(?:#|\d{1,2}(?:\.0)?\.?\s+[A-Za-z]|appendix|annex)", re.I)
+# A heading numbered as the document's own sections are ("4.", "4.0", "#"): it ends an appendix.
+_SECTION_NUMBER = r"#|\d{1,2}(?:\.0)?\.?\s+[A-Za-z]"
+_NUMBERED_HEADING = re.compile(rf"^(?:{_SECTION_NUMBER})")
+_STRONG_HEADING = re.compile(rf"^(?:{_SECTION_NUMBER}|appendix|annex)", re.I)
 
 
 def section_of(heading: str) -> Section | None:
