@@ -516,3 +516,11 @@ def test_a_forms_description_field_with_its_label_on_the_same_line_is_the_works(
         "extension.\n"
     )
     assert codes(extract(form)) == {("storeys", "1")}
+
+
+def test_a_policy_of_a_revoked_regional_strategy_is_not_a_local_policy():
+    found = extract(
+        "The scheme accords with Policy DP4 of the North West of England Plan Regional Spatial "
+        "Strategy to 2021 and with Core Strategy Policy L7."
+    )
+    assert codes(found) == {("local", "L7")}

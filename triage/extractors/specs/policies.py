@@ -105,6 +105,12 @@ _NOT_POLICY_PREFIX = {
     "S",
 }
 _POSTCODE = re.compile(r"^\s*\d[A-Z]{2}\b")
+# A policy of a regional strategy (revoked in England in 2010-13): not the council's own.
+_REGIONAL_AFTER = re.compile(
+    r"^\s*(?:\([^)]{0,60}\)\s*)?(?:of|in) (?:the )?[^.;]{0,60}?"
+    r"(?:Regional Spatial Strategy|Regional Strategy|\bRSS\b)",
+    re.I,
+)
 # How a document cites a policy of a plan that the council's library does not hold: "Policy
 # H3", "saved policy ENV9", "Core Strategy Policies R1.1, R1.2 and L7", "H3 of the Core
 # Strategy", or a row of a list under a heading or lead-in that names the plan or its policies.
@@ -177,7 +183,9 @@ def read_local_policy(spec: Spec, reading: Reading) -> list[Candidate]:
             continue
         if _POSTCODE.match(text[match.end() : match.end() + 5]):
             continue
-        if _NOT_POLICY_AFTER.match(text[match.end() :]):
+        if _NOT_POLICY_AFTER.match(text[match.end() :]) or _REGIONAL_AFTER.match(
+            text[match.end() :]
+        ):
             continue
         if value not in known and not cited:
             continue
