@@ -69,3 +69,8 @@ def test_it_scores_a_set_re_flowed_as_pdfs_in_a_temporary_folder(db, tmp_path):
     assert sorted(p.name for p in (EVALSET / "app-one" / "documents").iterdir()) == [
         "statement.txt"
     ]
+
+
+def test_re_flowing_a_set_without_validation_labels_says_which_set(db):
+    with pytest.raises(CommandError, match=f"{EVALSET} has no validation.json"):
+        call_command("triage_eval", str(EVALSET), "--as-pdf", "--validation")

@@ -75,6 +75,8 @@ class Command(BaseCommand):
             return
         if not directory.is_dir() or not case_folders(directory):
             raise CommandError(f"{directory} holds no application folders (application.json).")
+        if options["validation"] and not has_validation_set(directory):
+            raise CommandError(f"{directory} has no {VALIDATION_FILE}.")
         with tempfile.TemporaryDirectory(prefix="triage-eval-pdf-") as folder:
             renamed = reflow_set(directory, Path(folder))
             self.stdout.write(f"re-flowed as PDFs: {len(renamed)} text documents")
