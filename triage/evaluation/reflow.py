@@ -18,7 +18,7 @@ from pathlib import Path
 
 from triage.evaluation.case_checks import CHECKS_FILE
 from triage.evaluation.runner import EXPECTED_FILE, case_folders
-from triage.evaluation.textpdf import text_pdf
+from triage.evaluation.textpdf import printable, text_pdf
 from triage.evaluation.validation_set import VALIDATION_FILE
 from triage.structure import export_elements
 from triage.text import TEXT_SUFFIXES
@@ -42,16 +42,11 @@ def reflowed_lines(text: str) -> list[str]:
 
 def reflowed_pdf(text: str) -> bytes:
     """The document as a PDF: LINES_PER_PAGE lines a page, each page ending "Page N of M"."""
-    lines = [_printable(line) for line in reflowed_lines(text)] or [""]
+    lines = [printable(line) for line in reflowed_lines(text)] or [""]
     chunks = [lines[i : i + LINES_PER_PAGE] for i in range(0, len(lines), LINES_PER_PAGE)]
     return text_pdf(
         [[*chunk, f"Page {n} of {len(chunks)}"] for n, chunk in enumerate(chunks, start=1)]
     )
-
-
-def _printable(line: str) -> str:
-    # The PDF's font is encoded as Windows-1252: what it cannot show is shown as "?".
-    return line.encode("cp1252", "replace").decode("cp1252")
 
 
 def reflow_set(source: Path, target: Path) -> dict[str, str]:

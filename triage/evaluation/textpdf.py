@@ -22,6 +22,11 @@ LINES_PER_PAGE = 90
 PAGE_BREAK = re.compile(r"^(?:\\f|\f)$", re.MULTILINE)
 
 
+def printable(text: str) -> str:
+    """The text as the font can show it: what Windows-1252 lacks becomes "?"."""
+    return text.encode("cp1252", "replace").decode("cp1252")
+
+
 def _escape(text: str) -> bytes:
     # WinAnsiEncoding is cp1252: curly quotes, dashes, the pound sign and "²" survive.
     raw = text.encode("cp1252")

@@ -105,12 +105,6 @@ _NOT_POLICY_PREFIX = {
     "S",
 }
 _POSTCODE = re.compile(r"^\s*\d[A-Z]{2}\b")
-# A policy of a regional strategy (revoked in England in 2010-13): not the council's own.
-_REGIONAL_AFTER = re.compile(
-    r"^\s*(?:\([^)]{0,60}\)\s*)?(?:of|in) (?:the )?[^.;]{0,60}?"
-    r"(?:Regional Spatial Strategy|Regional Strategy|\bRSS\b)",
-    re.I,
-)
 # How a document cites a policy of a plan that the council's library does not hold: "Policy
 # H3", "saved policy ENV9", "Core Strategy Policies R1.1, R1.2 and L7", "H3 of the Core
 # Strategy", or a row of a list under a heading or lead-in that names the plan or its policies.
@@ -124,7 +118,13 @@ _CITED_BEFORE = re.compile(
     r"|\b(?:core strategy|local plan|UDP|[A-Z][a-z]+ Plan(?: \d{4})?)\s*$",
     re.I,
 )
-_CITED_AFTER = re.compile(r"^\s*(?:\([^)]{0,60}\)\s*)?(?:of|in) (?:the |our )?[^.;]{0,40}?" + _PLAN)
+# "(2012) of the", "in our": what stands between a reference and the plan it is cited from.
+_OF_THE = r"^\s*(?:\([^)]{0,60}\)\s*)?(?:of|in) (?:the |our )?"
+_CITED_AFTER = re.compile(_OF_THE + r"[^.;]{0,40}?" + _PLAN)
+# A policy of a regional strategy (revoked in England in 2010-13): not the council's own.
+_REGIONAL_AFTER = re.compile(
+    _OF_THE + r"[^.;]{0,60}?(?:Regional Spatial Strategy|Regional Strategy|\bRSS\b)", re.I
+)
 _LIST_SEPARATOR = re.compile(
     r"^\s*(?:\([^()]{0,60}\)\s*)?(?:,|and|&|or|/|to)\s*(?:,|and|&|or)?\s*$", re.I
 )
