@@ -371,6 +371,8 @@ def _continues(
         return False
     if _TABLE_PIPE.match(previous.text) or _TABLE_PIPE.match(line.text):
         return False
+    if previous.text.count("(") > previous.text.count(")") and not _TICK_OPTION.match(line.text):
+        return True  # "(as stated in the list of Buildings of Special" goes on
     if _COLUMN_GAP.search(previous.text) or _COLUMN_GAP.search(line.text):
         return False
     # A line was wrapped when the next line's first word would not have fitted on it.
@@ -478,6 +480,9 @@ _EARLIER_PERMISSION_PROMPT = re.compile(
 )
 # A table of contents' entry: "3 SUITABLE HOURS OF CONSTRUCTION & DEMOLITION ........ 4".
 _CONTENTS_ENTRY = re.compile(r"(?:\.\s?){6,}\s*\d*\s*$|\u2026{2,}\s*\d*\s*$")
+# A contents list run into one paragraph: "2: The Site 6 3: The Proposal 8 4: The Listed Building".
+_NUMBERED_TITLE = re.compile(r"(?:^|\s)\d{1,2}(?:\.\d{1,2})?:\s+[A-Z]")
+MIN_CONTENTS_TITLES = 3
 _TICK_LINE = re.compile(r"^(?:yes\s+no|" + _TICK_GLYPHS + r")$", re.I)
 
 
@@ -756,8 +761,10 @@ def _prose_blocks(groups: list[list[_Line]], texts: dict[int, str]) -> list[Bloc
             role = Role.HEADING
         elif group[0].kind == "Checkbox":
             role = Role.QUESTION  # a tick box with its question: the answer is not a claim
-        elif _CONTENTS_ENTRY.search(text) or (
-            index < APPENDICES_FROM * len(groups) and _lists_appendices(groups, index)
+        elif (
+            _CONTENTS_ENTRY.search(text)
+            or len(_NUMBERED_TITLE.findall(text)) >= MIN_CONTENTS_TITLES
+            or (index < APPENDICES_FROM * len(groups) and _lists_appendices(groups, index))
         ):
             role = Role.LABEL  # a table of contents names sections; it states nothing
         elif len(group) == 1 and _is_heading_text(first_line) and not _TICK_OPTION.match(text):

@@ -524,3 +524,22 @@ def test_a_policy_of_a_revoked_regional_strategy_is_not_a_local_policy():
         "Strategy to 2021 and with Core Strategy Policy L7."
     )
     assert codes(found) == {("local", "L7")}
+
+
+def test_a_claim_made_several_times_in_a_document_is_quoted_from_its_strongest_statement():
+    document = DocumentInput(
+        key="statement.md",
+        name="statement.md",
+        pages=[
+            PageText(
+                1,
+                "The character of the Old Town Conservation Area is set out in its appraisal.\n\n"
+                "The site lies within the Old Town Conservation Area.\n",
+            )
+        ],
+    )
+    findings = RulesExtractor().extract(FACTS, [document]).findings
+
+    [area] = [f for f in findings if f.code == "constraint.conservation_area"]
+    assert area.evidence.quote == "The site lies within the Old Town Conservation Area."
+    assert area.strength == Strength.DIRECT

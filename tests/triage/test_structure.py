@@ -182,6 +182,35 @@ def test_a_sentence_ending_on_a_full_line_does_not_end_the_paragraph_but_a_headi
     ]
 
 
+def test_a_contents_list_run_into_one_paragraph_states_nothing():
+    text = (
+        "Contents\n"
+        "1: Introduction 3 2: The Site 5 3: The Proposal 7 4: The Listed Building 5: The\n"
+        "Conservation Area 6: Summary of Significance 7: Impact of the Proposal\n"
+    )
+    blocks = blocks_of(text)
+
+    assert blocks[1].role == Role.LABEL
+    assert not blocks[1].states_claims
+
+
+def test_a_line_with_an_open_bracket_runs_on_even_in_a_form():
+    form = (
+        "Householder Application for Planning Permission for works or extension to a dwelling\n"
+        "Publication of applications on planning authority websites\n"
+        "Has the work already been started without consent?\n"
+        "Yes\nNo\n"
+        "Listed Building Grading\n"
+        "What is the grading of the building (as stated in the list of Buildings of Special\n"
+        "Architectural or Historic Interest)?\n"
+        "Grade I\nGrade II*\nGrade II\n"
+    )
+    found = roles(blocks_of(form))
+
+    assert ("QUESTION", "What is the grading of the building (as ") in found
+    assert not any(text.startswith("Architectural") for _, text in found)
+
+
 def test_running_headers_and_footers_are_dropped():
     pages = [
         f"14 Grove Lane - Heritage Statement\n{n}.1 The first paragraph of section {n}.\n"

@@ -3,14 +3,25 @@
 from collections import Counter
 
 from triage.extractors.specs.reading import Candidate
+from triage.vocabulary import Strength
+
+# The evidence an officer can check fastest is quoted first: the form's own words, then a
+# statement about the site, then anything else.
+_QUOTE_FIRST = {Strength.FORM: 0, Strength.DIRECT: 1}
 
 
 def settle_by_vote(candidates: list[Candidate]) -> list[Candidate]:
     """One value per document: the explicit claims are counted and the majority wins (the first
-    claim on a tie)."""
+    claim on a tie), quoted from its strongest claim (the first of those)."""
     votes = Counter(candidate.value for candidate in candidates)
     best = max(votes.values())
-    return [next(candidate for candidate in candidates if votes[candidate.value] == best)]
+    winner = next(candidate.value for candidate in candidates if votes[candidate.value] == best)
+    return [
+        min(
+            (candidate for candidate in candidates if candidate.value == winner),
+            key=lambda candidate: (_QUOTE_FIRST.get(candidate.strength, 2), candidate.order),
+        )
+    ]
 
 
 def settle_largest(candidates: list[Candidate]) -> list[Candidate]:
